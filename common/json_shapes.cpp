@@ -1,0 +1,60 @@
+#include "json_shapes.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ranking {
+
+TokenFields token_fields(const Standing& s, std::int64_t issued_at_ms, std::uint32_t iterations) {
+    return TokenFields{s.player,     s.rating,     s.rank,    s.players,
+                       s.percentile, issued_at_ms, iterations};
+}
+
+nlohmann::json standing_json(const Standing& s) {
+    return {{"player", s.player},
+            {"rating", s.rating},
+            {"rank", s.rank},
+            {"players", s.players},
+            {"percentile", s.percentile}};
+}
+
+nlohmann::json rank_answer_json(const RankAnswer& a) {
+    auto body = standing_json(a.standing);
+    body["issued_at"] = a.issued_at_ms;
+    body["hash_iterations"] = a.iterations;
+    body["token"] = a.token;
+    body["hash_ms"] = std::round(a.hash_ms * 1000.0) / 1000.0;
+    body["mode"] = to_string(a.mode);
+    return body;
+}
+
+nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, std::size_t limit,
+                                std::size_t offset, int players) {
+    auto list = nlohmann::json::array();
+    for (const auto& e : entries)
+        list.push_back({{"rank", e.rank}, {"player", e.player}, {"rating", e.rating}});
+    return {{"limit", limit}, {"offset", offset}, {"players", players}, {"entries", list}};
+}
+
+nlohmann::json health_json(HashMode mode) {
+    return {{"status", "ok"}, {"mode", to_string(mode)}};
+}
+
+RankAnswer parse_rank_answer(const nlohmann::json& body) {
+    RankAnswer a;
+    a.standing.player = body.at("player").get<std::string>();
+    a.standing.rating = body.at("rating").get<int>();
+    a.standing.rank = body.at("rank").get<int>();
+    a.standing.players = body.at("players").get<int>();
+    a.standing.percentile = body.at("percentile").get<double>();
+    a.issued_at_ms = body.at("issued_at").get<std::int64_t>();
+    a.iterations = body.at("hash_iterations").get<std::uint32_t>();
+    a.token = body.at("token").get<std::string>();
+    a.hash_ms = body.at("hash_ms").get<double>();
+    const auto mode = parse_mode(body.at("mode").get<std::string>());
+    if (!mode) throw std::invalid_argument("unknown mode in rank answer");
+    a.mode = *mode;
+    return a;
+}
+
+} // namespace ranking

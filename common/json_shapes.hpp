@@ -1,0 +1,38 @@
+#pragma once
+// The JSON bodies of the API, in one place, for the server to write and the client to read.
+#include "mode.hpp"
+#include "ranking.hpp"
+#include "token.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ranking {
+
+// GET /rank/{player}: the standing, signed.
+struct RankAnswer {
+    Standing standing;
+    std::int64_t issued_at_ms = 0; // Unix time, milliseconds
+    std::uint32_t iterations = 0;
+    std::string token;
+    double hash_ms = 0; // wall time the hash took, wherever it ran
+    HashMode mode = HashMode::offload;
+};
+
+// The fields the token signs, as carried by an answer.
+TokenFields token_fields(const Standing& standing, std::int64_t issued_at_ms,
+                         std::uint32_t iterations);
+
+nlohmann::json standing_json(const Standing& standing);    // GET /players/{player}
+nlohmann::json rank_answer_json(const RankAnswer& answer); // GET /rank/{player}
+nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, std::size_t limit,
+                                std::size_t offset, int players); // GET /leaderboard
+nlohmann::json health_json(HashMode mode);                        // GET /healthz, both planes
+
+// Reads a /rank body back; throws std::exception when a field is missing or mistyped.
+RankAnswer parse_rank_answer(const nlohmann::json& body);
+
+} // namespace ranking

@@ -1,0 +1,62 @@
+#pragma once
+// Standings of the club: competition ranking ("1224": ties share a rank), percentile and pages.
+// Rank and percentile cost O(log R) through a Fenwick tree over integer rating buckets, so they
+// stay cheap when ratings change after games.
+#include "club.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace ranking {
+
+struct Standing {
+    std::string player;
+    int rating = 0;
+    int rank = 0;      // 1 + players rated strictly higher
+    int players = 0;   // club size
+    double percentile; // share of the club rated strictly lower, in %, two decimals
+};
+
+struct LeaderboardEntry {
+    int rank = 0;
+    std::string player;
+    int rating = 0;
+};
+
+class Ranking {
+public:
+    explicit Ranking(const std::vector<Player>& roster);
+
+    // `player` must be canonical (see player_name.hpp).
+    std::optional<Standing> standing(std::string_view player) const;
+
+    // Best first, ties by name; `offset` past the end gives an empty page.
+    std::vector<LeaderboardEntry> page(std::size_t limit, std::size_t offset) const;
+
+    // Moves a known player to a new rating in O(log N + log R); false if unknown.
+    bool set_rating(std::string_view player, int rating);
+
+    int size() const noexcept { return static_cast<int>(ratings_.size()); }
+
+private:
+    // Fenwick tree: counts_ prefix sums give how many players are rated at or below a bucket.
+    void add_count(int rating, int delta);
+    int count_at_or_below(int rating) const;
+    int rank_of(int rating) const { return size() - count_at_or_below(rating) + 1; }
+
+    struct ByStanding {
+        bool operator()(const LeaderboardEntry& a, const LeaderboardEntry& b) const {
+            return a.rating != b.rating ? a.rating > b.rating : a.player < b.player;
+        }
+    };
+
+    std::vector<int> counts_;
+    std::unordered_map<std::string, int> ratings_;
+    std::set<LeaderboardEntry, ByStanding> ordered_; // rank field unused here: derived on read
+};
+
+} // namespace ranking

@@ -1,0 +1,16 @@
+#include "reply.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ranking {
+
+Reply json_reply(int status, const nlohmann::json& body) {
+    // Replace invalid UTF-8 rather than throw: an echoed bad name must still produce an answer.
+    return Reply{status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+}
+
+Reply error_reply(int status, const std::string& message) {
+    return json_reply(status, nlohmann::json{{"error", message}});
+}
+
+} // namespace ranking

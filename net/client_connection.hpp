@@ -1,0 +1,41 @@
+#pragma once
+// One keep-alive HTTP/1.1 client connection. Beast stays inside the .cpp.
+#include "net.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ranking {
+
+struct HttpResponse {
+    int status = 0;
+    std::string body;
+    std::string allow;
+    bool keep_alive = true;
+};
+
+class ClientConnection {
+public:
+    explicit ClientConnection(net::any_io_executor executor);
+    ~ClientConnection();
+    ClientConnection(const ClientConnection&) = delete;
+    ClientConnection& operator=(const ClientConnection&) = delete;
+
+    net::awaitable<error_code> connect(std::string host, std::string port,
+                                       std::chrono::milliseconds timeout);
+
+    // One request, one response. The connection stays usable while the server keeps it alive.
+    net::awaitable<error_code> request(std::string_view method, std::string_view target,
+                                       std::string body, std::chrono::milliseconds timeout,
+                                       HttpResponse& response);
+
+    void close();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace ranking

@@ -1,0 +1,31 @@
+#include "connection_registry.hpp"
+
+#include <vector>
+
+namespace ranking {
+
+ConnectionRegistry::Membership::Membership(ConnectionRegistry& registry,
+                                           ServerConnection& connection)
+    : registry_(registry), connection_(connection) {
+    registry_.idle_by_connection_.emplace(&connection_, false);
+}
+
+ConnectionRegistry::Membership::~Membership() {
+    registry_.idle_by_connection_.erase(&connection_);
+}
+
+void ConnectionRegistry::Membership::set_idle(bool idle) {
+    if (idle && registry_.stopping_) connection_.close(); // the stop came while we were busy
+    registry_.idle_by_connection_[&connection_] = idle;
+}
+
+void ConnectionRegistry::stop() {
+    stopping_ = true;
+    std::vector<ServerConnection*> idle;
+    for (auto [connection, is_idle] : idle_by_connection_)
+        if (is_idle) idle.push_back(connection);
+    for (auto* connection : idle)
+        connection->close(); // their pending read fails and they end
+}
+
+} // namespace ranking

@@ -1,0 +1,62 @@
+#pragma once
+// The hand-off at the heart of the product: run a CPU-heavy job on the thread pool and resume
+// the awaiting coroutine on its own executor (the loop), or, in inline mode, run the very same
+// job on the loop thread and freeze every other connection while it runs.
+//
+// GCC 12 destroys by-value temporaries inside a co_await expression twice: callers build the
+// awaitable in its own statement, then co_await it.
+//
+// Why not `co_await net::post(pool, use_awaitable)`: in Boost 1.81 that resumes on the
+// coroutine's own executor, i.e. back on the loop, so the "offloaded" hash would still block it.
+#include "mode.hpp"
+#include "net.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+namespace ranking {
+
+// Runs `job()` on `pool`; completes with (exception_ptr, result) on the handler's executor.
+template <typename Job, typename CompletionToken>
+auto async_run_on(net::thread_pool& pool, Job job, CompletionToken&& token) {
+    using Result = std::invoke_result_t<Job&>;
+    return net::async_initiate<CompletionToken, void(std::exception_ptr, Result)>(
+        [&pool](auto handler, Job work_item) {
+            // The guard keeps the loop's run() alive while the job is away on the pool.
+            auto work = net::make_work_guard(net::get_associated_executor(handler));
+            net::post(pool, [handler = std::move(handler), job = std::move(work_item),
+                             work = std::move(work)]() mutable {
+                std::exception_ptr error;
+                Result result{};
+                try {
+                    result = job();
+                } catch (...) {
+                    error = std::current_exception();
+                }
+                auto loop = work.get_executor();
+                net::dispatch(loop, [handler = std::move(handler), error,
+                                     result = std::move(result)]() mutable {
+                    std::move(handler)(error, std::move(result));
+                });
+                work.reset();
+            });
+        },
+        token, std::move(job));
+}
+
+// Where the hash runs is the only thing the mode changes.
+template <typename Job>
+net::awaitable<std::invoke_result_t<Job&>> run_hash(HashMode mode, net::thread_pool& pool,
+                                                    Job job) {
+    if (mode == HashMode::inline_on_loop) co_return job(); // the selfish way: the loop stops
+    auto on_pool = async_run_on(pool, std::move(job), net::use_awaitable);
+    co_return co_await std::move(on_pool);
+}
+
+} // namespace ranking

@@ -1,0 +1,78 @@
+#include "http_plane.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdio>
+#include <exception>
+
+namespace ranking {
+namespace {
+
+constexpr int listen_backlog = 4096;
+
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const RequestHandler& handler,
+                                 ConnectionLimits limits, ConnectionRegistry& registry,
+                                 const std::string& name) {
+    auto executor = co_await net::this_coro::executor;
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(use_nothrow);
+        if (!acceptor.is_open() || ec == net::error::operation_aborted) co_return;
+        if (ec) {
+            // Out of file descriptors and the like: say so, and do not spin on the error.
+            std::fprintf(stderr, "%s: accept failed: %s\n", name.c_str(), ec.message().c_str());
+            net::steady_timer pause(executor, std::chrono::milliseconds(50));
+            co_await pause.async_wait(use_nothrow);
+            continue;
+        }
+        error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        net::co_spawn(executor, run_session(std::move(socket), handler, limits, registry),
+                      [name](std::exception_ptr e) {
+                          if (!e) return;
+                          try {
+                              std::rethrow_exception(e);
+                          } catch (const std::exception& what) {
+                              std::fprintf(stderr, "%s: session ended by error: %s\n", name.c_str(),
+                                           what.what());
+                          }
+                      });
+    }
+}
+
+} // namespace
+
+HttpPlane::HttpPlane(net::io_context& context, const std::string& address, std::uint16_t port,
+                     RequestHandler handler, ConnectionLimits limits, ConnectionRegistry& registry,
+                     std::string name)
+    : context_(context), acceptor_(context), handler_(std::move(handler)), limits_(limits),
+      registry_(registry), name_(std::move(name)) {
+    const tcp::endpoint endpoint(net::ip::make_address(address), port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(listen_backlog);
+    endpoint_ = acceptor_.local_endpoint();
+}
+
+void HttpPlane::start() {
+    net::co_spawn(context_, accept_loop(acceptor_, handler_, limits_, registry_, name_),
+                  net::detached);
+}
+
+std::uint16_t HttpPlane::port() const {
+    return endpoint_.port();
+}
+
+std::string HttpPlane::url() const {
+    const auto address = endpoint_.address().to_string();
+    const auto host = endpoint_.address().is_v6() ? "[" + address + "]" : address;
+    return "http://" + host + ":" + std::to_string(endpoint_.port());
+}
+
+void HttpPlane::begin_stop() {
+    error_code ignored;
+    acceptor_.close(ignored);
+    registry_.stop();
+}
+
+} // namespace ranking

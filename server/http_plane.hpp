@@ -1,0 +1,38 @@
+#pragma once
+// A listening HTTP endpoint on one io_context: accepts connections and serves each with
+// run_session(). The data plane and the admin plane are two of these on two threads.
+#include "connection_registry.hpp"
+#include "http_session.hpp"
+#include "net.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <string>
+
+namespace ranking {
+
+class HttpPlane {
+public:
+    // Binds and listens at once (backlog 4096), so a bad address fails at start.
+    // `registry` must outlive `context` (session frames deregister when the context dies).
+    HttpPlane(net::io_context& context, const std::string& address, std::uint16_t port,
+              RequestHandler handler, ConnectionLimits limits, ConnectionRegistry& registry,
+              std::string name);
+
+    void start();               // spawns the accept loop
+    std::uint16_t port() const; // the bound port (useful with port 0)
+    std::string url() const;    // http://address:port
+    void begin_stop();          // stop accepting; close idle connections
+    bool drained() const noexcept { return registry_.size() == 0; }
+
+private:
+    net::io_context& context_;
+    tcp::acceptor acceptor_;
+    RequestHandler handler_;
+    ConnectionLimits limits_;
+    ConnectionRegistry& registry_;
+    std::string name_;
+    tcp::endpoint endpoint_; // kept: the acceptor forgets it once closed
+};
+
+} // namespace ranking

@@ -1,0 +1,62 @@
+// ranking-server: parse options, build the club, bind, print one startup line, serve.
+#include "club.hpp"
+#include "file_limit.hpp"
+#include "ranking_server.hpp"
+#include "server_options.hpp"
+#include "token.hpp"
+
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+using namespace ranking;
+
+int main(int argc, char* argv[]) {
+    const auto parsed = parse_server_options(argc, argv, std::cout, std::cerr);
+    if (!parsed.options) return parsed.exit_code;
+    const ServerOptions& options = *parsed.options;
+    try {
+        const auto roster =
+            options.club ? load_roster(*options.club) : generate_club(options.players);
+        ServerConfig config;
+        config.address = options.address;
+        config.port = options.port;
+        config.admin_address = options.admin_address;
+        config.admin_port = options.admin_port;
+        config.mode = options.mode;
+        config.pool_threads = options.pool_threads;
+        config.hash_iterations =
+            options.hash_ms
+                ? calibrate_iterations(std::chrono::duration<double, std::milli>(*options.hash_ms))
+                : options.hash_iterations;
+        const char* secret = std::getenv("RANKING_SECRET");
+        config.secret = secret && *secret ? secret : random_secret();
+        const long files = raise_open_file_limit();
+        const double hash_ms = measure_hash(config.hash_iterations).count();
+
+        RankingServer server(config, roster);
+        std::printf("ranking-server: data %s | admin %s | mode %s | pool %u thread%s | hash %u "
+                    "iterations = %.1f ms | club %zu players | open files %ld\n",
+                    server.data_url().c_str(), server.admin_url().c_str(),
+                    std::string(to_string(config.mode)).c_str(), config.pool_threads,
+                    config.pool_threads == 1 ? "" : "s", config.hash_iterations, hash_ms,
+                    roster.size(), files);
+        std::fflush(stdout);
+
+        net::signal_set signals(server.data_executor(), SIGINT, SIGTERM);
+        signals.async_wait([&server](const error_code& ec, int) {
+            if (ec) return;
+            std::fprintf(stderr, "ranking-server: stopping (finishing answers in flight)\n");
+            server.request_stop();
+        });
+        server.run();
+        std::fprintf(stderr, "ranking-server: stopped\n");
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ranking-server: %s\n", e.what());
+        return 1;
+    }
+}

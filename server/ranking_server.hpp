@@ -1,0 +1,71 @@
+#pragma once
+// Wiring: the data plane on ONE io_context (run by the caller's thread), the hash pool, and the
+// admin plane on its own small thread so that it answers even while the data loop is frozen.
+#include "connection_registry.hpp"
+#include "data_routes.hpp"
+#include "http_plane.hpp"
+#include "mode.hpp"
+#include "ranking.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ranking {
+
+struct ServerConfig {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 0;
+    std::string admin_address = "127.0.0.1";
+    std::uint16_t admin_port = 0;
+    HashMode mode = HashMode::offload;
+    unsigned pool_threads = 1;
+    std::uint32_t hash_iterations = 1000;
+    std::string secret;
+    ConnectionLimits limits;
+};
+
+class RankingServer {
+public:
+    // Binds both planes (throws on a bad or busy address); serves nothing until run().
+    RankingServer(ServerConfig config, const std::vector<Player>& roster);
+    ~RankingServer();
+    RankingServer(const RankingServer&) = delete;
+    RankingServer& operator=(const RankingServer&) = delete;
+
+    // Serves until request_stop(); the calling thread becomes the loop thread.
+    void run();
+
+    // Thread-safe (signal handlers, tests): stop accepting, finish answers in flight, close
+    // idle connections; run() returns once drained, or after a 4.5 s deadline.
+    void request_stop();
+
+    std::string data_url() const { return data_plane_.url(); }
+    std::string admin_url() const { return admin_plane_.url(); }
+    std::uint16_t data_port() const { return data_plane_.port(); }
+    std::uint16_t admin_port() const { return admin_plane_.port(); }
+    net::any_io_executor data_executor() { return data_loop_.get_executor(); }
+
+private:
+    // Declaration order is destruction order reversed: registries outlive the loops whose
+    // coroutine frames (destroyed with the loops) deregister from them; the pool is joined and
+    // destroyed before the loops it posts results to.
+    ServerConfig config_;
+    std::atomic<HashMode> mode_;
+    Ranking ranking_;
+    ConnectionRegistry data_connections_;
+    ConnectionRegistry admin_connections_;
+    net::io_context data_loop_{1};
+    net::io_context admin_loop_{1};
+    net::thread_pool hash_pool_;
+    DataContext data_context_;
+    HttpPlane data_plane_;
+    HttpPlane admin_plane_;
+    std::thread admin_thread_;
+};
+
+} // namespace ranking
