@@ -1,0 +1,88 @@
+#include "client_options.hpp"
+
+#include "mode.hpp"
+
+#include <boost/program_options.hpp>
+
+namespace ranking {
+
+namespace po = boost::program_options;
+
+ParsedClientOptions parse_client_options(int argc, const char* const argv[], std::ostream& out,
+                                         std::ostream& err) {
+    ClientOptions o;
+    long timeout_ms = o.timeout.count();
+    long delay_ms = o.story_delay.count();
+    po::options_description desc(
+        "ranking-client: ask a running ranking-server, all requests at once on one io_context.\n\n"
+        "Usage: ranking-client [options] COMMAND [ARGS...]\n\n"
+        "Commands:\n"
+        "  rank NAME...     ranking with its security token (costly: the server hashes)\n"
+        "  player NAME...   the cheap lookup, no token\n"
+        "  story            alice asks for her token while bob and charlie look themselves\n"
+        "                   up, all at once; prints the timeline and who waited for whom\n"
+        "  mode [inline|offload]\n"
+        "                   read, or set, where the server runs the hash (admin plane)\n\n"
+        "Options");
+    // clang-format off
+    desc.add_options()
+        ("help,h", "print this help and exit")
+        ("url", po::value(&o.data_url)->default_value(o.data_url), "the server's data plane")
+        ("admin-url", po::value(&o.admin_url)->default_value(o.admin_url),
+         "the server's admin plane")
+        ("timeout-ms", po::value(&timeout_ms)->default_value(timeout_ms),
+         "give up on a request after this long")
+        ("delay-ms", po::value(&delay_ms)->default_value(delay_ms),
+         "story: how long after alice bob and charlie ask");
+    // clang-format on
+    po::options_description hidden;
+    hidden.add_options()("command", po::value(&o.command))("words",
+                                                           po::value(&o.words)->multitoken());
+    po::positional_options_description positional;
+    positional.add("command", 1).add("words", -1);
+    po::options_description all;
+    all.add(desc).add(hidden);
+
+    const auto fail = [&](const std::string& message) {
+        err << "ranking-client: " << message << "\n(see ranking-client --help)\n";
+        return ParsedClientOptions{std::nullopt, 2};
+    };
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(),
+                  vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        return fail(e.what());
+    }
+    if (vm.count("help")) {
+        out << desc;
+        return {std::nullopt, 0};
+    }
+    auto data = parse_http_url(o.data_url);
+    if (!data) return fail("--url must look like http://HOST:PORT, not '" + o.data_url + "'");
+    auto admin = parse_http_url(o.admin_url);
+    if (!admin)
+        return fail("--admin-url must look like http://HOST:PORT, not '" + o.admin_url + "'");
+    o.data = *data;
+    o.admin = *admin;
+    if (timeout_ms < 1 || timeout_ms > 600'000) return fail("--timeout-ms must be 1..600000");
+    if (delay_ms < 0 || delay_ms > 10'000) return fail("--delay-ms must be 0..10000");
+    o.timeout = std::chrono::milliseconds(timeout_ms);
+    o.story_delay = std::chrono::milliseconds(delay_ms);
+
+    if (o.command.empty()) return fail("missing command: rank, player, story or mode");
+    if (o.command == "rank" || o.command == "player") {
+        if (o.words.empty()) return fail(o.command + " needs at least one player name");
+    } else if (o.command == "story") {
+        if (!o.words.empty()) return fail("story takes no arguments");
+    } else if (o.command == "mode") {
+        if (o.words.size() > 1 || (o.words.size() == 1 && !parse_mode(o.words[0])))
+            return fail("mode takes nothing, 'inline' or 'offload'");
+    } else {
+        return fail("unknown command '" + o.command + "' (rank, player, story or mode)");
+    }
+    return {o, 0};
+}
+
+} // namespace ranking

@@ -1,0 +1,37 @@
+#include "fetch.hpp"
+
+namespace ranking {
+
+net::awaitable<FetchResult> fetch_on(ClientConnection& connection, FetchPlan plan) {
+    FetchResult result;
+    result.sent = Clock::now();
+    auto exchange = connection.request(plan.method, plan.target, std::move(plan.body), plan.timeout,
+                                       result.response);
+    result.error = co_await std::move(exchange);
+    result.answered = Clock::now();
+    if (result.error) result.failed_step = "request";
+    co_return result;
+}
+
+net::awaitable<FetchResult> fetch(HttpEndpoint endpoint, FetchPlan plan) {
+    ClientConnection connection(co_await net::this_coro::executor);
+    auto connecting = connection.connect(endpoint.host, endpoint.port, plan.timeout);
+    if (const auto ec = co_await std::move(connecting)) {
+        FetchResult failed;
+        failed.error = ec;
+        failed.failed_step = "connect";
+        failed.sent = failed.answered = Clock::now();
+        co_return failed;
+    }
+    auto exchange = fetch_on(connection, std::move(plan));
+    auto result = co_await std::move(exchange);
+    connection.close();
+    co_return result;
+}
+
+std::string describe_failure(const HttpEndpoint& endpoint, const FetchResult& result) {
+    return "cannot reach http://" + endpoint.host + ":" + endpoint.port + " (" +
+           result.failed_step + ": " + result.error.message() + ")";
+}
+
+} // namespace ranking
