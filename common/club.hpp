@@ -13,6 +13,7 @@ inline constexpr int max_rating = 3999;
 struct Player {
     std::string name;
     int rating = 0;
+    bool operator==(const Player&) const = default;
 };
 
 // `count` players (at least the three of the story: alice, bob and charlie) with ratings drawn

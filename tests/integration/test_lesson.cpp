@@ -1,0 +1,116 @@
+// The lesson itself, asserted as ordering and thread identity, never as a timing threshold.
+#include "hash_offload.hpp"
+#include "test_server.hpp"
+#include "token.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <doctest/doctest.h>
+
+#include <mutex>
+#include <thread>
+
+using namespace ranking;
+using namespace ranking::testing;
+
+namespace {
+
+struct Threads {
+    std::thread::id job;
+    std::thread::id resumed;
+};
+
+struct RecordThread {
+    std::thread::id* where;
+    int operator()() const {
+        *where = std::this_thread::get_id();
+        return 42;
+    }
+};
+
+net::awaitable<void> hash_and_record(HashMode mode, net::thread_pool& pool, Threads& seen) {
+    auto hashing = run_hash(mode, pool, RecordThread{&seen.job});
+    const int result = co_await std::move(hashing);
+    seen.resumed = std::this_thread::get_id();
+    CHECK(result == 42);
+}
+
+Threads run_job(HashMode mode) {
+    net::io_context loop;
+    net::thread_pool pool(1);
+    Threads seen;
+    net::co_spawn(loop, hash_and_record(mode, pool, seen), net::detached);
+    loop.run(); // this thread is the loop thread
+    pool.join();
+    return seen;
+}
+
+// Sends one request after `delay` and appends `label` to `order` once the answer is in.
+net::awaitable<void> ask_after(HttpEndpoint endpoint, std::string target,
+                               std::chrono::milliseconds delay, std::string label,
+                               std::vector<std::string>& order) {
+    ClientConnection connection(co_await net::this_coro::executor);
+    auto connecting = connection.connect(endpoint.host, endpoint.port, std::chrono::seconds(10));
+    if (co_await std::move(connecting)) co_return;
+    net::steady_timer wait(co_await net::this_coro::executor, delay);
+    co_await wait.async_wait(use_nothrow);
+    HttpResponse response;
+    auto exchange = connection.request("GET", target, "", std::chrono::seconds(30), response);
+    if (co_await std::move(exchange)) co_return;
+    if (response.status == 200) order.push_back(label);
+}
+
+std::vector<std::string> answer_order(HashMode mode) {
+    // A hash made slow on purpose, so the ordering cannot be an accident of scheduling.
+    TestServer server(mode, calibrate_iterations(std::chrono::milliseconds(300)));
+    net::io_context loop;
+    std::vector<std::string> order;
+    net::co_spawn(
+        loop, ask_after(server.data(), "/rank/alice", std::chrono::milliseconds(0), "rank", order),
+        net::detached);
+    net::co_spawn(
+        loop, ask_after(server.data(), "/healthz", std::chrono::milliseconds(20), "healthz", order),
+        net::detached);
+    loop.run();
+    return order;
+}
+
+net::awaitable<void> post_and_record(net::thread_pool& pool, std::thread::id& resumed) {
+    co_await net::post(pool, net::use_awaitable);
+    resumed = std::this_thread::get_id();
+}
+
+} // namespace
+
+TEST_CASE("offload: a /healthz sent 20 ms after a slow /rank is answered first") {
+    CHECK(answer_order(HashMode::offload) == std::vector<std::string>{"healthz", "rank"});
+}
+
+TEST_CASE("inline: the same /healthz is answered only after the /rank (the loop was held)") {
+    CHECK(answer_order(HashMode::inline_on_loop) == std::vector<std::string>{"rank", "healthz"});
+}
+
+TEST_CASE("offload: the hash runs on a pool thread and the coroutine resumes on the loop") {
+    const auto seen = run_job(HashMode::offload);
+    CHECK(seen.job != std::thread::id{});
+    CHECK(seen.job != std::this_thread::get_id());
+    CHECK(seen.resumed == std::this_thread::get_id());
+}
+
+TEST_CASE("inline: the hash runs on the loop thread itself") {
+    const auto seen = run_job(HashMode::inline_on_loop);
+    CHECK(seen.job == std::this_thread::get_id());
+    CHECK(seen.resumed == std::this_thread::get_id());
+}
+
+TEST_CASE("the Boost 1.81 trap: co_await post(pool, use_awaitable) resumes on the loop") {
+    // Why hash_offload.hpp does not use it: the work after this co_await would block the loop.
+    net::io_context loop;
+    net::thread_pool pool(1);
+    std::thread::id resumed;
+    net::co_spawn(loop, post_and_record(pool, resumed), net::detached);
+    loop.run();
+    pool.join();
+    CHECK(resumed == std::this_thread::get_id());
+}

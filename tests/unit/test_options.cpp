@@ -1,0 +1,60 @@
+#include "client_options.hpp"
+#include "server_options.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <vector>
+
+using namespace ranking;
+
+namespace {
+template <typename Parse>
+auto parse(Parse parse_fn, std::vector<const char*> args, std::string* err_text = nullptr) {
+    args.insert(args.begin(), "prog");
+    std::ostringstream out, err;
+    auto parsed = parse_fn(static_cast<int>(args.size()), args.data(), out, err);
+    if (err_text) *err_text = err.str();
+    return parsed;
+}
+} // namespace
+
+TEST_CASE("server options: defaults, --blocking, and contradictions") {
+    const auto defaults = parse(parse_server_options, {});
+    REQUIRE(defaults.options);
+    CHECK(defaults.options->port == 8080);
+    CHECK(defaults.options->admin_port == 8081);
+    CHECK(defaults.options->mode == HashMode::offload);
+    CHECK(defaults.options->pool_threads >= 1);
+
+    CHECK(parse(parse_server_options, {"--blocking"}).options->mode == HashMode::inline_on_loop);
+    CHECK(parse(parse_server_options, {"--mode", "inline"}).options->mode ==
+          HashMode::inline_on_loop);
+
+    std::string err;
+    CHECK(parse(parse_server_options, {"--mode", "fast"}, &err).exit_code == 2);
+    CHECK(err.find("--mode must be") != std::string::npos);
+    CHECK(parse(parse_server_options, {"--blocking", "--mode", "offload"}).exit_code == 2);
+    CHECK(parse(parse_server_options, {"--hash-ms", "20", "--hash-iterations", "5"}).exit_code ==
+          2);
+    CHECK(parse(parse_server_options, {"--port", "70000"}).exit_code == 2);
+    CHECK(parse(parse_server_options, {"--players", "2"}).exit_code == 2);
+    CHECK(parse(parse_server_options, {"--frobnicate"}).exit_code == 2);
+    const auto help = parse(parse_server_options, {"--help"});
+    CHECK_FALSE(help.options);
+    CHECK(help.exit_code == 0);
+}
+
+TEST_CASE("client options: commands and their words") {
+    const auto story = parse(parse_client_options, {"--url", "http://127.0.0.1:9", "story"});
+    REQUIRE(story.options);
+    CHECK(story.options->data.port == "9");
+    const auto rank = parse(parse_client_options, {"rank", "alice", "bob"});
+    REQUIRE(rank.options);
+    CHECK(rank.options->words == std::vector<std::string>{"alice", "bob"});
+    CHECK(parse(parse_client_options, {}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"rank"}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"mode", "sideways"}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"dance"}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"--url", "localhost:8080", "story"}).exit_code == 2);
+}
