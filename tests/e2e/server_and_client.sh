@@ -5,26 +5,16 @@ set -euo pipefail
 server_bin=$1
 client_bin=$2
 work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -KILL "$server_pid"; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../../scripts/server.sh"
+trap 'stop_server >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 fail() { echo "FAIL: $*" >&2; echo "--- server log" >&2; cat "$work/server.log" >&2 || true; exit 1; }
 expect_in() { grep -qF -- "$2" <<<"$1" || fail "expected '$2' in: $1"; }
 
 # A slow hash (100 ms) makes the story's ordering unambiguous.
-"$server_bin" --port 0 --admin-port 0 --hash-ms 100 --players 500 >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q '^ranking-server: data' "$work/server.log" && break; sleep 0.1; done
-line=$(grep '^ranking-server: data' "$work/server.log") || fail "no startup line"
-data_url=$(sed -E 's/.*data (http:[^ ]+).*/\1/' <<<"$line")
-admin_url=$(sed -E 's/.*admin (http:[^ ]+).*/\1/' <<<"$line")
-expect_in "$line" "mode offload"
-client() { "$server_client" --url "$data_url" --admin-url "$admin_url" "$@"; }
-server_client=$client_bin
+start_server "$work/server.log" "$server_bin" --hash-ms 100 --players 500 || fail "no startup"
+expect_in "$SERVER_LINE" "mode offload"
+client() { "$client_bin" --url "$DATA_URL" --admin-url "$ADMIN_URL" "$@"; }
 
 out=$(client rank alice) || fail "rank alice exited $?"
 expect_in "$out" "token"
@@ -52,11 +42,11 @@ client dance >/dev/null 2>&1
 set -e
 
 # SIGTERM: exit 0 within 5 s.
-kill -TERM "$server_pid"
-for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$server_pid" 2>/dev/null && fail "server still running 5 s after SIGTERM"
-wait "$server_pid" || fail "server exited $? after SIGTERM"
-server_pid=""
+kill -TERM "$SERVER_PID"
+for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$SERVER_PID" 2>/dev/null && fail "server still running 5 s after SIGTERM"
+wait "$SERVER_PID" || fail "server exited $? after SIGTERM"
+SERVER_PID=""
 
 if client story >"$work/out" 2>&1; then fail "client should fail when the server is gone"; fi
 expect_in "$(cat "$work/out")" "cannot reach"

@@ -1,0 +1,37 @@
+# Shell helpers to start a built ranking-server on free ports and stop it by PID.
+# Source it, then: start_server LOG SERVER_BIN [server flags...]; sets SERVER_PID, DATA_URL,
+# ADMIN_URL. stop_server sends SIGTERM and waits (KILL after 5 s). Loopback only.
+
+start_server() {
+  local log=$1 bin=$2
+  shift 2
+  "$bin" --port 0 --admin-port 0 "$@" >"$log" 2>&1 &
+  SERVER_PID=$!
+  local line=""
+  for _ in $(seq 200); do
+    line=$(grep -m1 '^ranking-server: data' "$log" 2>/dev/null) && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [ -z "$line" ]; then
+    echo "ranking-server did not start:" >&2
+    cat "$log" >&2
+    return 1
+  fi
+  DATA_URL=$(sed -E 's/.*data (http:[^ ]+).*/\1/' <<<"$line")
+  ADMIN_URL=$(sed -E 's/.*admin (http:[^ ]+).*/\1/' <<<"$line")
+  SERVER_LINE=$line
+}
+
+stop_server() {
+  [ -n "${SERVER_PID:-}" ] || return 0
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID"
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID"
+  fi
+  wait "$SERVER_PID" 2>/dev/null
+  local status=$?
+  SERVER_PID=""
+  return $status
+}
