@@ -85,4 +85,31 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
     return request;
 }
 
+Route route_of(const DataRequest& request) noexcept {
+    struct Of {
+        Route operator()(const RankRequest&) const { return Route::rank; }
+        Route operator()(const PlayerRequest&) const { return Route::players; }
+        Route operator()(const LeaderboardRequest&) const { return Route::leaderboard; }
+        Route operator()(const HealthRequest&) const { return Route::healthz; }
+        Route operator()(const Reply&) const { return Route::other; }
+    };
+    return std::visit(Of{}, request);
+}
+
+std::string_view route_name(Route route) noexcept {
+    switch (route) {
+    case Route::rank:
+        return "/rank";
+    case Route::players:
+        return "/players";
+    case Route::leaderboard:
+        return "/leaderboard";
+    case Route::healthz:
+        return "/healthz";
+    case Route::other:
+        break;
+    }
+    return "other";
+}
+
 } // namespace ranking

@@ -30,4 +30,11 @@ using DataRequest =
 
 DataRequest parse_data_request(std::string_view method, std::string_view target);
 
+// Which endpoint a request is for, as a label of logs and metrics.
+enum class Route { rank, players, leaderboard, healthz, other };
+inline constexpr std::size_t route_count = 5;
+
+Route route_of(const DataRequest& request) noexcept;
+std::string_view route_name(Route route) noexcept; // "/rank", ..., "other"
+
 } // namespace ranking

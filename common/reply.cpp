@@ -6,7 +6,10 @@ namespace ranking {
 
 Reply json_reply(int status, const nlohmann::json& body) {
     // Replace invalid UTF-8 rather than throw: an echoed bad name must still produce an answer.
-    return Reply{status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+    Reply reply;
+    reply.status = status;
+    reply.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return reply;
 }
 
 Reply error_reply(int status, const std::string& message) {

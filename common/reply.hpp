@@ -2,14 +2,25 @@
 // A transport-free HTTP answer: the domain decides status and JSON body, server/ sends it.
 #include <nlohmann/json_fwd.hpp>
 
+#include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace ranking {
 
+// Server-sent events: called every `interval` on the serving thread; nothing ends the stream.
+struct EventSource {
+    std::function<std::optional<std::string>()> next;
+    std::chrono::milliseconds interval{250};
+};
+
 struct Reply {
     int status = 200;
-    std::string body;  // always JSON
+    std::string body;
     std::string allow; // the Allow header of a 405
+    std::string content_type = "application/json";
+    std::optional<EventSource> events; // set: body is ignored and the answer streams
 };
 
 Reply json_reply(int status, const nlohmann::json& body);

@@ -1,5 +1,6 @@
 #include "server_connection.hpp"
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -54,13 +55,34 @@ net::awaitable<ReadResult> ServerConnection::read_request() {
 net::awaitable<bool> ServerConnection::write_reply(const Reply& reply, bool keep_alive) {
     http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
     response.set(http::field::server, "ranking-server");
-    response.set(http::field::content_type, "application/json");
+    response.set(http::field::content_type, reply.content_type);
     if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
     response.keep_alive(keep_alive);
     response.body() = reply.body;
     response.prepare_payload();
     impl_->stream.expires_after(impl_->limits.write_timeout);
     auto [ec, bytes] = co_await http::async_write(impl_->stream, response, use_nothrow);
+    (void)bytes;
+    co_return !ec;
+}
+
+net::awaitable<bool> ServerConnection::write_event_stream_head() {
+    http::response<http::empty_body> head{http::status::ok, 11};
+    head.set(http::field::server, "ranking-server");
+    head.set(http::field::content_type, "text/event-stream");
+    head.set(http::field::cache_control, "no-cache");
+    head.keep_alive(false); // the body ends when the connection does
+    http::response_serializer<http::empty_body> serializer{head};
+    impl_->stream.expires_after(impl_->limits.write_timeout);
+    auto [ec, bytes] = co_await http::async_write_header(impl_->stream, serializer, use_nothrow);
+    (void)bytes;
+    co_return !ec;
+}
+
+net::awaitable<bool> ServerConnection::write_event(const std::string& data) {
+    const std::string frame = "data: " + data + "\n\n";
+    impl_->stream.expires_after(impl_->limits.write_timeout);
+    auto [ec, bytes] = co_await net::async_write(impl_->stream, net::buffer(frame), use_nothrow);
     (void)bytes;
     co_return !ec;
 }

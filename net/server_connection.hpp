@@ -45,6 +45,11 @@ public:
     // Sends `reply`; false when the peer is gone or the write timed out.
     net::awaitable<bool> write_reply(const Reply& reply, bool keep_alive);
 
+    // Server-sent events: the head of an endless text/event-stream answer, then one event at a
+    // time. The connection closes when the stream ends.
+    net::awaitable<bool> write_event_stream_head();
+    net::awaitable<bool> write_event(const std::string& data);
+
     // Cancels a pending read or write and closes the socket (graceful stop, errors).
     void close();
 

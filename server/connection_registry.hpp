@@ -3,6 +3,7 @@
 // let the busy ones finish their answer. Used only from the plane's own thread: no locks.
 #include "server_connection.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <unordered_map>
 
@@ -10,6 +11,10 @@ namespace ranking {
 
 class ConnectionRegistry {
 public:
+    // `open_count`, when given, mirrors size() for readers on other threads (metrics).
+    explicit ConnectionRegistry(std::atomic<long>* open_count = nullptr)
+        : open_count_(open_count) {}
+
     // A session's membership for its whole life (RAII).
     class Membership {
     public:
@@ -31,6 +36,7 @@ public:
 
 private:
     std::unordered_map<ServerConnection*, bool> idle_by_connection_;
+    std::atomic<long>* open_count_;
     bool stopping_ = false;
 };
 

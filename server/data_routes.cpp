@@ -14,17 +14,37 @@ struct TimedToken {
     double ms = 0;
 };
 
-// The job handed to run_hash(): copies of its inputs, so it may run on any thread.
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
+}
+
+// The job handed to run_hash(): copies of its inputs, so it may run on any thread. Its LoopScope
+// is live only when it runs on the loop (inline mode): that is when it blocks everyone.
 struct SignJob {
     std::string secret;
     TokenFields fields;
+    LoopWatch* watch;
+    LoadLevels* levels;
+    std::uint64_t request_id;
+    HashMode mode;
+    Clock::time_point posted;
     TimedToken operator()() const {
-        const auto start = std::chrono::steady_clock::now();
+        const auto start = Clock::now();
+        if (mode == HashMode::offload) --levels->hash_queue;
+        LoopScope scope(*watch, Route::rank, request_id, mode, fields.iterations);
         auto token = compute_token(secret, fields);
-        const std::chrono::duration<double, std::milli> took =
-            std::chrono::steady_clock::now() - start;
-        return {std::move(token), took.count()};
+        const auto end = Clock::now();
+        watch->metrics().observe_hash(seconds_between(posted, start), seconds_between(start, end));
+        return {std::move(token), seconds_between(start, end) * 1000.0};
     }
+};
+
+struct InFlight {
+    explicit InFlight(LoadLevels& levels) : levels_(levels) { ++levels_.in_flight; }
+    ~InFlight() { --levels_.in_flight; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+    LoadLevels& levels_;
 };
 
 std::int64_t unix_ms_now() {
@@ -32,14 +52,16 @@ std::int64_t unix_ms_now() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-net::awaitable<Reply> answer_rank(std::string player, DataContext& context) {
-    const auto standing = context.ranking.standing(player);
-    if (!standing) co_return error_reply(404, "unknown player '" + player + "'");
-    const auto mode = context.mode.load();
-    const auto fields = token_fields(*standing, unix_ms_now(), context.hash_iterations);
-    auto hashing = run_hash(mode, context.hash_pool, SignJob{context.secret, fields});
+net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, HashMode mode,
+                                  DataContext& context) {
+    const auto fields = token_fields(standing, unix_ms_now(), context.hash_iterations);
+    if (mode == HashMode::offload) ++context.levels.hash_queue;
+    auto hashing = run_hash(mode, context.hash_pool,
+                            SignJob{context.secret, fields, &context.watch, &context.levels,
+                                    request_id, mode, Clock::now()});
     const auto signed_token = co_await std::move(hashing);
-    const RankAnswer answer{*standing,          fields.issued_at_ms, fields.iterations,
+    LoopScope scope(context.watch, Route::rank, request_id, mode);
+    const RankAnswer answer{standing,           fields.issued_at_ms, fields.iterations,
                             signed_token.token, signed_token.ms,     mode};
     co_return json_reply(200, rank_answer_json(answer));
 }
@@ -50,23 +72,48 @@ Reply answer_player(const std::string& player, const DataContext& context) {
     return json_reply(200, standing_json(*standing));
 }
 
+// Everything but the token: synchronous, quick, on the loop.
+Reply answer_on_loop(const DataRequest& request, const DataContext& context) {
+    if (const auto* lookup = std::get_if<PlayerRequest>(&request))
+        return answer_player(lookup->player, context);
+    if (const auto* page = std::get_if<LeaderboardRequest>(&request))
+        return json_reply(200, leaderboard_json(context.ranking.page(page->limit, page->offset),
+                                                page->limit, page->offset, context.ranking.size()));
+    if (std::holds_alternative<HealthRequest>(request))
+        return json_reply(200, health_json(context.mode.load()));
+    return std::get<Reply>(request);
+}
+
 } // namespace
 
 net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context) {
-    auto parsed = parse_data_request(request.method, request.target);
-    if (auto* rank = std::get_if<RankRequest>(&parsed)) {
-        auto answering = answer_rank(std::move(rank->player), context);
-        co_return co_await std::move(answering);
+    const auto started = Clock::now();
+    const auto request_id = ++context.next_request_id;
+    const auto mode = context.mode.load();
+    const InFlight counted(context.levels);
+
+    Reply reply;
+    Route route;
+    std::optional<Standing> to_sign;
+    {
+        LoopScope scope(context.watch, Route::other, request_id, mode);
+        const auto parsed = parse_data_request(request.method, request.target);
+        route = route_of(parsed);
+        scope.set_route(route);
+        if (const auto* rank = std::get_if<RankRequest>(&parsed)) {
+            to_sign = context.ranking.standing(rank->player);
+            if (!to_sign) reply = error_reply(404, "unknown player '" + rank->player + "'");
+        } else {
+            reply = answer_on_loop(parsed, context);
+        }
     }
-    if (auto* lookup = std::get_if<PlayerRequest>(&parsed))
-        co_return answer_player(lookup->player, context);
-    if (auto* page = std::get_if<LeaderboardRequest>(&parsed))
-        co_return json_reply(200,
-                             leaderboard_json(context.ranking.page(page->limit, page->offset),
-                                              page->limit, page->offset, context.ranking.size()));
-    if (std::holds_alternative<HealthRequest>(parsed))
-        co_return json_reply(200, health_json(context.mode.load()));
-    co_return std::get<Reply>(std::move(parsed));
+    if (to_sign) {
+        auto answering = answer_rank(std::move(*to_sign), request_id, mode, context);
+        reply = co_await std::move(answering);
+    }
+
+    context.watch.metrics().observe_request(route, mode, seconds_between(started, Clock::now()));
+    co_return reply;
 }
 
 } // namespace ranking

@@ -1,6 +1,8 @@
 #pragma once
 // The data plane's answers. Runs on the loop thread; only the /rank token leaves it, and only in
-// offload mode.
+// offload mode. Every stretch of work here runs inside a LoopScope, so the watchdog can name it.
+#include "load_levels.hpp"
+#include "loop_watch.hpp"
 #include "mode.hpp"
 #include "net.hpp"
 #include "ranking.hpp"
@@ -21,6 +23,9 @@ struct DataContext {
     net::thread_pool& hash_pool;
     std::string secret;
     std::uint32_t hash_iterations;
+    LoopWatch& watch;
+    LoadLevels& levels;
+    std::uint64_t next_request_id = 0; // loop thread only
 };
 
 net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context);

@@ -1,9 +1,30 @@
 #include "http_session.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <cstdio>
 #include <exception>
 
 namespace ranking {
+namespace {
+
+// An endless answer (the dashboard's feed) until the peer leaves, the source ends or we stop.
+net::awaitable<void> stream_events(ServerConnection& connection, const EventSource& source,
+                                   const ConnectionRegistry& registry) {
+    auto head = connection.write_event_stream_head();
+    if (!co_await std::move(head)) co_return;
+    net::steady_timer tick(co_await net::this_coro::executor);
+    while (!registry.stopping()) {
+        const auto event = source.next();
+        if (!event) co_return;
+        auto write = connection.write_event(*event);
+        if (!co_await std::move(write)) co_return;
+        tick.expires_after(source.interval);
+        co_await tick.async_wait(use_nothrow);
+    }
+}
+
+} // namespace
 
 net::awaitable<void> run_session(tcp::socket socket, const RequestHandler& handler,
                                  ConnectionLimits limits, ConnectionRegistry& registry) {
@@ -24,6 +45,11 @@ net::awaitable<void> run_session(tcp::socket socket, const RequestHandler& handl
         } catch (const std::exception& e) {
             std::fprintf(stderr, "ranking-server: request failed: %s\n", e.what());
             reply = error_reply(500, "internal error");
+        }
+        if (reply.events) {
+            auto streaming = stream_events(connection, *reply.events, registry);
+            co_await std::move(streaming);
+            break;
         }
         const bool keep_alive = read.request->keep_alive && !registry.stopping();
         if (!co_await connection.write_reply(reply, keep_alive) || !keep_alive) break;

@@ -28,6 +28,8 @@ int main(int argc, char* argv[]) {
         config.admin_port = options.admin_port;
         config.mode = options.mode;
         config.pool_threads = options.pool_threads;
+        config.stall_warn = options.stall_warn;
+        config.dashboard_directory = options.dashboard_directory;
         config.hash_iterations =
             options.hash_ms
                 ? calibrate_iterations(std::chrono::duration<double, std::milli>(*options.hash_ms))

@@ -1,7 +1,5 @@
 #include "ranking_server.hpp"
 
-#include "admin_api.hpp"
-
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -10,13 +8,8 @@
 namespace ranking {
 namespace {
 
-// Named coroutines with by-value parameters: GCC 12 mishandles capturing coroutine lambdas.
-net::awaitable<Reply> answer_admin(IncomingRequest request, std::atomic<HashMode>& mode) {
-    co_return answer_admin_request(request.method, request.target, request.body, mode);
-}
-
 // Polls until the plane has no connection left, then lets run() return; forces it at the deadline.
-net::awaitable<void> drain(HttpPlane& plane, net::io_context& loop) {
+net::awaitable<void> drain(HttpPlane& plane, LagProbe& probe, net::io_context& loop) {
     constexpr auto deadline = std::chrono::milliseconds(4500);
     const auto until = std::chrono::steady_clock::now() + deadline;
     net::steady_timer tick(loop);
@@ -28,14 +21,24 @@ net::awaitable<void> drain(HttpPlane& plane, net::io_context& loop) {
         tick.expires_after(std::chrono::milliseconds(20));
         co_await tick.async_wait(use_nothrow);
     }
+    probe.stop(); // last: the watchdog would take a silent probe for a frozen loop
 }
 
 } // namespace
 
 RankingServer::RankingServer(ServerConfig config, const std::vector<Player>& roster)
     : config_(std::move(config)), mode_(config_.mode), ranking_(roster),
-      hash_pool_(config_.pool_threads), data_context_{ranking_, mode_, hash_pool_, config_.secret,
-                                                      config_.hash_iterations},
+      watch_(metrics_, config_.stall_warn), data_connections_(&levels_.open_connections),
+      hash_pool_(config_.pool_threads),
+      data_context_{ranking_, mode_,  hash_pool_, config_.secret, config_.hash_iterations,
+                    watch_,   levels_},
+      admin_context_{mode_,
+                     metrics_,
+                     watch_,
+                     levels_,
+                     load_dashboard(config_.dashboard_directory),
+                     config_.dashboard_directory},
+      lag_probe_(data_loop_, watch_),
       data_plane_(
           data_loop_, config_.address, config_.port,
           [this](IncomingRequest request) {
@@ -44,7 +47,9 @@ RankingServer::RankingServer(ServerConfig config, const std::vector<Player>& ros
           config_.limits, data_connections_, "ranking-server data"),
       admin_plane_(
           admin_loop_, config_.admin_address, config_.admin_port,
-          [this](IncomingRequest request) { return answer_admin(std::move(request), mode_); },
+          [this](IncomingRequest request) {
+              return answer_admin(std::move(request), admin_context_);
+          },
           config_.limits, admin_connections_, "ranking-server admin") {}
 
 RankingServer::~RankingServer() {
@@ -56,8 +61,14 @@ RankingServer::~RankingServer() {
 void RankingServer::run() {
     admin_plane_.start();
     admin_thread_ = std::thread([this] { admin_loop_.run(); });
-    data_plane_.start();
-    data_loop_.run();
+    watch_.bind_loop_thread(); // this thread becomes the loop thread
+    watch_.heartbeat(Clock::now(), {});
+    {
+        const Watchdog watchdog(watch_, levels_);
+        lag_probe_.start();
+        data_plane_.start();
+        data_loop_.run();
+    }
     // The data loop is done; results still on the pool are posted into a loop that no longer
     // runs and are destroyed with it.
     hash_pool_.join();
@@ -71,7 +82,7 @@ void RankingServer::request_stop() {
     });
     net::post(data_loop_, [this] {
         data_plane_.begin_stop();
-        net::co_spawn(data_loop_, drain(data_plane_, data_loop_), net::detached);
+        net::co_spawn(data_loop_, drain(data_plane_, lag_probe_, data_loop_), net::detached);
     });
 }
 

@@ -1,16 +1,24 @@
 #pragma once
 // Wiring: the data plane on ONE io_context (run by the caller's thread), the hash pool, and the
 // admin plane on its own small thread so that it answers even while the data loop is frozen.
+#include "admin_routes.hpp"
 #include "connection_registry.hpp"
 #include "data_routes.hpp"
 #include "http_plane.hpp"
+#include "lag_probe.hpp"
+#include "load_levels.hpp"
+#include "loop_watch.hpp"
 #include "mode.hpp"
 #include "ranking.hpp"
+#include "server_metrics.hpp"
+#include "watchdog.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +35,8 @@ struct ServerConfig {
     std::uint32_t hash_iterations = 1000;
     std::string secret;
     ConnectionLimits limits;
+    std::chrono::milliseconds stall_warn{100};
+    std::filesystem::path dashboard_directory;
 };
 
 class RankingServer {
@@ -49,6 +59,7 @@ public:
     std::uint16_t data_port() const { return data_plane_.port(); }
     std::uint16_t admin_port() const { return admin_plane_.port(); }
     net::any_io_executor data_executor() { return data_loop_.get_executor(); }
+    std::vector<StallRecord> stalls() const { return watch_.recent_stalls(); }
 
 private:
     // Declaration order is destruction order reversed: registries outlive the loops whose
@@ -57,12 +68,17 @@ private:
     ServerConfig config_;
     std::atomic<HashMode> mode_;
     Ranking ranking_;
+    LoadLevels levels_;
+    ServerMetrics metrics_;
+    LoopWatch watch_;
     ConnectionRegistry data_connections_;
     ConnectionRegistry admin_connections_;
     net::io_context data_loop_{1};
     net::io_context admin_loop_{1};
     net::thread_pool hash_pool_;
     DataContext data_context_;
+    AdminContext admin_context_;
+    LagProbe lag_probe_;
     HttpPlane data_plane_;
     HttpPlane admin_plane_;
     std::thread admin_thread_;

@@ -15,6 +15,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     o.pool_threads = std::max(1u, std::thread::hardware_concurrency() - 1);
     std::string mode = "offload";
     std::string club;
+    long stall_warn_ms = o.stall_warn.count();
+    std::string dashboard = RANKING_DASHBOARD_DIR;
     po::options_description desc(
         "ranking-server: a chess club's ranking service on ONE event loop.\n"
         "Each /rank answer carries a PBKDF2 token; in offload mode it is computed on a thread\n"
@@ -40,7 +42,11 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "calibrate the iterations at start so that one token costs about this many ms")
         ("players", po::value(&o.players)->default_value(o.players),
          "size of the generated club (includes alice, bob and charlie)")
-        ("club", po::value(&club), "load the roster from a .csv (name,rating) or .json file");
+        ("club", po::value(&club), "load the roster from a .csv (name,rating) or .json file")
+        ("stall-warn-ms", po::value(&stall_warn_ms)->default_value(stall_warn_ms),
+         "log a warning naming the culprit when the data loop is blocked this long")
+        ("dashboard-dir", po::value(&dashboard)->default_value(dashboard),
+         "where the admin plane's dashboard files are");
     // clang-format on
     const auto fail = [&](const std::string& message) {
         err << "ranking-server: " << message << "\n(see ranking-server --help)\n";
@@ -74,6 +80,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         if (!(*o.hash_ms >= 0.01 && *o.hash_ms <= 60'000))
             return fail("--hash-ms must be between 0.01 and 60000");
     }
+    if (stall_warn_ms < 1 || stall_warn_ms > 600'000)
+        return fail("--stall-warn-ms must be 1..600000");
+    o.stall_warn = std::chrono::milliseconds(stall_warn_ms);
+    o.dashboard_directory = dashboard;
     if (o.players < 3 || o.players > 1'000'000) return fail("--players must be 3..1000000");
     if (!club.empty()) {
         if (!vm["players"].defaulted()) return fail("give --players or --club, not both");

@@ -2,6 +2,7 @@
 // ranking-server's command line.
 #include "mode.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -23,6 +24,8 @@ struct ServerOptions {
     std::optional<double> hash_ms; // calibrate iterations to this cost instead
     std::size_t players = 5000;
     std::optional<std::filesystem::path> club;
+    std::chrono::milliseconds stall_warn{100};
+    std::filesystem::path dashboard_directory;
 };
 
 // The options, or nothing after printing --help (exit 0) or an error (exit 2) to `out`/`err`.

@@ -23,6 +23,7 @@ public:
     }
     HttpEndpoint data() const { return {"127.0.0.1", std::to_string(server_.data_port())}; }
     HttpEndpoint admin() const { return {"127.0.0.1", std::to_string(server_.admin_port())}; }
+    RankingServer& server() { return server_; }
 
 private:
     static ServerConfig make_config(HashMode mode, std::uint32_t iterations) {

@@ -1,0 +1,32 @@
+#pragma once
+// The admin plane's answers, on the admin thread: mode and health (common/admin_api), the
+// Prometheus exposition, the live dashboard and its event stream.
+#include "load_levels.hpp"
+#include "loop_watch.hpp"
+#include "net.hpp"
+#include "reply.hpp"
+#include "server_connection.hpp"
+#include "server_metrics.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace ranking {
+
+// The dashboard's files, read once at start (a missing directory leaves the map empty).
+std::map<std::string, std::string> load_dashboard(const std::filesystem::path& directory);
+
+struct AdminContext {
+    std::atomic<HashMode>& mode;
+    ServerMetrics& metrics;
+    const LoopWatch& watch;
+    const LoadLevels& levels;
+    std::map<std::string, std::string> dashboard; // by file name
+    std::filesystem::path dashboard_directory;
+};
+
+net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context);
+
+} // namespace ranking

@@ -1,0 +1,137 @@
+// The live dashboard: one EventSource on /events, three Chart.js charts, one toggle.
+'use strict';
+
+const windowSeconds = 120;
+const started = Date.now();
+const seconds = (unixMs) => (unixMs - started) / 1000;
+const colors = { '/rank': '#c0392b', '/players': '#2471a3', '/leaderboard': '#7d3c98', '/healthz': '#1e8449', other: '#7f8c8d' };
+let stalls = [];
+let mode = null;
+
+// Red bands over the stalls, labelled by the route that held the loop.
+const stallBands = {
+  id: 'stallBands',
+  beforeDatasetsDraw(chart) {
+    const { ctx, chartArea, scales } = chart;
+    ctx.save();
+    for (const stall of stalls) {
+      const end = stall.end ?? Date.now();
+      const x0 = Math.max(scales.x.getPixelForValue(seconds(stall.start)), chartArea.left);
+      const x1 = Math.min(scales.x.getPixelForValue(seconds(end)), chartArea.right);
+      if (x1 < chartArea.left || x0 > chartArea.right) continue;
+      ctx.fillStyle = 'rgba(192, 57, 43, 0.15)';
+      ctx.fillRect(x0, chartArea.top, Math.max(x1 - x0, 2), chartArea.bottom - chartArea.top);
+      if (chart.canvas.id === 'lag-chart') {
+        ctx.fillStyle = '#c0392b';
+        ctx.font = '11px system-ui, sans-serif';
+        ctx.fillText(stall.route, x0 + 2, chartArea.top + 11);
+      }
+    }
+    ctx.restore();
+  },
+};
+
+function lineChart(id, datasets, extraScales = {}) {
+  return new Chart(document.getElementById(id), {
+    type: 'line',
+    data: { datasets },
+    plugins: [stallBands],
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      spanGaps: true,
+      elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'seconds' } },
+        y: { beginAtZero: true },
+        ...extraScales,
+      },
+      plugins: { legend: { labels: { boxWidth: 12 } } },
+    },
+  });
+}
+
+const series = (label, color, extra = {}) => ({ label, data: [], borderColor: color, backgroundColor: color, ...extra });
+const lagChart = lineChart('lag-chart', [series('p99', '#2471a3'), series('max', '#c0392b')]);
+const latencyChart = lineChart('latency-chart', []);
+const loadChart = lineChart('load-chart', [series('busy %', '#c0392b'), series('pool queue', '#2471a3', { yAxisID: 'queue' })],
+  { y: { beginAtZero: true, max: 100 }, queue: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } } });
+
+function push(chart, index, x, y) {
+  const data = chart.data.datasets[index].data;
+  data.push({ x, y });
+  while (data.length && data[0].x < x - windowSeconds) data.shift();
+}
+
+function routeSeries(route) {
+  let index = latencyChart.data.datasets.findIndex((d) => d.label === route);
+  if (index < 0) {
+    latencyChart.data.datasets.push(series(route, colors[route] ?? '#444'));
+    index = latencyChart.data.datasets.length - 1;
+  }
+  return index;
+}
+
+const text = (id, value) => { document.getElementById(id).textContent = value; };
+const fixed = (v, digits = 1) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
+
+function showMode(next) {
+  mode = next;
+  const label = document.getElementById('mode');
+  label.textContent = next === 'inline' ? 'inline (on the loop)' : 'offload (on the pool)';
+  label.className = next;
+  const button = document.getElementById('toggle');
+  button.textContent = next === 'inline' ? 'switch to offload' : 'switch to inline';
+  button.disabled = false;
+}
+
+function render(sample) {
+  const x = seconds(sample.t);
+  showMode(sample.mode);
+  text('lag-p99', fixed(sample.lag_p99_ms));
+  text('lag-max', fixed(sample.lag_max_ms));
+  text('busy', fixed(sample.busy_ratio * 100, 0));
+  text('in-flight', sample.in_flight);
+  text('pool-queue', sample.pool_queue);
+  text('connections', sample.connections);
+  text('updated', new Date(sample.t).toLocaleTimeString());
+  stalls = sample.stalls;
+  text('stall-count', stalls.filter((s) => s.end !== null).length);
+  document.getElementById('stalls').innerHTML = stalls.slice(-8).reverse().map((s) => {
+    const held = s.end === null ? 'in progress' : `${s.end - s.start} ms`;
+    return `<li>${new Date(s.start).toLocaleTimeString()}: loop blocked ${held}, held by <strong>${s.route}</strong></li>`;
+  }).join('');
+
+  // While the loop is frozen no probe reports: show the heartbeat's age as the lag.
+  push(lagChart, 0, x, sample.lag_p99_ms ?? sample.lag_now_ms);
+  push(lagChart, 1, x, sample.lag_max_ms);
+  for (const [route, stats] of Object.entries(sample.routes)) push(latencyChart, routeSeries(route), x, stats.p99_ms);
+  push(loadChart, 0, x, sample.busy_ratio * 100);
+  push(loadChart, 1, x, sample.pool_queue);
+  for (const chart of [lagChart, latencyChart, loadChart]) {
+    chart.options.scales.x.min = Math.max(0, x - windowSeconds);
+    chart.options.scales.x.max = Math.max(x, 10);
+    chart.update('none');
+  }
+}
+
+const events = new EventSource('/events');
+events.onmessage = (message) => {
+  const status = document.getElementById('status');
+  status.textContent = 'live';
+  status.className = 'status live';
+  render(JSON.parse(message.data));
+};
+events.onerror = () => {
+  const status = document.getElementById('status');
+  status.textContent = 'disconnected, retrying…';
+  status.className = 'status down';
+};
+
+document.getElementById('toggle').addEventListener('click', async () => {
+  const next = mode === 'inline' ? 'offload' : 'inline';
+  const answer = await fetch('/mode', { method: 'PUT', body: next });
+  if (answer.ok) showMode((await answer.json()).mode);
+});

@@ -1,0 +1,44 @@
+#pragma once
+// The dashboard's stream: one JSON sample per tick, with rates and percentiles over the window
+// since the previous sample (from deltas of the Prometheus histograms, as histogram_quantile
+// does). One LiveFeed per dashboard connection, used from the admin thread only.
+#include "load_levels.hpp"
+#include "loop_watch.hpp"
+#include "server_metrics.hpp"
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ranking {
+
+class LiveFeed {
+public:
+    LiveFeed(ServerMetrics& metrics, const LoopWatch& watch, const LoadLevels& levels,
+             const std::atomic<HashMode>& mode);
+
+    std::string next_sample();
+
+    struct Buckets {
+        std::vector<double> upper_bounds;
+        std::vector<double> cumulative;
+    };
+
+private:
+    ServerMetrics& metrics_;
+    const LoopWatch& watch_;
+    const LoadLevels& levels_;
+    const std::atomic<HashMode>& mode_;
+    Clock::time_point previous_at_;
+    double previous_busy_ = 0;
+    std::map<std::string, Buckets> previous_; // by family name and route
+};
+
+// The q-quantile of the observations between two cumulative bucket snapshots, interpolated
+// linearly inside its bucket; nothing when the window is empty.
+std::optional<double> window_quantile(const std::vector<double>& upper_bounds,
+                                      const std::vector<double>& cumulative_before,
+                                      const std::vector<double>& cumulative_after, double q);
+
+} // namespace ranking

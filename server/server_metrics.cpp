@@ -1,0 +1,97 @@
+#include "server_metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+namespace ranking {
+
+namespace pm = prometheus;
+
+const pm::Histogram::BucketBoundaries& ServerMetrics::latency_buckets() {
+    // 100 us to 10 s; 0.1 and 0.25 bound the "a hash held the loop" range.
+    static const pm::Histogram::BucketBoundaries buckets{
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+        0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+    return buckets;
+}
+
+ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
+    const auto& buckets = latency_buckets();
+    loop_lag_ = &pm::BuildHistogram()
+                     .Name("ranking_event_loop_lag_seconds")
+                     .Help("How late the data loop's 10 ms probe timer fired (missed ticks "
+                           "included)")
+                     .Register(*registry_)
+                     .Add({}, buckets);
+    loop_busy_ = &pm::BuildCounter()
+                      .Name("ranking_event_loop_busy_seconds_total")
+                      .Help("Time the data loop spent inside the server's own handlers")
+                      .Register(*registry_)
+                      .Add({});
+    auto& stalls = pm::BuildCounter()
+                       .Name("ranking_event_loop_stalls_total")
+                       .Help("Loop stalls past --stall-warn-ms, by the route that held the loop")
+                       .Register(*registry_);
+    auto& handler = pm::BuildHistogram()
+                        .Name("ranking_loop_handler_seconds")
+                        .Help("Time one request's handler held the data loop thread")
+                        .Register(*registry_);
+    auto& request = pm::BuildHistogram()
+                        .Name("ranking_request_duration_seconds")
+                        .Help("Request handling time, request read to answer ready")
+                        .Register(*registry_);
+    for (std::size_t r = 0; r < route_count; ++r) {
+        const std::string route(route_name(static_cast<Route>(r)));
+        stalls_[r] = &stalls.Add({{"route", route}});
+        for (HashMode mode : {HashMode::offload, HashMode::inline_on_loop}) {
+            const pm::Labels labels{{"route", route}, {"mode", std::string(to_string(mode))}};
+            handler_[r][index(mode)] = &handler.Add(labels, buckets);
+            request_[r][index(mode)] = &request.Add(labels, buckets);
+        }
+    }
+    hash_queue_wait_ = &pm::BuildHistogram()
+                            .Name("ranking_hash_queue_wait_seconds")
+                            .Help("Time a token hash waited for a pool thread")
+                            .Register(*registry_)
+                            .Add({}, buckets);
+    hash_run_ = &pm::BuildHistogram()
+                     .Name("ranking_hash_run_seconds")
+                     .Help("Time one token hash ran, on the pool or on the loop")
+                     .Register(*registry_)
+                     .Add({}, buckets);
+    in_flight_ = &pm::BuildGauge()
+                      .Name("ranking_requests_in_flight")
+                      .Help("Data plane requests read and not yet answered")
+                      .Register(*registry_)
+                      .Add({});
+    open_connections_ = &pm::BuildGauge()
+                             .Name("ranking_open_connections")
+                             .Help("Open data plane connections")
+                             .Register(*registry_)
+                             .Add({});
+    pool_queue_depth_ = &pm::BuildGauge()
+                             .Name("ranking_hash_pool_queue_depth")
+                             .Help("Token hashes waiting for a pool thread")
+                             .Register(*registry_)
+                             .Add({});
+    auto& mode = pm::BuildGauge()
+                     .Name("ranking_hash_mode")
+                     .Help("1 for the mode the hash runs in now (offload or inline)")
+                     .Register(*registry_);
+    for (HashMode m : {HashMode::offload, HashMode::inline_on_loop})
+        mode_[index(m)] = &mode.Add({{"mode", std::string(to_string(m))}});
+}
+
+std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, HashMode mode) {
+    in_flight_->Set(static_cast<double>(levels.in_flight.load()));
+    open_connections_->Set(static_cast<double>(levels.open_connections.load()));
+    pool_queue_depth_->Set(static_cast<double>(levels.hash_queue.load()));
+    for (HashMode m : {HashMode::offload, HashMode::inline_on_loop})
+        mode_[index(m)]->Set(m == mode ? 1 : 0);
+    return registry_->Collect();
+}
+
+std::string ServerMetrics::serialize(const std::vector<pm::MetricFamily>& families) {
+    return pm::TextSerializer().Serialize(families);
+}
+
+} // namespace ranking

@@ -1,0 +1,65 @@
+#pragma once
+// The server's Prometheus metrics (prometheus-cpp core), in base units. Every series is created
+// up front, so the hot path never looks a label set up. Thread-safe: the loop observes, the pool
+// observes, the admin thread collects.
+#include "data_api.hpp"
+#include "load_levels.hpp"
+#include "mode.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ranking {
+
+class ServerMetrics {
+public:
+    ServerMetrics();
+
+    void observe_loop_lag(double seconds) { loop_lag_->Observe(seconds); }
+    void add_loop_busy(double seconds) { loop_busy_->Increment(seconds); }
+    void count_stall(Route route) { stalls_[index(route)]->Increment(); }
+    void observe_handler(Route route, HashMode mode, double seconds) {
+        handler_[index(route)][index(mode)]->Observe(seconds);
+    }
+    void observe_request(Route route, HashMode mode, double seconds) {
+        request_[index(route)][index(mode)]->Observe(seconds);
+    }
+    void observe_hash(double queue_wait_seconds, double run_seconds) {
+        hash_queue_wait_->Observe(queue_wait_seconds);
+        hash_run_->Observe(run_seconds);
+    }
+
+    // The gauges are read from their owners' atomics just before each collection.
+    std::vector<prometheus::MetricFamily> collect(const LoadLevels& levels, HashMode mode);
+
+    // The text exposition format, for GET /metrics.
+    static std::string serialize(const std::vector<prometheus::MetricFamily>& families);
+
+    static const prometheus::Histogram::BucketBoundaries& latency_buckets();
+
+private:
+    static std::size_t index(Route route) { return static_cast<std::size_t>(route); }
+    static std::size_t index(HashMode mode) { return mode == HashMode::offload ? 0 : 1; }
+
+    std::shared_ptr<prometheus::Registry> registry_;
+    prometheus::Histogram* loop_lag_;
+    prometheus::Counter* loop_busy_;
+    std::array<prometheus::Counter*, route_count> stalls_{};
+    std::array<std::array<prometheus::Histogram*, 2>, route_count> handler_{};
+    std::array<std::array<prometheus::Histogram*, 2>, route_count> request_{};
+    prometheus::Histogram* hash_queue_wait_;
+    prometheus::Histogram* hash_run_;
+    prometheus::Gauge* in_flight_;
+    prometheus::Gauge* open_connections_;
+    prometheus::Gauge* pool_queue_depth_;
+    std::array<prometheus::Gauge*, 2> mode_{};
+};
+
+} // namespace ranking

@@ -1,0 +1,31 @@
+#pragma once
+// A thread (never the loop itself) that notices when the loop's heartbeat goes stale past
+// --stall-warn-ms, says while it lasts who holds the loop, and records the stall when it ends.
+#include "load_levels.hpp"
+#include "loop_watch.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace ranking {
+
+class Watchdog {
+public:
+    Watchdog(LoopWatch& watch, const LoadLevels& levels);
+    ~Watchdog(); // stops and joins the thread
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+private:
+    void run();
+
+    LoopWatch& watch_;
+    const LoadLevels& levels_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+} // namespace ranking

@@ -1,0 +1,77 @@
+// The server watching its own loop: stalls named by route, lag observed, metrics well-formed.
+#include "test_server.hpp"
+#include "token.hpp"
+
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <thread>
+
+using namespace ranking;
+using namespace ranking::testing;
+
+namespace {
+
+double metric_value(const std::string& text, const std::string& series) {
+    const std::regex line(
+        "(^|\n)" + std::regex_replace(series, std::regex(R"([{}\[\]().+*?^$|\\])"), R"(\$&)") +
+        " ([0-9.eE+-]+)");
+    std::smatch match;
+    REQUIRE_MESSAGE(std::regex_search(text, match, line), "no series " << series);
+    return std::stod(match[2]);
+}
+
+// One /rank with a 200 ms hash, then give the watchdog (10 ms polls) time to see the loop back.
+std::vector<StallRecord> stalls_after_slow_rank(TestServer& server) {
+    REQUIRE(request(server.data(), "GET", "/rank/alice").response.status == 200);
+    for (int i = 0; i < 50 && server.server().stalls().empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return server.server().stalls();
+}
+
+} // namespace
+
+TEST_CASE("inline: a 200 ms hash is one stall named /rank, and the lag histogram saw it") {
+    TestServer server(HashMode::inline_on_loop,
+                      calibrate_iterations(std::chrono::milliseconds(200)));
+    const auto stalls = stalls_after_slow_rank(server);
+    REQUIRE(stalls.size() == 1);
+    CHECK(stalls[0].route == Route::rank);
+    CHECK(stalls[0].duration_ms >= 100);
+
+    const auto metrics = request(server.admin(), "GET", "/metrics").response.body;
+    CHECK(metric_value(metrics, R"(ranking_event_loop_stalls_total{route="/rank"})") == 1);
+    const double up_to_100ms =
+        metric_value(metrics, R"(ranking_event_loop_lag_seconds_bucket{le="0.1"})");
+    const double all = metric_value(metrics, "ranking_event_loop_lag_seconds_count");
+    CHECK(all > up_to_100ms); // at least one lag observation of 0.1 s or more
+    CHECK(metric_value(metrics, R"(ranking_hash_mode{mode="inline"})") == 1);
+}
+
+TEST_CASE("offload: the same request leaves no stall") {
+    TestServer server(HashMode::offload, calibrate_iterations(std::chrono::milliseconds(200)));
+    CHECK(stalls_after_slow_rank(server).empty());
+    const auto metrics = request(server.admin(), "GET", "/metrics").response.body;
+    CHECK(metric_value(metrics, R"(ranking_event_loop_stalls_total{route="/rank"})") == 0);
+    CHECK(metric_value(metrics, "ranking_hash_run_seconds_count") == 1);
+    CHECK(metric_value(metrics,
+                       R"(ranking_request_duration_seconds_count{mode="offload",route="/rank"})") ==
+          1);
+}
+
+TEST_CASE("the admin plane answers while the data loop is frozen") {
+    TestServer server(HashMode::inline_on_loop,
+                      calibrate_iterations(std::chrono::milliseconds(400)));
+    Clock::time_point rank_answered;
+    std::thread frozen([&] {
+        request(server.data(), "GET", "/rank/alice");
+        rank_answered = Clock::now();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the loop is inside the hash now
+    const auto mode = request(server.admin(), "GET", "/mode");
+    const auto mode_answered = Clock::now();
+    frozen.join();
+    CHECK(mode.response.status == 200);
+    CHECK(mode_answered < rank_answered); // the admin plane did not wait for the loop
+}
