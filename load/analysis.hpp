@@ -1,0 +1,48 @@
+#pragma once
+// Reading the results: the side-by-side per mode, the collapse ratio, and whether the run is
+// valid (did the tool keep to its plan, or was it the server that fell behind?).
+#include "options.hpp"
+#include "stats.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ranking::load {
+
+struct ModeSummary {
+    std::string mode;
+    std::vector<std::size_t> phases;
+    double seconds = 0;
+    SeriesStats cheap;  // GET /players
+    SeriesStats heavy;  // GET /rank
+    SeriesStats canary; // the canary's /healthz
+    SeriesStats data;   // every data endpoint together
+    double offered_rate = 0;
+    double achieved_rate = 0; // data requests sent per second
+};
+
+// Phases with the same mode merged, in the order the modes first appear.
+std::vector<ModeSummary> summarize_by_mode(const Results& results, const RunPlan& plan);
+
+// inline canary p99 / offload canary p99, when both modes ran with a canary.
+std::optional<double> collapse_ratio(const std::vector<ModeSummary>& modes);
+
+struct Verdict {
+    bool valid = true;
+    std::vector<std::string> reasons; // why the run is NOT VALID
+    std::vector<std::string> notes;   // what else the reader must know
+    double offered_rate = 0;
+    double achieved_rate = 0;
+    double completed_rate = 0;
+    LatencyHistogram tool_lag{summary_precision};
+    double cpu_percent = 0; // of one core, over the whole run
+};
+
+Verdict judge(const Results& results, const RunPlan& plan, const LoadOptions& options,
+              double cpu_percent);
+
+// Every data series of a phase together.
+SeriesStats data_series(const PhaseStats& phase);
+
+} // namespace ranking::load

@@ -1,0 +1,86 @@
+#include "mix.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <numeric>
+
+namespace ranking::load {
+namespace {
+
+constexpr std::array<std::string_view, series_count> names{"rank", "players", "leaderboard",
+                                                           "healthz", "canary"};
+constexpr std::size_t leaderboard_page = 10;
+
+} // namespace
+
+std::string_view series_name(Series series) noexcept {
+    return names[index(series)];
+}
+
+std::optional<Mix> parse_mix(std::string_view text) {
+    Mix mix{};
+    mix.weights.fill(0);
+    std::array<bool, endpoint_count> seen{};
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto item = text.substr(0, comma);
+        text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+        const auto equals = item.find('=');
+        if (equals == std::string_view::npos) return std::nullopt;
+        const auto name = item.substr(0, equals);
+        const auto value = item.substr(equals + 1);
+        const auto found = std::find(names.begin(), names.begin() + endpoint_count, name);
+        if (found == names.begin() + endpoint_count) return std::nullopt;
+        const auto at = static_cast<std::size_t>(found - names.begin());
+        unsigned weight = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), weight);
+        if (ec != std::errc{} || end != value.data() + value.size() || seen[at] ||
+            weight > 1'000'000)
+            return std::nullopt;
+        seen[at] = true;
+        mix.weights[at] = weight;
+    }
+    if (std::accumulate(mix.weights.begin(), mix.weights.end(), 0u) == 0) return std::nullopt;
+    return mix;
+}
+
+std::string to_string(const Mix& mix) {
+    std::string text;
+    for (std::size_t i = 0; i < endpoint_count; ++i) {
+        if (mix.weights[i] == 0) continue;
+        if (!text.empty()) text += ',';
+        text += std::string(names[i]) + '=' + std::to_string(mix.weights[i]);
+    }
+    return text;
+}
+
+RequestPicker::RequestPicker(Mix mix, std::vector<std::string> players, std::size_t club_size,
+                             std::uint64_t seed)
+    : players_(std::move(players)), club_size_(club_size), random_(seed),
+      endpoints_(mix.weights.begin(), mix.weights.end()) {}
+
+PlannedRequest RequestPicker::next() {
+    const auto series = static_cast<Series>(endpoints_(random_));
+    const auto any_player = [this] {
+        return players_[std::uniform_int_distribution<std::size_t>(0,
+                                                                   players_.size() - 1)(random_)];
+    };
+    switch (series) {
+    case Series::rank:
+        return {series, "/rank/" + any_player()};
+    case Series::players:
+        return {series, "/players/" + any_player()};
+    case Series::leaderboard: {
+        const auto last = club_size_ > leaderboard_page ? club_size_ - leaderboard_page : 0;
+        const auto offset = std::uniform_int_distribution<std::size_t>(0, last)(random_);
+        return {series, "/leaderboard?limit=" + std::to_string(leaderboard_page) +
+                            "&offset=" + std::to_string(offset)};
+    }
+    case Series::healthz:
+    case Series::canary:
+        break;
+    }
+    return {Series::healthz, "/healthz"};
+}
+
+} // namespace ranking::load

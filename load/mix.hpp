@@ -1,0 +1,57 @@
+#pragma once
+// What the load asks for: the weighted mix of endpoints and the request targets it produces.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ranking::load {
+
+// The data endpoints, then the canary's own series: index = position in every per-series array.
+enum class Series : std::size_t { rank, players, leaderboard, healthz, canary };
+inline constexpr std::size_t endpoint_count = 4;
+inline constexpr std::size_t series_count = 5;
+
+std::string_view series_name(Series series) noexcept;
+inline std::size_t index(Series series) noexcept {
+    return static_cast<std::size_t>(series);
+}
+
+// Weights over rank, players, leaderboard, healthz.
+struct Mix {
+    std::array<unsigned, endpoint_count> weights{0, 1, 0, 0};
+};
+
+// "rank=1,players=19" (missing endpoints weigh 0); nothing when malformed or all weights are 0.
+std::optional<Mix> parse_mix(std::string_view text);
+std::string to_string(const Mix& mix);
+
+struct PlannedRequest {
+    Series series = Series::players;
+    std::string target;
+};
+
+// Draws endpoints by weight and players uniformly from the club's names, from its own seed.
+class RequestPicker {
+public:
+    RequestPicker(Mix mix, std::vector<std::string> players, std::size_t club_size,
+                  std::uint64_t seed);
+    PlannedRequest next();
+
+private:
+    std::vector<std::string> players_;
+    std::size_t club_size_;
+    std::mt19937_64 random_;
+    std::discrete_distribution<std::size_t> endpoints_;
+};
+
+// The canary always asks the same thing.
+inline PlannedRequest canary_request() {
+    return {Series::canary, "/healthz"};
+}
+
+} // namespace ranking::load

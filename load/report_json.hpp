@@ -1,0 +1,19 @@
+#pragma once
+// The machine-readable report: JSON (summary, phases, modes, toggles, per-second timeline by due
+// time) and the timeline as CSV for plotting.
+#include "report_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+namespace ranking::load {
+
+nlohmann::json report_json(const RunReport& report);
+
+// One row per second of due time and series with traffic:
+// t_s,phase,mode,series,planned,completed,errors,p50_ms,p99_ms,max_ms,in_flight,
+// oldest_in_flight_ms,toggle
+void write_timeline_csv(const RunReport& report, std::ostream& out);
+
+} // namespace ranking::load

@@ -1,0 +1,205 @@
+#include "report_text.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace ranking::load {
+namespace {
+
+struct Table {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+};
+
+struct Section {
+    std::string title;
+    std::vector<std::string> lines; // before the table
+    Table table;
+};
+
+std::string ms(std::uint64_t micros) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", static_cast<double>(micros) / 1000.0);
+    return text;
+}
+
+std::string number(double value, const char* pattern = "%.1f") {
+    char text[32];
+    std::snprintf(text, sizeof text, pattern, value);
+    return text;
+}
+
+std::string seconds(nanoseconds span) {
+    return number(std::chrono::duration<double>(span).count(), "%.1f");
+}
+
+std::string errors_of(const SeriesStats& stats) {
+    if (stats.error_total() == 0) return "0";
+    std::string text = std::to_string(stats.error_total()) + " (";
+    bool first = true;
+    for (std::size_t i = 0; i < error_class_count; ++i) {
+        if (stats.errors[i] == 0) continue;
+        text += (first ? "" : " ") + std::string(error_class_name(static_cast<ErrorClass>(i))) +
+                " " + std::to_string(stats.errors[i]);
+        first = false;
+    }
+    return text + ")";
+}
+
+Table series_table(const std::array<SeriesStats, series_count>& series, double span_seconds) {
+    Table table{{"series", "count", "rate/s", "errors", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
+                 "p99.99 ms", "max ms"},
+                {}};
+    for (std::size_t i = 0; i < series_count; ++i) {
+        const auto& s = series[i];
+        if (s.latency.count() == 0 && s.planned == 0) continue;
+        const auto& h = s.latency;
+        table.rows.push_back({std::string(series_name(static_cast<Series>(i))),
+                              std::to_string(h.count()),
+                              number(static_cast<double>(h.count()) / span_seconds), errors_of(s),
+                              ms(h.percentile(50)), ms(h.percentile(90)), ms(h.percentile(99)),
+                              ms(h.percentile(99.9)), ms(h.percentile(99.99)), ms(h.max())});
+    }
+    return table;
+}
+
+std::vector<Section> build(const RunReport& r) {
+    std::vector<Section> sections;
+    const auto& phases = r.plan.phases();
+    std::array<SeriesStats, series_count> overall;
+    for (std::size_t p = 0; p < phases.size(); ++p) {
+        const auto& stats = r.results.phases[p];
+        const double span = std::chrono::duration<double>(phases[p].to - phases[p].from).count();
+        for (std::size_t i = 0; i < series_count; ++i)
+            overall[i].merge(stats.series[i]);
+        const auto data = data_series(stats);
+        sections.push_back(
+            {"Phase " + std::to_string(p + 1) + ": " + phases[p].mode + ", due " +
+                 seconds(phases[p].from) + "-" + seconds(phases[p].to) + " s",
+             {"offered " + number(static_cast<double>(data.planned) / span) + "/s, achieved " +
+              number(static_cast<double>(stats.sent) / span) + "/s; latency from due time"},
+             series_table(stats.series, span)});
+    }
+    if (phases.size() > 1)
+        sections.push_back(
+            {"All phases",
+             {},
+             series_table(
+                 overall,
+                 std::chrono::duration<double>(r.plan.end() - r.plan.measured_from()).count())});
+
+    Section by_mode{
+        "Per mode",
+        {},
+        {{"mode", "seconds", "offered/s", "achieved/s", "errors", "players p50", "players p99",
+          "players max", "canary p50", "canary p99", "canary max", "rank p50", "rank p99"},
+         {}}};
+    const auto cell = [](const SeriesStats& s, double p) {
+        return s.latency.count() ? ms(s.latency.percentile(p)) : std::string("-");
+    };
+    for (const auto& m : r.modes)
+        by_mode.table.rows.push_back(
+            {m.mode, number(m.seconds), number(m.offered_rate), number(m.achieved_rate),
+             std::to_string(m.data.error_total() + m.canary.error_total()), cell(m.cheap, 50),
+             cell(m.cheap, 99), cell(m.cheap, 100), cell(m.canary, 50), cell(m.canary, 99),
+             cell(m.canary, 100), cell(m.heavy, 50), cell(m.heavy, 99)});
+    const auto ratio = collapse_ratio(r.modes);
+    by_mode.lines.push_back(
+        ratio ? "collapse ratio (inline canary p99 / offload canary p99): " +
+                    number(*ratio, "%.1f") + "x"
+              : "collapse ratio: n/a (needs a canary and both an inline and an offload phase)");
+    for (const auto& mark : r.toggles)
+        by_mode.lines.push_back(
+            "toggle at " + seconds(mark.planned.at) + " s to " +
+            std::string(to_string(mark.planned.mode)) + ": " +
+            (mark.applied_at
+                 ? "applied at " +
+                       number(std::chrono::duration<double>(*mark.applied_at).count(), "%.3f") +
+                       " s"
+                 : "FAILED (" + mark.detail + ")"));
+    sections.push_back(by_mode);
+
+    const auto& v = r.verdict;
+    Section validity{std::string("Validity: ") + (v.valid ? "VALID" : "NOT VALID"), {}, {}};
+    validity.lines.push_back("offered " + number(v.offered_rate) + "/s, achieved (sent) " +
+                             number(v.achieved_rate) + "/s, completed " + number(v.completed_rate) +
+                             "/s");
+    validity.lines.push_back("tool send lag (its own lateness) p50 " +
+                             ms(v.tool_lag.percentile(50)) + " ms, p99 " +
+                             ms(v.tool_lag.percentile(99)) + " ms, max " + ms(v.tool_lag.max()) +
+                             " ms; tool CPU " + number(v.cpu_percent, "%.0f") + "% of one core");
+    for (const auto& reason : v.reasons)
+        validity.lines.push_back("NOT VALID: " + reason);
+    for (const auto& note : v.notes)
+        validity.lines.push_back("note: " + note);
+    sections.push_back(validity);
+    return sections;
+}
+
+void terminal_table(std::ostringstream& out, const Table& table) {
+    std::vector<std::size_t> widths(table.header.size());
+    for (std::size_t c = 0; c < widths.size(); ++c) {
+        widths[c] = table.header[c].size();
+        for (const auto& row : table.rows)
+            widths[c] = std::max(widths[c], row[c].size());
+    }
+    const auto line = [&](const std::vector<std::string>& cells) {
+        out << "  ";
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            const auto pad = std::string(widths[c] - cells[c].size(), ' ');
+            out << (c == 0 ? cells[c] + pad : pad + cells[c]) << (c + 1 < cells.size() ? "  " : "");
+        }
+        out << '\n';
+    };
+    line(table.header);
+    for (const auto& row : table.rows)
+        line(row);
+}
+
+void markdown_table(std::ostringstream& out, const Table& table) {
+    const auto line = [&](const std::vector<std::string>& cells) {
+        out << '|';
+        for (const auto& cell : cells)
+            out << ' ' << cell << " |";
+        out << '\n';
+    };
+    line(table.header);
+    out << '|';
+    for (std::size_t c = 0; c < table.header.size(); ++c)
+        out << (c == 0 ? " --- |" : " ---: |");
+    out << '\n';
+    for (const auto& row : table.rows)
+        line(row);
+}
+
+} // namespace
+
+std::string render_terminal(const RunReport& report) {
+    std::ostringstream out;
+    for (const auto& section : build(report)) {
+        out << '\n' << section.title << '\n';
+        for (const auto& line : section.lines)
+            out << "  " << line << '\n';
+        if (!section.table.header.empty()) terminal_table(out, section.table);
+    }
+    return out.str();
+}
+
+std::string render_markdown(const RunReport& report) {
+    std::ostringstream out;
+    out << "# ranking-load: " << report.options.url << ", "
+        << (report.options.rate ? number(*report.options.rate, "%g") + " req/s" : "closed loop")
+        << ", mix " << to_string(report.options.mix) << ", " << report.options.connections
+        << " connections\n";
+    for (const auto& section : build(report)) {
+        out << "\n## " << section.title << "\n\n";
+        for (const auto& line : section.lines)
+            out << "- " << line << '\n';
+        if (!section.lines.empty()) out << '\n';
+        if (!section.table.header.empty()) markdown_table(out, section.table);
+    }
+    return out.str();
+}
+
+} // namespace ranking::load

@@ -1,0 +1,151 @@
+#include "run.hpp"
+
+#include "load_stream.hpp"
+#include "progress.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <sys/resource.h>
+
+#include <future>
+#include <memory>
+#include <thread>
+
+namespace ranking::load {
+namespace {
+
+// Gives the shards and the canary a moment after the last connect before the first due time.
+constexpr milliseconds start_margin{50};
+
+struct Shard {
+    Shard(const LoadOptions& options, const Club& club, const RunPlan& plan, unsigned number)
+        : recorder(plan) {
+        StreamConfig config;
+        config.server = options.server;
+        config.connections = options.connections / options.threads +
+                             (number < options.connections % options.threads ? 1 : 0);
+        config.arrivals = options.arrivals;
+        config.seed = options.seed + number;
+        config.timeout = options.timeout;
+        if (options.rate) {
+            config.rate = *options.rate / options.threads;
+            // Uniform shards interleave so that together they are evenly spaced.
+            if (options.arrivals == Arrivals::uniform)
+                config.first_due = std::chrono::nanoseconds(
+                    static_cast<std::int64_t>(1e9 * number / *options.rate));
+        }
+        auto picker = std::make_shared<RequestPicker>(options.mix, club.names, club.size,
+                                                      options.seed * 7919 + number);
+        stream = std::make_unique<LoadStream>(
+            context.get_executor(), config, [picker] { return picker->next(); }, plan, recorder);
+    }
+
+    net::io_context context{1};
+    net::executor_work_guard<net::io_context::executor_type> guard{context.get_executor()};
+    Recorder recorder;
+    std::unique_ptr<LoadStream> stream;
+    std::thread thread;
+};
+
+double cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto of = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return of(usage.ru_utime) + of(usage.ru_stime);
+}
+
+} // namespace
+
+RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPlan& plan,
+                      net::io_context& control) {
+    std::vector<std::unique_ptr<Shard>> shards;
+    for (unsigned i = 0; i < options.threads; ++i)
+        shards.push_back(std::make_unique<Shard>(options, club, plan, i));
+    for (auto& shard : shards)
+        shard->thread = std::thread([&context = shard->context] { context.run(); });
+    // Whatever happens, the shard threads must end before their io_contexts are destroyed.
+    struct Joiner {
+        std::vector<std::unique_ptr<Shard>>& shards;
+        ~Joiner() {
+            for (auto& shard : shards) {
+                shard->guard.reset();
+                shard->context.stop();
+                if (shard->thread.joinable()) shard->thread.join();
+            }
+        }
+    } joiner{shards};
+
+    Recorder canary_recorder(plan);
+    std::unique_ptr<LoadStream> canary;
+    if (options.canary_rate > 0) {
+        StreamConfig config;
+        config.server = options.server;
+        config.connections = 1;
+        config.rate = options.canary_rate;
+        config.timeout = options.timeout;
+        canary = std::make_unique<LoadStream>(control.get_executor(), config, canary_request, plan,
+                                              canary_recorder);
+    }
+
+    // Ramp up: every connection open before the first request is due.
+    std::vector<std::future<void>> opened;
+    for (auto& shard : shards)
+        opened.push_back(net::co_spawn(shard->context, shard->stream->open(), net::use_future));
+    if (canary) {
+        auto opening = net::co_spawn(control, canary->open(), net::use_future);
+        control.run();
+        control.restart();
+        opening.get();
+    }
+    for (auto& ramp : opened)
+        ramp.get();
+
+    const auto start = Clock::now() + start_margin;
+    const double cpu_before = cpu_seconds();
+    std::vector<const Recorder*> recorders{&canary_recorder};
+    canary_recorder.begin(start);
+    for (auto& shard : shards) {
+        shard->recorder.begin(start);
+        recorders.push_back(&shard->recorder);
+    }
+
+    ProgressLine progress(control.get_executor(), recorders, plan, options.rate, options.progress);
+    std::size_t running = shards.size() + (canary ? 1 : 0);
+    std::exception_ptr failure;
+    const auto finished = [&](std::exception_ptr error) {
+        if (error && !failure) failure = error;
+        if (--running == 0) progress.stop();
+    };
+    for (auto& shard : shards) {
+        // The shard reports back on the control thread, which owns `running`.
+        net::co_spawn(shard->context, shard->stream->run(start),
+                      [&control, finished](std::exception_ptr error) {
+                          net::post(control, [finished, error] { finished(error); });
+                      });
+        shard->guard.reset();
+    }
+    if (canary) net::co_spawn(control, canary->run(start), finished);
+    RunOutput output;
+    if (!options.toggles.empty())
+        net::co_spawn(
+            control,
+            apply_toggles(options.admin, options.toggles, start, options.timeout, output.toggles),
+            net::detached);
+    net::co_spawn(control, progress.run(start), net::detached);
+    control.run();
+    for (auto& shard : shards)
+        shard->thread.join();
+    if (failure) std::rethrow_exception(failure);
+
+    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    output.cpu_percent = 100.0 * (cpu_seconds() - cpu_before) / wall;
+    output.results = canary_recorder.results();
+    for (const auto& shard : shards)
+        output.results.merge(shard->recorder.results());
+    return output;
+}
+
+} // namespace ranking::load
