@@ -75,3 +75,24 @@ TEST_CASE("the admin plane answers while the data loop is frozen") {
     CHECK(mode.response.status == 200);
     CHECK(mode_answered < rank_answered); // the admin plane did not wait for the loop
 }
+
+TEST_CASE("open data connections are counted, admin connections are not") {
+    TestServer server;
+    net::io_context loop;
+    ClientConnection held(loop.get_executor());
+    const auto data = server.data();
+    error_code connected = net::error::not_connected;
+    net::co_spawn(loop, held.connect(data.host, data.port, std::chrono::seconds(5)),
+                  [&](std::exception_ptr, error_code ec) { connected = ec; });
+    loop.run();
+    REQUIRE_FALSE(connected);
+    // The server registers the connection once its loop accepts it.
+    double open = 0;
+    for (int i = 0; i < 50 && open != 1; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        open = metric_value(request(server.admin(), "GET", "/metrics").response.body,
+                            "ranking_open_connections");
+    }
+    CHECK(open == 1);
+    held.close();
+}
