@@ -6,7 +6,7 @@ SERVER := $(BUILD)/server/ranking-server
 CLIENT := $(BUILD)/client/ranking-client
 ARGS ?=
 
-.PHONY: all deps build test demo run format clean
+.PHONY: all deps test-deps build test demo run format clean
 
 all: build
 
@@ -17,7 +17,12 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET)
 
-test: build
+# What only the tests need: promtool, a browser for the dashboard test, and npm for Playwright.
+test-deps:
+	@scripts/install-deps.sh prometheus chromium
+	@command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+
+test: build test-deps
 	@ctest --preset $(PRESET)
 
 demo: build

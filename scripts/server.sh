@@ -35,3 +35,13 @@ stop_server() {
   SERVER_PID=""
   return $status
 }
+
+# http_get URL PATH: prints the body of a GET, with bash's /dev/tcp (no curl needed).
+http_get() {
+  local hostport=${1#http://}
+  local host=${hostport%:*} port=${hostport##*:}
+  exec 3<>"/dev/tcp/$host/$port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$2" "$hostport" >&3
+  sed '1,/^\r$/d' <&3
+  exec 3<&-
+}

@@ -42,7 +42,7 @@ function lineChart(id, datasets, extraScales = {}) {
       parsing: false,
       normalized: true,
       spanGaps: true,
-      elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
+      elements: { point: { radius: 1.5 }, line: { borderWidth: 1.5 } },
       scales: {
         x: { type: 'linear', title: { display: true, text: 'seconds' } },
         y: { beginAtZero: true },

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The dashboard in headless Chromium via Playwright (playwright-core from npm, Debian's chromium).
+# Usage: dashboard.sh RANKING_SERVER WORK_DIR   (exit 77 = skipped: chromium or npm missing)
+set -euo pipefail
+server_bin=$1
+work_dir=$2
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null; then
+  echo "needs /usr/bin/chromium and npm (make test installs them)" >&2
+  exit 77
+fi
+mkdir -p "$work_dir"
+# npm ci only when the lock file changed: the packages stay in the build tree.
+if ! cmp -s "$here/../dashboard/package-lock.json" "$work_dir/package-lock.json" ||
+  [ ! -d "$work_dir/node_modules/playwright-core" ]; then
+  cp "$here/../dashboard/package.json" "$here/../dashboard/package-lock.json" "$work_dir/"
+  (cd "$work_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+source "$here/../../scripts/server.sh"
+log=$(mktemp)
+trap 'stop_server >/dev/null 2>&1 || true; rm -f "$log"' EXIT
+# A 1.5 s hash: long enough to watch the dashboard go on while the loop is frozen.
+start_server "$log" "$server_bin" --hash-ms 1500 --players 1000
+export DATA_URL ADMIN_URL SCREENSHOT="$work_dir/dashboard.png"
+NODE_PATH="$work_dir/node_modules" node "$here/../dashboard/dashboard_test.cjs" || {
+  echo "--- server log" >&2
+  cat "$log" >&2
+  exit 1
+}
+grep -q 'WARNING event loop blocked' "$log" || { echo "FAIL: no stall warning in the server log" >&2; exit 1; }
