@@ -81,7 +81,8 @@ Verdict judge(const Results& results, const RunPlan& plan, const LoadOptions& op
     const double seconds = seconds_of(plan.end() - plan.measured_from());
     verdict.offered_rate = static_cast<double>(data.planned) / seconds;
     verdict.achieved_rate = static_cast<double>(sent) / seconds;
-    verdict.completed_rate = static_cast<double>(data.latency.count()) / seconds;
+    const auto answered = data.ok + data.errors[static_cast<std::size_t>(ErrorClass::http_status)];
+    verdict.answered_rate = static_cast<double>(answered) / seconds;
 
     if (!options.rate) {
         verdict.notes.push_back("closed loop (--rate max): a throughput ceiling only; each "

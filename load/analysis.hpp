@@ -34,7 +34,7 @@ struct Verdict {
     std::vector<std::string> notes;   // what else the reader must know
     double offered_rate = 0;
     double achieved_rate = 0;
-    double completed_rate = 0;
+    double answered_rate = 0; // requests due in the span that got an HTTP answer
     LatencyHistogram tool_lag{summary_precision};
     double cpu_percent = 0; // of one core, over the whole run
 };

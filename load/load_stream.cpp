@@ -104,23 +104,27 @@ net::awaitable<void> LoadStream::run(Clock::time_point start) {
 net::awaitable<void> LoadStream::dispatch(WaitGroup& group) {
     net::steady_timer timer(executor_);
     const auto end = start_ + plan_.end();
-    for (;;) {
-        const auto due = start_ + arrivals_->next();
-        if (due >= end) break;
+    auto due = start_ + arrivals_->next();
+    while (due < end) {
         timer.expires_at(due);
         auto [ec] = co_await timer.async_wait(use_nothrow);
         (void)ec;
-        Job job{next_request_(), due, false, std::nullopt};
-        recorder_.planned(job.request.series, due);
-        if (!idle_.empty()) {
-            Slot* slot = idle_.front();
-            idle_.pop_front();
-            slot->handed = std::move(job);
-            slot->wake.cancel();
-        } else {
-            job.waited = true;
-            job.dispatch_lag = Clock::now() - due;
-            backlog_.push_back(std::move(job));
+        // Everything due by now goes out in this turn: one wait per request would let a busy
+        // loop fall further behind with every turn.
+        const auto now = Clock::now();
+        for (; due < end && due <= now; due = start_ + arrivals_->next()) {
+            Job job{next_request_(), due, false, std::nullopt};
+            recorder_.planned(job.request.series, due);
+            if (!idle_.empty()) {
+                Slot* slot = idle_.front();
+                idle_.pop_front();
+                slot->handed = std::move(job);
+                slot->wake.cancel();
+            } else {
+                job.waited = true;
+                job.dispatch_lag = now - due;
+                backlog_.push_back(std::move(job));
+            }
         }
     }
     dispatching_ = false;

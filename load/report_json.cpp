@@ -107,7 +107,7 @@ json report_json(const RunReport& r) {
                        {"notes", v.notes},
                        {"offered_rate", v.offered_rate},
                        {"achieved_rate", v.achieved_rate},
-                       {"completed_rate", v.completed_rate},
+                       {"answered_rate", v.answered_rate},
                        {"tool_send_lag_ms", percentiles(v.tool_lag)},
                        {"tool_cpu_percent", v.cpu_percent}};
 
@@ -184,7 +184,7 @@ json report_json(const RunReport& r) {
 }
 
 void write_timeline_csv(const RunReport& r, std::ostream& out) {
-    out << "t_s,phase,mode,series,planned,completed,errors,p50_ms,p99_ms,max_ms,in_flight,"
+    out << "t_s,phase,mode,series,planned,count,errors,p50_ms,p99_ms,max_ms,in_flight,"
            "oldest_in_flight_ms,toggle\n";
     const auto active = active_series(r.results);
     for (std::size_t s = 0; s < r.results.timeline.size(); ++s) {

@@ -12,7 +12,7 @@ namespace ranking::load {
 nlohmann::json report_json(const RunReport& report);
 
 // One row per second of due time and series with traffic:
-// t_s,phase,mode,series,planned,completed,errors,p50_ms,p99_ms,max_ms,in_flight,
+// t_s,phase,mode,series,planned,count,errors,p50_ms,p99_ms,max_ms,in_flight,
 // oldest_in_flight_ms,toggle
 void write_timeline_csv(const RunReport& report, std::ostream& out);
 

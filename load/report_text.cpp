@@ -123,7 +123,7 @@ std::vector<Section> build(const RunReport& r) {
     const auto& v = r.verdict;
     Section validity{std::string("Validity: ") + (v.valid ? "VALID" : "NOT VALID"), {}, {}};
     validity.lines.push_back("offered " + number(v.offered_rate) + "/s, achieved (sent) " +
-                             number(v.achieved_rate) + "/s, completed " + number(v.completed_rate) +
+                             number(v.achieved_rate) + "/s, answered " + number(v.answered_rate) +
                              "/s");
     validity.lines.push_back("tool send lag (its own lateness) p50 " +
                              ms(v.tool_lag.percentile(50)) + " ms, p99 " +
