@@ -21,19 +21,10 @@ int main(int argc, char* argv[]) {
     try {
         const auto roster =
             options.club ? load_roster(*options.club) : generate_club(options.players);
-        ServerConfig config;
-        config.address = options.address;
-        config.port = options.port;
-        config.admin_address = options.admin_address;
-        config.admin_port = options.admin_port;
-        config.mode = options.mode;
-        config.pool_threads = options.pool_threads;
-        config.stall_warn = options.stall_warn;
-        config.dashboard_directory = options.dashboard_directory;
-        config.hash_iterations =
-            options.hash_ms
-                ? calibrate_iterations(std::chrono::duration<double, std::milli>(*options.hash_ms))
-                : options.hash_iterations;
+        ServerConfig config = options.server;
+        if (options.hash_ms)
+            config.hash_iterations =
+                calibrate_iterations(std::chrono::duration<double, std::milli>(*options.hash_ms));
         const char* secret = std::getenv("RANKING_SECRET");
         config.secret = secret && *secret ? secret : random_secret();
         const long files = raise_open_file_limit();

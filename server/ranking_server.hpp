@@ -10,6 +10,7 @@
 #include "loop_watch.hpp"
 #include "mode.hpp"
 #include "ranking.hpp"
+#include "server_config.hpp"
 #include "server_metrics.hpp"
 #include "watchdog.hpp"
 
@@ -24,20 +25,6 @@
 #include <vector>
 
 namespace ranking {
-
-struct ServerConfig {
-    std::string address = "127.0.0.1";
-    std::uint16_t port = 0;
-    std::string admin_address = "127.0.0.1";
-    std::uint16_t admin_port = 0;
-    HashMode mode = HashMode::offload;
-    unsigned pool_threads = 1;
-    std::uint32_t hash_iterations = 1000;
-    std::string secret;
-    ConnectionLimits limits;
-    std::chrono::milliseconds stall_warn{100};
-    std::filesystem::path dashboard_directory;
-};
 
 class RankingServer {
 public:

@@ -12,10 +12,11 @@ namespace po = boost::program_options;
 ParsedServerOptions parse_server_options(int argc, const char* const argv[], std::ostream& out,
                                          std::ostream& err) {
     ServerOptions o;
-    o.pool_threads = std::max(1u, std::thread::hardware_concurrency() - 1);
+    ServerConfig& c = o.server;
+    c.pool_threads = std::max(1u, std::thread::hardware_concurrency() - 1);
     std::string mode = "offload";
     std::string club;
-    long stall_warn_ms = o.stall_warn.count();
+    long stall_warn_ms = c.stall_warn.count();
     std::string dashboard = RANKING_DASHBOARD_DIR;
     po::options_description desc(
         "ranking-server: a chess club's ranking service on ONE event loop.\n"
@@ -25,18 +26,18 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     // clang-format off
     desc.add_options()
         ("help,h", "print this help and exit")
-        ("address", po::value(&o.address)->default_value(o.address), "data plane address")
-        ("port", po::value(&o.port)->default_value(o.port), "data plane port (0: any free port)")
-        ("admin-address", po::value(&o.admin_address)->default_value(o.admin_address),
+        ("address", po::value(&c.address)->default_value(c.address), "data plane address")
+        ("port", po::value(&c.port)->default_value(c.port), "data plane port (0: any free port)")
+        ("admin-address", po::value(&c.admin_address)->default_value(c.admin_address),
          "admin plane address")
-        ("admin-port", po::value(&o.admin_port)->default_value(o.admin_port),
+        ("admin-port", po::value(&c.admin_port)->default_value(c.admin_port),
          "admin plane port (0: any free port)")
         ("mode", po::value(&mode)->default_value(mode),
          "where the hash runs: offload (thread pool) or inline (on the loop)")
         ("blocking", "same as --mode inline")
-        ("pool-threads", po::value(&o.pool_threads)->default_value(o.pool_threads),
+        ("pool-threads", po::value(&c.pool_threads)->default_value(c.pool_threads),
          "hash pool threads (default: cores - 1, at least 1)")
-        ("hash-iterations", po::value(&o.hash_iterations)->default_value(o.hash_iterations),
+        ("hash-iterations", po::value(&c.hash_iterations)->default_value(c.hash_iterations),
          "PBKDF2 iterations per token")
         ("hash-ms", po::value<double>(),
          "calibrate the iterations at start so that one token costs about this many ms")
@@ -67,11 +68,11 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     }
     const auto parsed_mode = parse_mode(mode);
     if (!parsed_mode) return fail("--mode must be 'offload' or 'inline', not '" + mode + "'");
-    o.mode = vm.count("blocking") ? HashMode::inline_on_loop : *parsed_mode;
+    c.mode = vm.count("blocking") ? HashMode::inline_on_loop : *parsed_mode;
     if (vm.count("blocking") && *parsed_mode == HashMode::offload && !vm["mode"].defaulted())
         return fail("--blocking contradicts --mode offload");
-    if (o.pool_threads < 1 || o.pool_threads > 256) return fail("--pool-threads must be 1..256");
-    if (o.hash_iterations < 1 || o.hash_iterations > 100'000'000)
+    if (c.pool_threads < 1 || c.pool_threads > 256) return fail("--pool-threads must be 1..256");
+    if (c.hash_iterations < 1 || c.hash_iterations > 100'000'000)
         return fail("--hash-iterations must be 1..100000000");
     if (vm.count("hash-ms")) {
         if (!vm["hash-iterations"].defaulted())
@@ -82,8 +83,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     }
     if (stall_warn_ms < 1 || stall_warn_ms > 600'000)
         return fail("--stall-warn-ms must be 1..600000");
-    o.stall_warn = std::chrono::milliseconds(stall_warn_ms);
-    o.dashboard_directory = dashboard;
+    c.stall_warn = std::chrono::milliseconds(stall_warn_ms);
+    c.dashboard_directory = dashboard;
     if (o.players < 3 || o.players > 1'000'000) return fail("--players must be 3..1000000");
     if (!club.empty()) {
         if (!vm["players"].defaulted()) return fail("give --players or --club, not both");

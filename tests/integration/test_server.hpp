@@ -28,6 +28,8 @@ public:
 private:
     static ServerConfig make_config(HashMode mode, std::uint32_t iterations) {
         ServerConfig config;
+        config.port = 0;
+        config.admin_port = 0;
         config.mode = mode;
         config.hash_iterations = iterations;
         config.secret = test_secret;

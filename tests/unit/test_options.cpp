@@ -22,13 +22,14 @@ auto parse(Parse parse_fn, std::vector<const char*> args, std::string* err_text 
 TEST_CASE("server options: defaults, --blocking, and contradictions") {
     const auto defaults = parse(parse_server_options, {});
     REQUIRE(defaults.options);
-    CHECK(defaults.options->port == 8080);
-    CHECK(defaults.options->admin_port == 8081);
-    CHECK(defaults.options->mode == HashMode::offload);
-    CHECK(defaults.options->pool_threads >= 1);
+    CHECK(defaults.options->server.port == 8080);
+    CHECK(defaults.options->server.admin_port == 8081);
+    CHECK(defaults.options->server.mode == HashMode::offload);
+    CHECK(defaults.options->server.pool_threads >= 1);
 
-    CHECK(parse(parse_server_options, {"--blocking"}).options->mode == HashMode::inline_on_loop);
-    CHECK(parse(parse_server_options, {"--mode", "inline"}).options->mode ==
+    CHECK(parse(parse_server_options, {"--blocking"}).options->server.mode ==
+          HashMode::inline_on_loop);
+    CHECK(parse(parse_server_options, {"--mode", "inline"}).options->server.mode ==
           HashMode::inline_on_loop);
 
     std::string err;

@@ -1,0 +1,29 @@
+#pragma once
+// What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret.
+#include "mode.hpp"
+#include "server_connection.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace ranking {
+
+inline constexpr std::uint32_t default_hash_iterations = 100'000; // ~20-30 ms on one core here
+
+struct ServerConfig {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::string admin_address = "127.0.0.1";
+    std::uint16_t admin_port = 8081;
+    HashMode mode = HashMode::offload;
+    unsigned pool_threads = 1;
+    std::uint32_t hash_iterations = default_hash_iterations;
+    std::string secret; // never logged
+    ConnectionLimits limits;
+    std::chrono::milliseconds stall_warn{100};
+    std::filesystem::path dashboard_directory;
+};
+
+} // namespace ranking
