@@ -40,6 +40,8 @@ set output "$file"
 set datafile separator ","
 set datafile missing "NaN"
 set key outside right top font ",9"
+set lmargin at screen 0.06
+set rmargin at screen 0.80
 set grid
 set logscale y
 set format y "%g"
