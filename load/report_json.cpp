@@ -74,6 +74,16 @@ std::vector<std::size_t> active_series(const Results& results) {
     return active;
 }
 
+// Up to the last second that planned, recorded or still held a request: the drain's empty tail
+// is left out.
+std::size_t timeline_length(const Results& results) {
+    std::size_t length = 0;
+    for (std::size_t s = 0; s < results.timeline.size(); ++s)
+        for (const auto& cell : results.timeline[s])
+            if (cell.planned > 0 || cell.latency.count() > 0 || cell.in_flight > 0) length = s + 1;
+    return length;
+}
+
 std::string toggle_in(const RunReport& r, std::size_t second) {
     for (const auto& mark : r.toggles)
         if (mark.planned.at >= std::chrono::seconds(second) &&
@@ -160,7 +170,7 @@ json report_json(const RunReport& r) {
 
     json timeline = json::array();
     const auto active = active_series(r.results);
-    for (std::size_t s = 0; s < r.results.timeline.size(); ++s) {
+    for (std::size_t s = 0; s < timeline_length(r.results); ++s) {
         json row = {{"t_s", s}, {"phase", phase_label(r.plan, std::chrono::seconds(s))}};
         if (const auto toggle = toggle_in(r, s); !toggle.empty()) row["toggle"] = toggle;
         json cells = json::object();
@@ -187,7 +197,7 @@ void write_timeline_csv(const RunReport& r, std::ostream& out) {
     out << "t_s,phase,mode,series,planned,count,errors,p50_ms,p99_ms,max_ms,in_flight,"
            "oldest_in_flight_ms,toggle\n";
     const auto active = active_series(r.results);
-    for (std::size_t s = 0; s < r.results.timeline.size(); ++s) {
+    for (std::size_t s = 0; s < timeline_length(r.results); ++s) {
         const auto at = std::chrono::seconds(s);
         const auto phase = r.plan.phase_of(at);
         const std::string phase_name = phase ? std::to_string(*phase + 1) : phase_label(r.plan, at);
