@@ -18,7 +18,8 @@ struct EventSource {
 struct Reply {
     int status = 200;
     std::string body;
-    std::string allow; // the Allow header of a 405
+    std::string allow;           // the Allow header of a 405
+    int retry_after_seconds = 0; // the Retry-After header of a 503, when positive
     std::string content_type = "application/json";
     std::optional<EventSource> events; // set: body is ignored and the answer streams
 };

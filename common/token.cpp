@@ -1,5 +1,6 @@
 #include "token.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -62,6 +63,10 @@ std::uint32_t calibrate_iterations(std::chrono::duration<double, std::milli> tar
     const double per_ms = probe / std::max(best_ms, 1e-3);
     const double wanted = std::round(per_ms * target.count());
     return static_cast<std::uint32_t>(std::clamp(wanted, 1.0, 2'000'000'000.0));
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string random_secret() {

@@ -38,6 +38,10 @@ std::uint32_t calibrate_iterations(std::chrono::duration<double, std::milli> tar
 // Wall time of one PBKDF2 run with `iterations`, for the startup line.
 std::chrono::duration<double, std::milli> measure_hash(std::uint32_t iterations);
 
+// Equal in time that does not depend on where the two differ (OpenSSL's CRYPTO_memcmp); only
+// the lengths may show.
+bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
+
 // 32 random bytes as hex, from OpenSSL's CSPRNG: the per-start secret when none is configured.
 std::string random_secret();
 

@@ -59,6 +59,7 @@ net::awaitable<error_code> ClientConnection::request(std::string_view method,
     response.status = static_cast<int>(res.result_int());
     response.body = std::move(res.body());
     response.allow = std::string(res[http::field::allow]);
+    response.retry_after = std::string(res[http::field::retry_after]);
     response.keep_alive = res.keep_alive();
     co_return error_code{};
 }

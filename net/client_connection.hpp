@@ -13,6 +13,7 @@ struct HttpResponse {
     int status = 0;
     std::string body;
     std::string allow;
+    std::string retry_after;
     bool keep_alive = true;
 };
 

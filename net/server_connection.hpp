@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace ranking {
 
@@ -15,14 +16,17 @@ struct IncomingRequest {
     std::string method;
     std::string target;
     std::string body;
+    std::string authorization; // the Authorization header, for the admin plane
     bool keep_alive = true;
 };
 
 struct ConnectionLimits {
-    std::chrono::milliseconds read_timeout{30'000}; // idle keep-alive and slow headers
+    std::chrono::milliseconds idle_timeout{30'000};    // keep-alive: waiting for the next request
+    std::chrono::milliseconds request_timeout{10'000}; // first byte to whole request (slowloris)
     std::chrono::milliseconds write_timeout{10'000};
     std::uint32_t header_limit = 8 * 1024;
     std::uint64_t body_limit = 1024;
+    std::size_t max_connections = 10'000; // past it new connections get a 503 and are closed
 };
 
 // What one read produced: a request, an HTTP error to send before closing, or nothing (the
@@ -32,6 +36,9 @@ struct ReadResult {
     std::optional<Reply> error;
 };
 
+// The checks read_request() makes, on bytes already in memory (the fuzzer's way in).
+ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits);
+
 class ServerConnection {
 public:
     ServerConnection(tcp::socket socket, ConnectionLimits limits);
@@ -39,7 +46,12 @@ public:
     ServerConnection(const ServerConnection&) = delete;
     ServerConnection& operator=(const ServerConnection&) = delete;
 
-    // A fresh parser each time, with the header and body limits; the timeout re-armed.
+    // Waits, under the idle timeout, until the next request's first bytes are here (at once for
+    // a pipelined one). False when the peer closed, reset or stayed silent.
+    net::awaitable<bool> wait_for_request();
+
+    // Reads the request under the request timeout: a fresh parser with the header and body
+    // limits; Expect and unknown transfer codings are refused before any body is read.
     net::awaitable<ReadResult> read_request();
 
     // Sends `reply`; false when the peer is gone or the write timed out.

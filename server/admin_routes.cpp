@@ -2,6 +2,7 @@
 
 #include "admin_api.hpp"
 #include "live_feed.hpp"
+#include "token.hpp"
 
 #include <fstream>
 #include <memory>
@@ -43,7 +44,24 @@ std::map<std::string, std::string> load_dashboard(const std::filesystem::path& d
     return files;
 }
 
+namespace {
+
+// 401 without a token, 403 with a wrong one; nothing when the plane needs none or it matches.
+std::optional<Reply> refuse_unauthorized(const IncomingRequest& request, const std::string& token) {
+    if (token.empty()) return std::nullopt;
+    std::string offered;
+    if (request.authorization.starts_with("Bearer ")) offered = request.authorization.substr(7);
+    const auto query = request.target.find("?token=");
+    if (offered.empty() && query != std::string::npos) offered = request.target.substr(query + 7);
+    if (offered.empty()) return error_reply(401, "this admin plane needs a token");
+    if (!constant_time_equal(offered, token)) return error_reply(403, "wrong admin token");
+    return std::nullopt;
+}
+
+} // namespace
+
 net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context) {
+    if (auto refused = refuse_unauthorized(request, context.token)) co_return *refused;
     const auto path = request.target.substr(0, request.target.find('?'));
     const bool is_get = request.method == "GET";
     if (path == "/metrics" && is_get) {

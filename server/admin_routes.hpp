@@ -25,6 +25,7 @@ struct AdminContext {
     const LoadLevels& levels;
     std::map<std::string, std::string> dashboard; // by file name
     std::filesystem::path dashboard_directory;
+    std::string token; // empty: no auth; else Bearer header or ?token= (for EventSource)
 };
 
 net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context);

@@ -8,12 +8,12 @@ ConnectionRegistry::Membership::Membership(ConnectionRegistry& registry,
                                            ServerConnection& connection)
     : registry_(registry), connection_(connection) {
     registry_.idle_by_connection_.emplace(&connection_, false);
-    if (registry_.open_count_) ++*registry_.open_count_;
+    if (registry_.levels_) ++registry_.levels_->open_connections;
 }
 
 ConnectionRegistry::Membership::~Membership() {
     registry_.idle_by_connection_.erase(&connection_);
-    if (registry_.open_count_) --*registry_.open_count_;
+    if (registry_.levels_) --registry_.levels_->open_connections;
 }
 
 void ConnectionRegistry::Membership::set_idle(bool idle) {

@@ -1,6 +1,7 @@
 #pragma once
 // The open connections of one plane, so that a graceful stop can close the idle ones at once and
 // let the busy ones finish their answer. Used only from the plane's own thread: no locks.
+#include "load_levels.hpp"
 #include "server_connection.hpp"
 
 #include <atomic>
@@ -11,9 +12,8 @@ namespace ranking {
 
 class ConnectionRegistry {
 public:
-    // `open_count`, when given, mirrors size() for readers on other threads (metrics).
-    explicit ConnectionRegistry(std::atomic<long>* open_count = nullptr)
-        : open_count_(open_count) {}
+    // `levels`, when given, gets the open connections and the request tallies (data plane).
+    explicit ConnectionRegistry(LoadLevels* levels = nullptr) : levels_(levels) {}
 
     // A session's membership for its whole life (RAII).
     class Membership {
@@ -23,6 +23,12 @@ public:
         Membership(const Membership&) = delete;
         Membership& operator=(const Membership&) = delete;
         void set_idle(bool idle);
+        void request_read() {
+            if (registry_.levels_) ++registry_.levels_->requests_read;
+        }
+        void request_answered() {
+            if (registry_.levels_) ++registry_.levels_->requests_answered;
+        }
 
     private:
         ConnectionRegistry& registry_;
@@ -33,10 +39,13 @@ public:
     void stop();
     bool stopping() const noexcept { return stopping_; }
     std::size_t size() const noexcept { return idle_by_connection_.size(); }
+    void count_refused() {
+        if (levels_) ++levels_->refused_connections;
+    }
 
 private:
     std::unordered_map<ServerConnection*, bool> idle_by_connection_;
-    std::atomic<long>* open_count_;
+    LoadLevels* levels_;
     bool stopping_ = false;
 };
 

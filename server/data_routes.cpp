@@ -102,7 +102,18 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
         scope.set_route(route);
         if (const auto* rank = std::get_if<RankRequest>(&parsed)) {
             to_sign = context.ranking.standing(rank->player);
-            if (!to_sign) reply = error_reply(404, "unknown player '" + rank->player + "'");
+            if (!to_sign) {
+                reply = error_reply(404, "unknown player '" + rank->player + "'");
+            } else if (mode == HashMode::offload &&
+                       context.levels.hash_queue.load() >= context.max_pending_hashes) {
+                // Say no early and cheaply: a queued hash would only be a late answer.
+                to_sign.reset();
+                ++context.levels.shed_hashes;
+                reply = error_reply(503, "too many tokens waiting to be hashed (" +
+                                             std::to_string(context.max_pending_hashes) +
+                                             "); retry later");
+                reply.retry_after_seconds = 1;
+            }
         } else {
             reply = answer_on_loop(parsed, context);
         }

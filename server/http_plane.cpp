@@ -26,6 +26,11 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const RequestHandler& 
         }
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
+        if (registry.size() >= limits.max_connections) {
+            registry.count_refused();
+            net::co_spawn(executor, refuse_connection(std::move(socket), limits), net::detached);
+            continue;
+        }
         net::co_spawn(executor, run_session(std::move(socket), handler, limits, registry),
                       [name](std::exception_ptr e) {
                           if (!e) return;

@@ -26,18 +26,34 @@ net::awaitable<void> stream_events(ServerConnection& connection, const EventSour
 
 } // namespace
 
+net::awaitable<void> refuse_connection(tcp::socket socket, ConnectionLimits limits) {
+    ServerConnection connection(std::move(socket), limits);
+    auto reply = error_reply(503, "server at its connection limit (" +
+                                      std::to_string(limits.max_connections) + "); retry later");
+    reply.retry_after_seconds = 1;
+    co_await connection.write_reply(reply, false);
+    connection.close();
+}
+
 net::awaitable<void> run_session(tcp::socket socket, const RequestHandler& handler,
                                  ConnectionLimits limits, ConnectionRegistry& registry) {
     ServerConnection connection(std::move(socket), limits);
     ConnectionRegistry::Membership member(registry, connection);
     for (;;) {
         member.set_idle(true); // between requests a graceful stop may close us
+        const bool arrived = co_await connection.wait_for_request();
+        member.set_idle(false); // from the first byte on, the request will be answered
+        if (!arrived) break;
         ReadResult read = co_await connection.read_request();
-        member.set_idle(false);
         if (!read.request) {
-            if (read.error) co_await connection.write_reply(*read.error, false);
+            if (read.error) {
+                member.request_read();
+                co_await connection.write_reply(*read.error, false);
+                member.request_answered();
+            }
             break;
         }
+        member.request_read();
         Reply reply;
         try {
             auto answering = handler(std::move(*read.request));
@@ -52,7 +68,9 @@ net::awaitable<void> run_session(tcp::socket socket, const RequestHandler& handl
             break;
         }
         const bool keep_alive = read.request->keep_alive && !registry.stopping();
-        if (!co_await connection.write_reply(reply, keep_alive) || !keep_alive) break;
+        const bool written = co_await connection.write_reply(reply, keep_alive);
+        member.request_answered();
+        if (!written || !keep_alive) break;
     }
     connection.close();
 }

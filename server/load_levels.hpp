@@ -1,5 +1,6 @@
 #pragma once
-// Instantaneous levels of the data plane, written on the loop and pool, read anywhere.
+// Levels and tallies of the data plane, written on the loop and pool, read anywhere (metrics,
+// the watchdog, the dashboard, the exit summary).
 #include <atomic>
 
 namespace ranking {
@@ -8,6 +9,11 @@ struct LoadLevels {
     std::atomic<long> in_flight{0};        // requests read and not yet answered
     std::atomic<long> hash_queue{0};       // hashes posted to the pool and not yet started
     std::atomic<long> open_connections{0}; // data plane connections
+    // Monotonic tallies.
+    std::atomic<long> requests_read{0};       // complete requests, and malformed ones we answer
+    std::atomic<long> requests_answered{0};   // answers written (or tried: the peer may be gone)
+    std::atomic<long> refused_connections{0}; // 503 at --max-connections
+    std::atomic<long> shed_hashes{0};         // /rank answered 503 at --max-pending-hashes
 };
 
 } // namespace ranking

@@ -7,6 +7,7 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -28,15 +29,19 @@ int main(int argc, char* argv[]) {
         const char* secret = std::getenv("RANKING_SECRET");
         config.secret = secret && *secret ? secret : random_secret();
         const long files = raise_open_file_limit();
+        if (config.limits.max_connections == 0) // keep descriptors for listeners, logs, the pool
+            config.limits.max_connections =
+                static_cast<std::size_t>(std::clamp(files - 256, 16L, 10'000L));
         const double hash_ms = measure_hash(config.hash_iterations).count();
 
         RankingServer server(config, roster);
         std::printf("ranking-server: data %s | admin %s | mode %s | pool %u thread%s | hash %u "
-                    "iterations = %.1f ms | club %zu players | open files %ld\n",
+                    "iterations = %.1f ms | club %zu players | max connections %zu | max pending "
+                    "hashes %ld\n",
                     server.data_url().c_str(), server.admin_url().c_str(),
                     std::string(to_string(config.mode)).c_str(), config.pool_threads,
                     config.pool_threads == 1 ? "" : "s", config.hash_iterations, hash_ms,
-                    roster.size(), files);
+                    roster.size(), config.limits.max_connections, config.max_pending_hashes);
         std::fflush(stdout);
 
         net::signal_set signals(server.data_executor(), SIGINT, SIGTERM);

@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <cstdio>
 
 namespace ranking {
 namespace {
@@ -28,16 +29,22 @@ net::awaitable<void> drain(HttpPlane& plane, LagProbe& probe, net::io_context& l
 
 RankingServer::RankingServer(ServerConfig config, const std::vector<Player>& roster)
     : config_(std::move(config)), mode_(config_.mode), ranking_(roster),
-      watch_(metrics_, config_.stall_warn), data_connections_(&levels_.open_connections),
-      hash_pool_(config_.pool_threads),
-      data_context_{ranking_, mode_,  hash_pool_, config_.secret, config_.hash_iterations,
-                    watch_,   levels_},
+      watch_(metrics_, config_.stall_warn), data_connections_(&levels_),
+      hash_pool_(config_.pool_threads), data_context_{ranking_,
+                                                      mode_,
+                                                      hash_pool_,
+                                                      config_.secret,
+                                                      config_.hash_iterations,
+                                                      config_.max_pending_hashes,
+                                                      watch_,
+                                                      levels_},
       admin_context_{mode_,
                      metrics_,
                      watch_,
                      levels_,
                      load_dashboard(config_.dashboard_directory),
-                     config_.dashboard_directory},
+                     config_.dashboard_directory,
+                     config_.admin_token},
       lag_probe_(data_loop_, watch_),
       data_plane_(
           data_loop_, config_.address, config_.port,
@@ -73,6 +80,12 @@ void RankingServer::run() {
     // runs and are destroyed with it.
     hash_pool_.join();
     admin_thread_.join();
+    const long read = levels_.requests_read.load(), answered = levels_.requests_answered.load();
+    std::fprintf(stderr,
+                 "ranking-server: %ld requests read, %ld answered, %ld dropped; %ld hashes shed, "
+                 "%ld connections refused\n",
+                 read, answered, read - answered, levels_.shed_hashes.load(),
+                 levels_.refused_connections.load());
 }
 
 void RankingServer::request_stop() {

@@ -19,11 +19,13 @@ struct ServerConfig {
     std::uint16_t admin_port = 8081;
     HashMode mode = HashMode::offload;
     unsigned pool_threads = 1;
+    long max_pending_hashes = 16; // offload mode: queued hashes past which /rank sheds (503)
     std::uint32_t hash_iterations = default_hash_iterations;
     std::string secret; // never logged
     ConnectionLimits limits;
     std::chrono::milliseconds stall_warn{100};
     std::filesystem::path dashboard_directory;
+    std::string admin_token; // empty: no auth (loopback admin plane only)
 };
 
 } // namespace ranking

@@ -79,6 +79,16 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                      .Register(*registry_);
     for (HashMode m : {HashMode::offload, HashMode::inline_on_loop})
         mode_[index(m)] = &mode.Add({{"mode", std::string(to_string(m))}});
+    hashes_shed_ = &pm::BuildCounter()
+                        .Name("ranking_hashes_shed_total")
+                        .Help("/rank requests answered 503 because too many hashes were waiting")
+                        .Register(*registry_)
+                        .Add({});
+    connections_refused_ = &pm::BuildCounter()
+                                .Name("ranking_connections_refused_total")
+                                .Help("Connections answered 503 at --max-connections")
+                                .Register(*registry_)
+                                .Add({});
 }
 
 std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, HashMode mode) {
@@ -87,6 +97,12 @@ std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, H
     pool_queue_depth_->Set(static_cast<double>(levels.hash_queue.load()));
     for (HashMode m : {HashMode::offload, HashMode::inline_on_loop})
         mode_[index(m)]->Set(m == mode ? 1 : 0);
+    const auto catch_up = [](prometheus::Counter* counter, long& seen, long now) {
+        counter->Increment(static_cast<double>(now - seen));
+        seen = now;
+    };
+    catch_up(hashes_shed_, hashes_shed_seen_, levels.shed_hashes.load());
+    catch_up(connections_refused_, connections_refused_seen_, levels.refused_connections.load());
     return registry_->Collect();
 }
 

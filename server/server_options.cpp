@@ -1,6 +1,10 @@
 #include "server_options.hpp"
 
+#include "net.hpp"
+
 #include <boost/program_options.hpp>
+
+#include <cstdlib>
 
 #include <algorithm>
 #include <thread>
@@ -18,6 +22,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     std::string club;
     long stall_warn_ms = c.stall_warn.count();
     std::string dashboard = RANKING_DASHBOARD_DIR;
+    long idle_ms = c.limits.idle_timeout.count();
+    long request_ms = c.limits.request_timeout.count();
+    std::size_t max_connections = 0;
+    long max_pending = 0;
     po::options_description desc(
         "ranking-server: a chess club's ranking service on ONE event loop.\n"
         "Each /rank answer carries a PBKDF2 token; in offload mode it is computed on a thread\n"
@@ -47,7 +55,20 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         ("stall-warn-ms", po::value(&stall_warn_ms)->default_value(stall_warn_ms),
          "log a warning naming the culprit when the data loop is blocked this long")
         ("dashboard-dir", po::value(&dashboard)->default_value(dashboard),
-         "where the admin plane's dashboard files are");
+         "where the admin plane's dashboard files are")
+        ("max-connections", po::value(&max_connections),
+         "open data connections past which new ones get a 503 and are closed "
+         "(default: the open-file limit less 256, at most 10000)")
+        ("max-pending-hashes", po::value(&max_pending),
+         "offload mode: hashes waiting for the pool past which /rank answers 503 at once "
+         "(default: 16 per pool thread)")
+        ("idle-timeout-ms", po::value(&idle_ms)->default_value(idle_ms),
+         "close a keep-alive connection that sends nothing for this long")
+        ("request-timeout-ms", po::value(&request_ms)->default_value(request_ms),
+         "close a connection whose request takes longer than this to arrive (slowloris)")
+        ("admin-token", po::value(&c.admin_token),
+         "require 'Authorization: Bearer TOKEN' on the admin plane (default: "
+         "RANKING_ADMIN_TOKEN; required when --admin-address is not loopback)");
     // clang-format on
     const auto fail = [&](const std::string& message) {
         err << "ranking-server: " << message << "\n(see ranking-server --help)\n";
@@ -62,8 +83,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     }
     if (vm.count("help")) {
         out << desc
-            << "\nEnvironment:\n  RANKING_SECRET  the token secret (default: random per "
-               "start; never printed)\n";
+            << "\nEnvironment:\n  RANKING_SECRET       the token secret (default: random per "
+               "start; never printed)\n  RANKING_ADMIN_TOKEN  the admin token when --admin-token "
+               "is not given (never printed)\n";
         return {std::nullopt, 0};
     }
     const auto parsed_mode = parse_mode(mode);
@@ -85,6 +107,32 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         return fail("--stall-warn-ms must be 1..600000");
     c.stall_warn = std::chrono::milliseconds(stall_warn_ms);
     c.dashboard_directory = dashboard;
+    if (idle_ms < 1 || idle_ms > 3'600'000) return fail("--idle-timeout-ms must be 1..3600000");
+    if (request_ms < 1 || request_ms > 3'600'000)
+        return fail("--request-timeout-ms must be 1..3600000");
+    c.limits.idle_timeout = std::chrono::milliseconds(idle_ms);
+    c.limits.request_timeout = std::chrono::milliseconds(request_ms);
+    if (vm.count("max-connections")) {
+        if (max_connections < 1 || max_connections > 1'000'000)
+            return fail("--max-connections must be 1..1000000");
+        c.limits.max_connections = max_connections;
+    } else {
+        c.limits.max_connections = 0; // derived from the open-file limit at start
+    }
+    if (vm.count("max-pending-hashes") && (max_pending < 1 || max_pending > 1'000'000))
+        return fail("--max-pending-hashes must be 1..1000000");
+    c.max_pending_hashes = vm.count("max-pending-hashes") ? max_pending : 16L * c.pool_threads;
+    for (const auto& [flag, address] :
+         {std::pair{"--address", c.address}, std::pair{"--admin-address", c.admin_address}}) {
+        error_code bad;
+        net::ip::make_address(address, bad);
+        if (bad) return fail(std::string(flag) + " '" + address + "' is not an IP address");
+    }
+    if (c.admin_token.empty())
+        if (const char* token = std::getenv("RANKING_ADMIN_TOKEN")) c.admin_token = token;
+    if (c.admin_token.empty() && !net::ip::make_address(c.admin_address).is_loopback())
+        return fail("the admin plane on " + c.admin_address +
+                    " is not loopback: give it --admin-token or RANKING_ADMIN_TOKEN");
     if (o.players < 3 || o.players > 1'000'000) return fail("--players must be 3..1000000");
     if (!club.empty()) {
         if (!vm["players"].defaulted()) return fail("give --players or --club, not both");

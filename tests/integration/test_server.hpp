@@ -5,6 +5,8 @@
 #include "ranking_server.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 
 #include <thread>
 
@@ -12,11 +14,24 @@ namespace ranking::testing {
 
 inline constexpr const char* test_secret = "test-secret";
 
+// Free loopback ports, a known secret, a cheap hash unless asked otherwise.
+inline ServerConfig test_config(HashMode mode = HashMode::offload,
+                                std::uint32_t iterations = 1000) {
+    ServerConfig config;
+    config.port = 0;
+    config.admin_port = 0;
+    config.mode = mode;
+    config.hash_iterations = iterations;
+    config.secret = test_secret;
+    return config;
+}
+
 class TestServer {
 public:
     explicit TestServer(HashMode mode = HashMode::offload, std::uint32_t iterations = 1000)
-        : server_(make_config(mode, iterations), generate_club(200)),
-          loop_thread_([this] { server_.run(); }) {}
+        : TestServer(test_config(mode, iterations)) {}
+    explicit TestServer(const ServerConfig& config)
+        : server_(config, generate_club(200)), loop_thread_([this] { server_.run(); }) {}
     ~TestServer() {
         server_.request_stop();
         loop_thread_.join();
@@ -26,15 +41,6 @@ public:
     RankingServer& server() { return server_; }
 
 private:
-    static ServerConfig make_config(HashMode mode, std::uint32_t iterations) {
-        ServerConfig config;
-        config.port = 0;
-        config.admin_port = 0;
-        config.mode = mode;
-        config.hash_iterations = iterations;
-        config.secret = test_secret;
-        return config;
-    }
     RankingServer server_;
     std::thread loop_thread_;
 };
@@ -53,6 +59,48 @@ inline FetchResult request(const HttpEndpoint& endpoint, std::string method, std
                   });
     loop.run();
     return result;
+}
+
+// Raw bytes in, raw bytes out: writes `bytes` (then half-closes if asked) and reads until the
+// server closes or `patience` runs out. `closed_by_server` tells which.
+struct RawAnswer {
+    std::string bytes;
+    bool closed_by_server = false;
+};
+
+inline net::awaitable<void> raw_exchange_on(tcp::socket& socket, tcp::endpoint endpoint,
+                                            std::string bytes, bool half_close, RawAnswer& out) {
+    auto [connect_ec] = co_await socket.async_connect(endpoint, use_nothrow);
+    if (connect_ec) co_return;
+    if (!bytes.empty()) co_await net::async_write(socket, net::buffer(bytes), use_nothrow);
+    if (half_close) socket.shutdown(tcp::socket::shutdown_send);
+    char chunk[4096];
+    for (;;) {
+        auto [ec, n] = co_await socket.async_read_some(net::buffer(chunk), use_nothrow);
+        out.bytes.append(chunk, n);
+        if (ec) {
+            out.closed_by_server = ec == net::error::eof || ec == net::error::connection_reset;
+            co_return;
+        }
+    }
+}
+
+inline RawAnswer raw_exchange(const HttpEndpoint& endpoint, std::string bytes,
+                              bool half_close = false,
+                              std::chrono::milliseconds patience = std::chrono::seconds(5)) {
+    net::io_context loop;
+    tcp::socket socket(loop);
+    net::steady_timer give_up(loop, patience);
+    give_up.async_wait([&](error_code ec) {
+        if (!ec) socket.close(); // our patience ran out first: not closed by the server
+    });
+    RawAnswer answer;
+    const tcp::endpoint target(net::ip::make_address(endpoint.host),
+                               static_cast<std::uint16_t>(std::stoi(endpoint.port)));
+    net::co_spawn(loop, raw_exchange_on(socket, target, std::move(bytes), half_close, answer),
+                  [&](std::exception_ptr) { give_up.cancel(); });
+    loop.run();
+    return answer;
 }
 
 } // namespace ranking::testing
