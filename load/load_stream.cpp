@@ -13,7 +13,7 @@ namespace {
 
 namespace http = boost::beast::http;
 
-// A reused keep-alive connection the server has since closed fails like this on first use.
+// A kept-alive connection the server has since closed fails like this on its next use.
 bool stale_connection(const error_code& ec) {
     return ec == http::error::end_of_stream || ec == net::error::connection_reset ||
            ec == net::error::broken_pipe || ec == net::error::eof;
@@ -39,7 +39,6 @@ struct LoadStream::Slot {
     std::optional<Series> busy; // the series of the request in hand
     Clock::time_point busy_due;
     bool connected = false;
-    bool reused = false; // answered before, so a failure may just be a stale keep-alive
 };
 
 LoadStream::LoadStream(net::any_io_executor executor, StreamConfig config,
@@ -184,7 +183,8 @@ net::awaitable<void> LoadStream::execute(Slot& slot, Job job) {
 
     HttpResponse response;
     error_code ec;
-    for (int attempt = 0;; ++attempt) {
+    bool fresh = false; // a connection opened for this request cannot be a stale keep-alive
+    for (;;) {
         if (!slot.connected) {
             auto connecting =
                 slot.connection.connect(config_.server.host, config_.server.port, config_.timeout);
@@ -195,6 +195,7 @@ net::awaitable<void> LoadStream::execute(Slot& slot, Job job) {
                 break;
             }
             slot.connected = true;
+            fresh = true;
         }
         outcome.sent = Clock::now();
         auto requesting = slot.connection.request("GET", job.request.target, std::string{},
@@ -203,9 +204,7 @@ net::awaitable<void> LoadStream::execute(Slot& slot, Job job) {
         if (!ec) break;
         slot.connection.close();
         slot.connected = false;
-        const bool retry = attempt == 0 && slot.reused && stale_connection(ec) && !stopped_;
-        slot.reused = false;
-        if (!retry) {
+        if (fresh || !stale_connection(ec) || stopped_) {
             outcome.error = classify(ec);
             break;
         }
@@ -213,13 +212,11 @@ net::awaitable<void> LoadStream::execute(Slot& slot, Job job) {
     }
     outcome.done = Clock::now();
     if (!ec) {
-        slot.reused = true;
         outcome.status = response.status;
         if (response.status < 200 || response.status > 299) outcome.error = ErrorClass::http_status;
         if (!response.keep_alive) {
             slot.connection.close();
             slot.connected = false;
-            slot.reused = false;
         }
     }
     slot.busy.reset();
