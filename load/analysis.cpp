@@ -93,10 +93,16 @@ Verdict judge(const Results& results, const RunPlan& plan, const LoadOptions& op
     const auto lag_p99 = verdict.tool_lag.percentile(99);
     if (lag_p99 > max_tool_lag_p99_us) {
         verdict.valid = false;
+        // A tool that is mostly idle yet late was not scheduled: the cores were busy elsewhere.
+        const char* why = cpu_percent >= 50
+                              ? "it used %.0f%% of a core: try --threads or a lower --rate"
+                              : "it used only %.0f%% of a core, so its thread waited for a CPU: "
+                                "the machine was busy (the server's own threads, a build?)";
         verdict.reasons.push_back(
-            format("the tool's own send lag p99 is %.2f ms (> 1 ms): it could not keep to its plan "
-                   "(it used %.0f%% of a core; try --threads or a lower --rate)",
-                   static_cast<double>(lag_p99) / 1000.0, cpu_percent));
+            format(
+                "the tool's own send lag p99 is %.2f ms (> 1 ms): it could not keep to its plan; ",
+                static_cast<double>(lag_p99) / 1000.0) +
+            format(why, cpu_percent));
     }
     // Requests that found every connection busy were held by the server, not by the tool; so
     // were those whose connection the server refused.
