@@ -13,10 +13,11 @@ struct ClientConnection::Impl {
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
     std::string host;
+    std::string authorization;
 };
 
 ClientConnection::ClientConnection(net::any_io_executor executor)
-    : impl_(std::make_unique<Impl>(Impl{beast::tcp_stream(std::move(executor)), {}, {}})) {}
+    : impl_(std::make_unique<Impl>(Impl{beast::tcp_stream(std::move(executor)), {}, {}, {}})) {}
 
 ClientConnection::~ClientConnection() = default;
 
@@ -40,6 +41,7 @@ net::awaitable<error_code> ClientConnection::request(std::string_view method,
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, impl_->host);
     req.set(http::field::user_agent, "ranking-client");
+    if (!impl_->authorization.empty()) req.set(http::field::authorization, impl_->authorization);
     if (req.method() == http::verb::unknown) req.method_string(method);
     req.body() = std::move(body);
     req.prepare_payload();
@@ -62,6 +64,10 @@ net::awaitable<error_code> ClientConnection::request(std::string_view method,
     response.retry_after = std::string(res[http::field::retry_after]);
     response.keep_alive = res.keep_alive();
     co_return error_code{};
+}
+
+void ClientConnection::set_authorization(std::string value) {
+    impl_->authorization = std::move(value);
 }
 
 void ClientConnection::close() {

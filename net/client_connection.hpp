@@ -32,6 +32,9 @@ public:
                                        std::string body, std::chrono::milliseconds timeout,
                                        HttpResponse& response);
 
+    // Sent as the Authorization header of every request from now on (an admin token).
+    void set_authorization(std::string value);
+
     void close();
 
 private:
