@@ -6,7 +6,7 @@ SERVER := $(BUILD)/server/ranking-server
 CLIENT := $(BUILD)/client/ranking-client
 ARGS ?=
 
-.PHONY: all deps test-deps build test demo run format clean
+.PHONY: all deps test-deps build test test-asan test-tsan fuzz demo bench run format clean
 
 all: build
 
@@ -19,14 +19,18 @@ build: deps
 
 # What only the tests need: promtool, a browser for the dashboard test, and npm for Playwright.
 test-deps:
-	@scripts/install-deps.sh prometheus chromium
+	@scripts/install-deps.sh prometheus chromium clang libclang-rt-14-dev
 	@command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 
 test: build test-deps
 	@ctest --preset $(PRESET)
 
 demo: build
-	@scripts/demo.sh $(BUILD)
+	@scripts/demo.sh $(BUILD) report
+
+# ranking-load against wrk on the same cheap endpoint (installs wrk if missing).
+bench: build
+	@load/bench $(BUILD)
 
 # The server alone, in the foreground, on 127.0.0.1:8080 (admin 8081): make run ARGS=--blocking
 run: build
@@ -37,3 +41,14 @@ format:
 
 clean:
 	@rm -rf build
+
+# The whole suite under a sanitizer: make test-asan, make test-tsan (CI runs TSan).
+test-asan test-tsan: test-%: deps test-deps
+	@cmake --preset $* >/dev/null
+	@cmake --build --preset $*
+	@ctest --preset $*
+
+# A long fuzzing run: make fuzz FUZZ_SECONDS=3600
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)

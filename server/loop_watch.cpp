@@ -40,12 +40,12 @@ double LoopWatch::recent_max_lag_seconds() const {
 void LoopWatch::enter(Route route, std::uint64_t request_id, std::uint32_t iterations,
                       HashMode mode) {
     scope_seq_.fetch_add(1, std::memory_order_acq_rel);
-    scope_route_.store(static_cast<int>(route), std::memory_order_relaxed);
-    scope_request_.store(request_id, std::memory_order_relaxed);
-    scope_iterations_.store(iterations, std::memory_order_relaxed);
-    scope_mode_.store(static_cast<int>(mode), std::memory_order_relaxed);
-    scope_started_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
-    scope_active_.store(true, std::memory_order_relaxed);
+    scope_route_.store(static_cast<int>(route), std::memory_order_release);
+    scope_request_.store(request_id, std::memory_order_release);
+    scope_iterations_.store(iterations, std::memory_order_release);
+    scope_mode_.store(static_cast<int>(mode), std::memory_order_release);
+    scope_started_.store(Clock::now().time_since_epoch().count(), std::memory_order_release);
+    scope_active_.store(true, std::memory_order_release);
     scope_seq_.fetch_add(1, std::memory_order_release);
 }
 
@@ -54,7 +54,7 @@ void LoopWatch::leave() {
     const auto held = Clock::now() - scope.started;
     const double seconds = std::chrono::duration<double>(held).count();
     scope_seq_.fetch_add(1, std::memory_order_acq_rel);
-    scope_active_.store(false, std::memory_order_relaxed);
+    scope_active_.store(false, std::memory_order_release);
     busy_seconds_.store(busy_seconds_.load(std::memory_order_relaxed) + seconds,
                         std::memory_order_relaxed);
     scope_seq_.fetch_add(1, std::memory_order_release);
@@ -74,10 +74,11 @@ void LoopWatch::leave() {
 
 void LoopWatch::relabel(Route route) {
     scope_seq_.fetch_add(1, std::memory_order_acq_rel);
-    scope_route_.store(static_cast<int>(route), std::memory_order_relaxed);
+    scope_route_.store(static_cast<int>(route), std::memory_order_release);
     scope_seq_.fetch_add(1, std::memory_order_release);
 }
 
+// Acquire loads of the fields keep the second look at the sequence after them.
 ScopeSnapshot LoopWatch::current_scope() const {
     for (;;) {
         const auto before = scope_seq_.load(std::memory_order_acquire);
@@ -86,14 +87,13 @@ ScopeSnapshot LoopWatch::current_scope() const {
             continue;
         }
         ScopeSnapshot s;
-        s.active = scope_active_.load(std::memory_order_relaxed);
-        s.route = static_cast<Route>(scope_route_.load(std::memory_order_relaxed));
-        s.request_id = scope_request_.load(std::memory_order_relaxed);
-        s.hash_iterations = scope_iterations_.load(std::memory_order_relaxed);
-        s.mode = static_cast<HashMode>(scope_mode_.load(std::memory_order_relaxed));
+        s.active = scope_active_.load(std::memory_order_acquire);
+        s.route = static_cast<Route>(scope_route_.load(std::memory_order_acquire));
+        s.request_id = scope_request_.load(std::memory_order_acquire);
+        s.hash_iterations = scope_iterations_.load(std::memory_order_acquire);
+        s.mode = static_cast<HashMode>(scope_mode_.load(std::memory_order_acquire));
         s.started =
-            Clock::time_point(Clock::duration(scope_started_.load(std::memory_order_relaxed)));
-        std::atomic_thread_fence(std::memory_order_acquire);
+            Clock::time_point(Clock::duration(scope_started_.load(std::memory_order_acquire)));
         if (scope_seq_.load(std::memory_order_relaxed) == before) return s;
     }
 }

@@ -1,0 +1,65 @@
+// libFuzzer: raw bytes through the server's request path, as the server runs it: the parser
+// with the server's limits (parse_request), the data plane's real answer coroutine (inline mode,
+// a one-iteration hash), and the admin API. Every answer must be JSON; errors must say why.
+#include "admin_api.hpp"
+#include "club.hpp"
+#include "data_routes.hpp"
+#include "load_levels.hpp"
+#include "loop_watch.hpp"
+#include "server_connection.hpp"
+#include "server_metrics.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+
+using namespace ranking;
+
+namespace {
+
+struct Fixture {
+    Ranking club{generate_club(50)};
+    std::atomic<HashMode> mode{HashMode::inline_on_loop};
+    net::thread_pool pool{1};
+    ServerMetrics metrics;
+    LoopWatch watch{metrics, std::chrono::milliseconds(100)};
+    LoadLevels levels;
+    DataContext context{club, mode, pool, "fuzz-secret", 1, 16, watch, levels};
+    ConnectionLimits limits;
+};
+
+void require_json(const Reply& reply) {
+    const auto body = nlohmann::json::parse(reply.body); // throws (a finding) if not JSON
+    if (reply.status >= 400 && !body.contains("error")) std::abort();
+    if (reply.status < 100 || reply.status > 599) std::abort();
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static Fixture fixture;
+    const std::string_view raw(reinterpret_cast<const char*>(data), size);
+    const auto read = parse_request(raw, fixture.limits);
+    if (read.error) require_json(*read.error);
+    if (!read.request) return 0;
+
+    net::io_context loop;
+    fixture.watch.bind_loop_thread();
+    Reply reply;
+    net::co_spawn(loop, answer_data_request(*read.request, fixture.context),
+                  [&](std::exception_ptr error, Reply answer) {
+                      if (error) std::rethrow_exception(error);
+                      reply = std::move(answer);
+                  });
+    loop.run();
+    require_json(reply);
+
+    std::atomic<HashMode> admin_mode{HashMode::offload};
+    require_json(answer_admin_request(read.request->method, read.request->target,
+                                      read.request->body, admin_mode));
+    return 0;
+}
