@@ -1,0 +1,56 @@
+#pragma once
+// The server's own view of its data loop, read from /metrics: one snapshot per scrape, and what
+// changed between two consecutive scrapes (one second of the timeline).
+#include "metrics_text.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ranking::load {
+
+// A cumulative histogram: counts of observations <= each upper bound, bounds ascending, +Inf last.
+struct Buckets {
+    std::vector<double> upper_bounds;
+    std::vector<double> cumulative;
+};
+
+struct ServerSnapshot {
+    Buckets loop_lag;                   // ranking_event_loop_lag_seconds
+    std::optional<double> busy_seconds; // ranking_event_loop_busy_seconds_total
+    std::optional<double> stalls;       // ranking_event_loop_stalls_total, over every route
+    std::optional<double> queue_depth;  // ranking_hash_pool_queue_depth
+    std::optional<double> in_flight;    // ranking_requests_in_flight
+    std::optional<std::string> mode;    // the ranking_hash_mode label whose value is 1
+};
+
+ServerSnapshot read_snapshot(const std::vector<MetricSample>& samples);
+
+// `later` minus `earlier`, bucket by bucket; nothing when the bounds differ or a count fell
+// (the server restarted in between).
+std::optional<Buckets> bucket_delta(const Buckets& earlier, const Buckets& later);
+
+// The q-quantile as Prometheus' histogram_quantile estimates it: linear inside the bucket that
+// holds it, from 0 for the first bucket, the highest finite bound when it lies in +Inf.
+std::optional<double> histogram_quantile(double q, const Buckets& buckets);
+
+// The upper bound of the highest bucket with observations (the highest finite bound when only
+// +Inf has them): the most the worst observation can have been.
+std::optional<double> histogram_max_bound(const Buckets& buckets);
+
+// One second of the timeline from the server's side; deltas need the previous second's scrape.
+struct ServerSecond {
+    std::optional<double> lag_p99_ms;
+    std::optional<double> lag_max_ms;
+    std::optional<double> busy_ratio; // loop busy seconds per wall second
+    std::optional<double> queue_depth;
+    std::optional<double> in_flight;
+    std::optional<double> stalls; // in this second, over every route
+    std::optional<std::string> mode;
+};
+
+// `previous` was taken `wall_seconds` before `now`, or is missing (gauges only then).
+ServerSecond server_second(const ServerSnapshot* previous, const ServerSnapshot& now,
+                           double wall_seconds);
+
+} // namespace ranking::load
