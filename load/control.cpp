@@ -17,9 +17,10 @@ struct Answer {
 };
 
 // One request on its own short-lived connection: these are a handful per run.
-net::awaitable<Answer> ask(HttpEndpoint where, std::string method, std::string target,
-                           std::string body, milliseconds timeout) {
+net::awaitable<Answer> ask(HttpEndpoint where, std::string authorization, std::string method,
+                           std::string target, std::string body, milliseconds timeout) {
     ClientConnection connection(co_await net::this_coro::executor);
+    if (!authorization.empty()) connection.set_authorization(std::move(authorization));
     Answer answer;
     auto connecting = connection.connect(where.host, where.port, timeout);
     answer.error = co_await std::move(connecting);
@@ -38,6 +39,12 @@ std::string url_of(const HttpEndpoint& where) {
     return "http://" + where.host + ":" + where.port;
 }
 
+std::string status_problem(const std::string& request, int status) {
+    const bool refused = status == 401 || status == 403;
+    return request + " answered " + std::to_string(status) +
+           (refused ? " (see --admin-token)" : "");
+}
+
 } // namespace
 
 net::awaitable<Club> fetch_club(HttpEndpoint server, std::size_t max_names, milliseconds timeout) {
@@ -46,7 +53,7 @@ net::awaitable<Club> fetch_club(HttpEndpoint server, std::size_t max_names, mill
     while (club.names.size() < max_names) {
         const std::string target = "/leaderboard?limit=" + std::to_string(page) +
                                    "&offset=" + std::to_string(club.names.size());
-        auto asking = ask(server, "GET", target, std::string{}, timeout);
+        auto asking = ask(server, std::string{}, "GET", target, std::string{}, timeout);
         const Answer answer = co_await std::move(asking);
         if (answer.error)
             throw std::runtime_error("cannot reach " + url_of(server) + " (" + answer.failed_step +
@@ -71,31 +78,39 @@ net::awaitable<Club> fetch_club(HttpEndpoint server, std::size_t max_names, mill
     co_return club;
 }
 
-net::awaitable<std::optional<std::string>> current_mode(HttpEndpoint admin, milliseconds timeout) {
-    auto asking = ask(admin, "GET", "/mode", std::string{}, timeout);
-    const Answer answer = co_await std::move(asking);
-    if (answer.error || answer.response.status != 200) co_return std::nullopt;
-    const auto body = nlohmann::json::parse(answer.response.body, nullptr, false);
-    if (body.is_discarded() || !body.contains("mode") || !body.at("mode").is_string())
-        co_return std::nullopt;
-    co_return body.at("mode").get<std::string>();
+std::string bearer(const std::string& token) {
+    return token.empty() ? std::string{} : "Bearer " + token;
 }
 
-net::awaitable<void> apply_toggles(HttpEndpoint admin, std::vector<Toggle> toggles,
-                                   Clock::time_point start, milliseconds timeout,
-                                   std::vector<ToggleMark>& marks) {
+net::awaitable<ModeReading> current_mode(HttpEndpoint admin, std::string authorization,
+                                         milliseconds timeout) {
+    auto asking = ask(admin, std::move(authorization), "GET", "/mode", std::string{}, timeout);
+    const Answer answer = co_await std::move(asking);
+    if (answer.error) co_return ModeReading{{}, answer.failed_step + ": " + answer.error.message()};
+    if (answer.response.status != 200)
+        co_return ModeReading{{}, status_problem("GET /mode", answer.response.status)};
+    const auto body = nlohmann::json::parse(answer.response.body, nullptr, false);
+    if (body.is_discarded() || !body.contains("mode") || !body.at("mode").is_string())
+        co_return ModeReading{{}, "GET /mode did not answer {\"mode\": ...}"};
+    co_return ModeReading{body.at("mode").get<std::string>(), {}};
+}
+
+net::awaitable<void> apply_toggles(HttpEndpoint admin, std::string authorization,
+                                   std::vector<Toggle> toggles, Clock::time_point start,
+                                   milliseconds timeout, std::vector<ToggleMark>& marks) {
     net::steady_timer timer(co_await net::this_coro::executor);
     for (const auto& toggle : toggles) {
         timer.expires_at(start + toggle.at);
         auto [ec] = co_await timer.async_wait(use_nothrow);
         (void)ec;
-        auto asking = ask(admin, "PUT", "/mode", std::string(to_string(toggle.mode)), timeout);
+        auto asking =
+            ask(admin, authorization, "PUT", "/mode", std::string(to_string(toggle.mode)), timeout);
         const Answer answer = co_await std::move(asking);
         ToggleMark mark{toggle, std::nullopt, {}};
         if (answer.error)
             mark.detail = answer.failed_step + ": " + answer.error.message();
         else if (answer.response.status != 200)
-            mark.detail = "PUT /mode answered " + std::to_string(answer.response.status);
+            mark.detail = status_problem("PUT /mode", answer.response.status);
         else
             mark.applied_at = Clock::now() - start;
         marks.push_back(std::move(mark));

@@ -21,8 +21,16 @@ struct Club {
 // answer as ranking-server does.
 net::awaitable<Club> fetch_club(HttpEndpoint server, std::size_t max_names, milliseconds timeout);
 
-// GET /mode on the admin plane; nothing when it does not answer.
-net::awaitable<std::optional<std::string>> current_mode(HttpEndpoint admin, milliseconds timeout);
+// The admin plane's Authorization header: "Bearer TOKEN", or empty for no token.
+std::string bearer(const std::string& token);
+
+// GET /mode on the admin plane: the mode, or why there is none.
+struct ModeReading {
+    std::optional<std::string> mode;
+    std::string problem;
+};
+net::awaitable<ModeReading> current_mode(HttpEndpoint admin, std::string authorization,
+                                         milliseconds timeout);
 
 // One toggle as it happened: PUT /mode answered 200 at `applied_at` (from the start), or not.
 struct ToggleMark {
@@ -32,8 +40,8 @@ struct ToggleMark {
 };
 
 // Applies each toggle at its time; fills `marks` (which must outlive the coroutine) in order.
-net::awaitable<void> apply_toggles(HttpEndpoint admin, std::vector<Toggle> toggles,
-                                   Clock::time_point start, milliseconds timeout,
-                                   std::vector<ToggleMark>& marks);
+net::awaitable<void> apply_toggles(HttpEndpoint admin, std::string authorization,
+                                   std::vector<Toggle> toggles, Clock::time_point start,
+                                   milliseconds timeout, std::vector<ToggleMark>& marks);
 
 } // namespace ranking::load

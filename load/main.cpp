@@ -49,18 +49,22 @@ int main(int argc, char* argv[]) {
         net::io_context control{1};
         const Club club =
             run_now(control, fetch_club(options.server, options.player_names, options.timeout));
-        auto mode = run_now(control, current_mode(options.admin, options.timeout));
-        if (!mode && !options.toggles.empty()) {
+        const auto mode = run_now(
+            control, current_mode(options.admin, bearer(options.admin_token), options.timeout));
+        if (!mode.mode && !options.toggles.empty()) {
             std::fprintf(stderr,
-                         "ranking-load: the admin plane %s does not answer GET /mode, so "
+                         "ranking-load: the admin plane %s does not answer GET /mode (%s), so "
                          "--toggle-at cannot work\n",
-                         options.admin_url.c_str());
+                         options.admin_url.c_str(), mode.problem.c_str());
             return 1;
         }
+        if (!mode.mode)
+            std::fprintf(stderr, "ranking-load: %s; the phases are labelled 'unknown'\n",
+                         mode.problem.c_str());
         char rate[32] = "max";
         if (options.rate) std::snprintf(rate, sizeof rate, "%g/s", *options.rate);
         const RunPlan plan(options.warmup, options.duration, options.timeout, options.toggles,
-                           mode.value_or("unknown"));
+                           mode.mode.value_or("unknown"));
         std::fprintf(stderr,
                      "ranking-load: %s, %u connections on %u thread%s, rate %s, mix %s, canary "
                      "%g/s, warmup %.1f s + %.1f s, club of %zu (%zu names)\n",
@@ -73,7 +77,13 @@ int main(int argc, char* argv[]) {
         const RunOutput output = execute_run(options, club, plan, control);
         const auto modes = summarize_by_mode(output.results, plan);
         const auto verdict = judge(output.results, plan, options, output.cpu_percent);
-        const RunReport report{options, plan, output.results, modes, verdict, output.toggles};
+        const RunReport report{.options = options,
+                               .plan = plan,
+                               .results = output.results,
+                               .modes = modes,
+                               .verdict = verdict,
+                               .toggles = output.toggles,
+                               .server = output.server};
         std::cout << render_terminal(report);
         if (options.json) write_file(*options.json, report_json(report).dump(2) + "\n");
         if (options.markdown) write_file(*options.markdown, render_markdown(report));

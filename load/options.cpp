@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace ranking::load {
 namespace {
@@ -79,7 +80,11 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
         ("help,h", "print this help and exit")
         ("url", po::value(&o.url)->default_value(o.url), "the data plane to load")
         ("admin-url", po::value(&o.admin_url)->default_value(o.admin_url),
-         "the admin plane: GET /mode labels the phases, PUT /mode applies --toggle-at")
+         "the admin plane: GET /mode labels the phases, PUT /mode applies --toggle-at, "
+         "GET /metrics gives the server's view each second")
+        ("admin-token", po::value(&o.admin_token),
+         "the admin plane's token, sent as 'Authorization: Bearer TOKEN' (default: the "
+         "environment variable RANKING_ADMIN_TOKEN; never printed)")
         ("rate", po::value(&rate),
          "REQUIRED. Offered load in requests per second (e.g. 300), spread over the connections."
          " 'max' runs closed-loop instead (each connection sends again as soon as it is answered)"
@@ -117,7 +122,10 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
          "write the summary, phases, per-mode comparison and per-second timeline here")
         ("csv", po::value(&csv), "write the per-second timeline (one row per second and series)")
         ("markdown", po::value(&markdown), "write the tables and the verdict as Markdown")
-        ("no-progress", "no progress line on stderr each second");
+        ("no-progress", "no progress line on stderr each second")
+        ("no-server-metrics",
+         "do not scrape the admin plane's GET /metrics each second (the server's loop lag p99 "
+         "and max, busy ratio, hash queue, in flight and stalls in the timeline stay empty)");
     // clang-format on
     const auto fail = [&](const std::string& message) {
         err << "ranking-load: " << message << "\n(see ranking-load --help)\n";
@@ -137,6 +145,9 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
                "p99 / offload canary p99),\nand a verdict: the run is NOT VALID when the tool "
                "itself sent late (its send lag p99 > 1 ms)\nor sent less than 97% of the offered "
                "rate while connections were free.\n"
+               "The --json and --csv timelines add, each second, the server's own view from its "
+               "GET /metrics:\nloop lag p99 and max, loop busy ratio, hash queue depth, requests "
+               "in flight, stalls, mode\n(empty for a second whose scrape failed).\n"
                "\nExit status: 0 run done (even if NOT VALID), 1 server unreachable or no answer "
                "at all, 2 bad options.\n";
         return {std::nullopt, 0};
@@ -149,6 +160,8 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
     if (!admin)
         return fail("--admin-url must look like http://host:port, not '" + o.admin_url + "'");
     o.admin = *admin;
+    if (o.admin_token.empty())
+        if (const char* token = std::getenv("RANKING_ADMIN_TOKEN")) o.admin_token = token;
 
     if (rate.empty()) return fail("--rate is required (requests per second, or 'max')");
     if (rate != "max") {
@@ -209,6 +222,7 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
     if (!csv.empty()) o.csv = csv;
     if (!markdown.empty()) o.markdown = markdown;
     o.progress = !vm.count("no-progress");
+    o.server_metrics = !vm.count("no-server-metrics");
     return {o, 0};
 }
 

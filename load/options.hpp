@@ -19,6 +19,7 @@ struct LoadOptions {
     std::string admin_url = "http://127.0.0.1:8081";
     HttpEndpoint server;
     HttpEndpoint admin;
+    std::string admin_token;    // sent as "Bearer TOKEN" to the admin plane; empty: none
     std::optional<double> rate; // requests per second; nothing: closed loop ("max")
     milliseconds duration{10'000};
     milliseconds warmup{1'000};
@@ -35,6 +36,7 @@ struct LoadOptions {
     std::optional<std::filesystem::path> csv;
     std::optional<std::filesystem::path> markdown;
     bool progress = true;
+    bool server_metrics = true; // scrape the admin plane's /metrics once a second
 };
 
 // The options, or nothing after printing --help (exit 0) or an error (exit 2).

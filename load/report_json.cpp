@@ -92,6 +92,43 @@ std::string toggle_in(const RunReport& r, std::size_t second) {
     return {};
 }
 
+const ServerSecond* server_at(const RunReport& r, std::size_t second) {
+    const auto& seconds = r.server.seconds;
+    return second < seconds.size() && seconds[second] ? &*seconds[second] : nullptr;
+}
+
+json optional_json(const std::optional<double>& value) {
+    return value ? json(*value) : json();
+}
+
+// Null fields for a second without a scrape, so that every row has the same shape.
+json server_json(const ServerSecond* s) {
+    const ServerSecond none;
+    if (!s) s = &none;
+    return {{"lag_p99_ms", optional_json(s->lag_p99_ms)},
+            {"lag_max_ms", optional_json(s->lag_max_ms)},
+            {"busy_ratio", optional_json(s->busy_ratio)},
+            {"queue_depth", optional_json(s->queue_depth)},
+            {"in_flight", optional_json(s->in_flight)},
+            {"stalls", optional_json(s->stalls)},
+            {"mode", s->mode ? json(*s->mode) : json()}};
+}
+
+std::string csv_number(const std::optional<double>& value) {
+    if (!value) return {};
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", *value);
+    return text;
+}
+
+// The server columns of the CSV, each empty when unknown.
+std::string server_csv(const ServerSecond* s) {
+    if (!s) return ",,,,,,";
+    return csv_number(s->lag_p99_ms) + ',' + csv_number(s->lag_max_ms) + ',' +
+           csv_number(s->busy_ratio) + ',' + csv_number(s->queue_depth) + ',' +
+           csv_number(s->in_flight) + ',' + csv_number(s->stalls) + ',' + s->mode.value_or("");
+}
+
 } // namespace
 
 json report_json(const RunReport& r) {
@@ -167,6 +204,10 @@ json report_json(const RunReport& r) {
     doc["by_mode"] = modes;
     const auto ratio = collapse_ratio(r.modes);
     doc["collapse_ratio"] = ratio ? json(*ratio) : json();
+    doc["server_metrics"] = {{"enabled", r.server.enabled},
+                             {"scrapes", r.server.scrapes},
+                             {"failed", r.server.failed},
+                             {"last_error", r.server.last_error}};
 
     json timeline = json::array();
     const auto active = active_series(r.results);
@@ -187,6 +228,7 @@ json report_json(const RunReport& r) {
                 {"oldest_in_flight_ms", ms(c.oldest_age_us)}};
         }
         row["series"] = cells;
+        row["server"] = server_json(server_at(r, s));
         timeline.push_back(row);
     }
     doc["timeline"] = timeline;
@@ -195,7 +237,8 @@ json report_json(const RunReport& r) {
 
 void write_timeline_csv(const RunReport& r, std::ostream& out) {
     out << "t_s,phase,mode,series,planned,count,errors,p50_ms,p99_ms,max_ms,in_flight,"
-           "oldest_in_flight_ms,toggle\n";
+           "oldest_in_flight_ms,toggle,server_lag_p99_ms,server_lag_max_ms,server_busy_ratio,"
+           "server_queue_depth,server_in_flight,server_stalls,server_mode\n";
     const auto active = active_series(r.results);
     for (std::size_t s = 0; s < timeline_length(r.results); ++s) {
         const auto at = std::chrono::seconds(s);
@@ -203,6 +246,7 @@ void write_timeline_csv(const RunReport& r, std::ostream& out) {
         const std::string phase_name = phase ? std::to_string(*phase + 1) : phase_label(r.plan, at);
         const std::string mode = phase ? r.plan.phases()[*phase].mode : "";
         const auto toggle = toggle_in(r, s);
+        const auto server = server_csv(server_at(r, s));
         for (const auto i : active) {
             const auto& c = r.results.timeline[s][i];
             char numbers[160];
@@ -212,7 +256,8 @@ void write_timeline_csv(const RunReport& r, std::ostream& out) {
                           ms(c.oldest_age_us));
             out << s << ',' << phase_name << ',' << mode << ','
                 << series_name(static_cast<Series>(i)) << ',' << c.planned << ','
-                << c.latency.count() << ',' << c.errors << ',' << numbers << ',' << toggle << '\n';
+                << c.latency.count() << ',' << c.errors << ',' << numbers << ',' << toggle << ','
+                << server << '\n';
         }
     }
 }

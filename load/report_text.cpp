@@ -118,6 +118,11 @@ std::vector<Section> build(const RunReport& r) {
                        number(std::chrono::duration<double>(*mark.applied_at).count(), "%.3f") +
                        " s"
                  : "FAILED (" + mark.detail + ")"));
+    if (r.server.enabled)
+        by_mode.lines.push_back(
+            "server's view (GET /metrics each second): " + std::to_string(r.server.scrapes) +
+            " scrapes, " + std::to_string(r.server.failed) + " failed" +
+            (r.server.failed ? " (last: " + r.server.last_error + ")" : ""));
     sections.push_back(by_mode);
 
     const auto& v = r.verdict;

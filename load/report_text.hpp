@@ -3,6 +3,7 @@
 // for the terminal or as Markdown (same content).
 #include "analysis.hpp"
 #include "control.hpp"
+#include "server_scrape.hpp"
 
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ struct RunReport {
     const std::vector<ModeSummary>& modes;
     const Verdict& verdict;
     const std::vector<ToggleMark>& toggles;
+    const ServerTimeline& server;
 };
 
 std::string render_terminal(const RunReport& report);

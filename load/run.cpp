@@ -10,6 +10,7 @@
 
 #include <future>
 #include <memory>
+#include <optional>
 #include <thread>
 
 namespace ranking::load {
@@ -113,11 +114,16 @@ RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPla
     }
 
     ProgressLine progress(control.get_executor(), recorders, plan, options.rate, options.progress);
+    std::optional<ServerScraper> scraper;
+    if (options.server_metrics)
+        scraper.emplace(control.get_executor(), options.admin, bearer(options.admin_token));
     std::size_t running = shards.size() + (canary ? 1 : 0);
     std::exception_ptr failure;
     const auto finished = [&](std::exception_ptr error) {
         if (error && !failure) failure = error;
-        if (--running == 0) progress.stop();
+        if (--running != 0) return;
+        progress.stop();
+        if (scraper) scraper->stop();
     };
     for (auto& shard : shards) {
         // The shard reports back on the control thread, which owns `running`.
@@ -130,11 +136,12 @@ RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPla
     if (canary) net::co_spawn(control, canary->run(start), finished);
     RunOutput output;
     if (!options.toggles.empty())
-        net::co_spawn(
-            control,
-            apply_toggles(options.admin, options.toggles, start, options.timeout, output.toggles),
-            net::detached);
+        net::co_spawn(control,
+                      apply_toggles(options.admin, bearer(options.admin_token), options.toggles,
+                                    start, options.timeout, output.toggles),
+                      net::detached);
     net::co_spawn(control, progress.run(start), net::detached);
+    if (scraper) net::co_spawn(control, scraper->run(start), net::detached);
     control.run();
     for (auto& shard : shards)
         shard->thread.join();
@@ -142,6 +149,7 @@ RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPla
 
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
     output.cpu_percent = 100.0 * (cpu_seconds() - cpu_before) / wall;
+    if (scraper) output.server = scraper->timeline();
     output.results = canary_recorder.results();
     for (const auto& shard : shards)
         output.results.merge(shard->recorder.results());

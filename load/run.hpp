@@ -1,8 +1,9 @@
 #pragma once
 // One run end to end: shards of connections on their own threads, and on the calling thread the
-// canary, the toggles and the progress line.
+// canary, the toggles, the server's /metrics and the progress line.
 #include "control.hpp"
 #include "options.hpp"
+#include "server_scrape.hpp"
 #include "stats.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -14,6 +15,7 @@ namespace ranking::load {
 struct RunOutput {
     Results results; // every thread's, merged
     std::vector<ToggleMark> toggles;
+    ServerTimeline server;  // the admin plane's view, second by second
     double cpu_percent = 0; // the tool's CPU time over the run's wall time, in % of one core
 };
 

@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <sstream>
 #include <vector>
 
@@ -119,4 +120,24 @@ TEST_CASE("bad flags exit with 2, good ones parse") {
     CHECK(o.toggles[0].at == 13'000ms); // sorted
     CHECK(o.server.port == "8080");
     CHECK_FALSE(parse({"--rate", "max"}).options->rate);
+}
+
+TEST_CASE("the admin token comes from --admin-token or RANKING_ADMIN_TOKEN and is never echoed") {
+    ::unsetenv("RANKING_ADMIN_TOKEN");
+    CHECK(parse({"--rate", "1"}).options->admin_token.empty());
+    ::setenv("RANKING_ADMIN_TOKEN", "from-env", 1);
+    CHECK(parse({"--rate", "1"}).options->admin_token == "from-env");
+    CHECK(parse({"--rate", "1", "--admin-token", "flag"}).options->admin_token == "flag");
+    ::unsetenv("RANKING_ADMIN_TOKEN");
+
+    std::vector<const char*> args{"ranking-load", "--help", "--admin-token", "s3cret"};
+    std::ostringstream out, err;
+    parse_load_options(static_cast<int>(args.size()), args.data(), out, err);
+    CHECK(out.str().find("s3cret") == std::string::npos);
+    CHECK(out.str().find("--no-server-metrics") != std::string::npos);
+}
+
+TEST_CASE("the server's /metrics are scraped unless --no-server-metrics") {
+    CHECK(parse({"--rate", "1"}).options->server_metrics);
+    CHECK_FALSE(parse({"--rate", "1", "--no-server-metrics"}).options->server_metrics);
 }
