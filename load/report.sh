@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Turns one ranking-load run (its --csv timeline and --markdown tables) into report files:
-# latency.png and latency.svg (gnuplot: latency by due time per endpoint, the canary apart,
-# toggles as vertical lines) and report.md (the chart plus ranking-load's own tables).
+# latency.png and latency.svg (gnuplot: latency by due time per endpoint, the canary apart, the
+# server's own loop lag and hash queue from its /metrics below, toggles as vertical lines on
+# every panel) and report.md (the chart plus ranking-load's own tables).
 # Usage: load/report.sh RUN.csv RUN.md [OUT_DIR=report]
 # Needs gnuplot (Debian package gnuplot-nox).
 set -euo pipefail
@@ -21,6 +22,15 @@ mkdir -p "$out"
 # The data series present in this run, in the tool's order; the canary gets its own panel.
 series=$(awk -F, 'NR > 1 && $4 != "canary" && !seen[$4]++ { printf "%s ", $4 }' "$csv")
 has_canary=$(awk -F, 'NR > 1 && $4 == "canary" { print "yes"; exit }' "$csv")
+# The server's columns (14 on) repeat on every series' row of a second: plot one series' rows.
+first_series=$(awk -F, 'NR == 2 { print $4; exit }' "$csv")
+has_server=$(awk -F, 'NR == 1 && $14 != "server_lag_p99_ms" { exit } NR > 1 && $14 != "" { print "yes"; exit }' "$csv")
+# Whole hashes on the queue axis while the queue stays short.
+queue_tics=$(awk -F, 'NR > 1 && $17 > top { top = $17 } END { print (top <= 8 ? "set y2tics 1" : "set y2tics") }' "$csv")
+panels=1
+[ -z "$has_canary" ] || panels=$((panels + 1))
+[ -z "$has_server" ] || panels=$((panels + 1))
+height=$((300 + 300 * panels))
 # One vertical line per toggle, at its second, labelled with the new mode; one where the
 # warmup ends; both panels span the seconds that had answers.
 marks=$(awk -F, 'NR > 1 && $13 != "" && !seen[$1]++ {
@@ -47,7 +57,7 @@ set logscale y
 set format y "%g"
 set xlabel "due time (s since the start of the run)"
 series_of(name, column) = (strcol(4) eq name && column > 0) ? column : NaN
-set multiplot layout $([ -n "$has_canary" ] && echo 2 || echo 1),1
+set multiplot layout $panels,1
 $marks
 set title "ranking-load: p99 (solid) and max (dotted) latency from due time, per second, per endpoint"
 set ylabel "ms"
@@ -68,12 +78,28 @@ plot "$csv" skip 1 using 1:(series_of("canary", \$8)) with lines lw 2 lc rgb "#2
      "$csv" skip 1 using 1:(strcol(4) ne "canary" && \$12 > 0 ? \$12 : NaN) with impulses lw 3 lc rgb "#bbbbbb" title "oldest data request in flight"
 GNUPLOT
   fi
+  if [ -n "$has_server" ]; then
+    cat <<GNUPLOT
+set title "the server's own view (GET /metrics, by the second it was scraped in): data-loop lag and hash pool queue"
+set xlabel "time (s since the start of the run)"
+set ylabel "loop lag ms (log)"
+set ytics nomirror
+set y2label "hashes queued"
+$queue_tics
+set y2range [0:*]
+server_of(c) = (strcol(4) eq "$first_series" && strlen(strcol(c)) > 0) ? column(c) : NaN
+lag_of(c) = (server_of(c) > 0) ? server_of(c) : NaN
+plot "$csv" skip 1 using 1:(lag_of(14)) with linespoints lw 2 pt 7 ps 0.4 lc rgb "#d62828" title "server loop lag p99", \
+     "$csv" skip 1 using 1:(lag_of(15)) with lines dt 3 lc rgb "#d62828" title "server loop lag max bucket", \
+     "$csv" skip 1 using 1:(server_of(17)) axes x1y2 with steps lw 2 lc rgb "#457b9d" title "hash pool queue depth"
+GNUPLOT
+  fi
   echo "unset multiplot"
 }
 
-plot_script 'pngcairo size 1400,900 font ",10"' "$out/latency.png" | gnuplot 2>"$out/gnuplot.log" ||
-  plot_script 'png size 1400,900' "$out/latency.png" | gnuplot 2>"$out/gnuplot.log"
-plot_script 'svg size 1400,900 dynamic font ",10"' "$out/latency.svg" | gnuplot 2>>"$out/gnuplot.log"
+plot_script "pngcairo size 1400,$height font \",10\"" "$out/latency.png" | gnuplot 2>"$out/gnuplot.log" ||
+  plot_script "png size 1400,$height" "$out/latency.png" | gnuplot 2>"$out/gnuplot.log"
+plot_script "svg size 1400,$height dynamic font \",10\"" "$out/latency.svg" | gnuplot 2>>"$out/gnuplot.log"
 [ -s "$out/gnuplot.log" ] || rm -f "$out/gnuplot.log"
 
 {
