@@ -176,14 +176,19 @@ TEST_CASE("one second of the server's view comes from the deltas of two scrapes"
     CHECK(*second.in_flight == 3);
     CHECK(*second.queue_depth == 0);
     CHECK(*second.mode == "inline");
+    CHECK(*second.span_s == 1.0);
 
-    CHECK(*server_second(&earlier, later, 2.0).busy_ratio == doctest::Approx(0.74273105 / 2));
+    // After a failed scrape the deltas span two seconds; the ratio stays per wall second.
+    const auto longer = server_second(&earlier, later, 2.0);
+    CHECK(*longer.busy_ratio == doctest::Approx(0.74273105 / 2));
+    CHECK(*longer.span_s == 2.0);
 
     // Without the previous second's scrape only the gauges are known.
     const auto alone = server_second(nullptr, later, 1.0);
     CHECK_FALSE(alone.lag_p99_ms);
     CHECK_FALSE(alone.busy_ratio);
     CHECK_FALSE(alone.stalls);
+    CHECK_FALSE(alone.span_s);
     CHECK(*alone.in_flight == 3);
 
     // A server restarted in between: counters fell, no delta is made up.
