@@ -13,12 +13,6 @@ namespace {
 
 namespace http = boost::beast::http;
 
-// A kept-alive connection the server has since closed fails like this on its next use.
-bool stale_connection(const error_code& ec) {
-    return ec == http::error::end_of_stream || ec == net::error::connection_reset ||
-           ec == net::error::broken_pipe || ec == net::error::eof;
-}
-
 ErrorClass classify(const error_code& ec) {
     // operation_aborted: still unanswered at the drain deadline, i.e. never completed.
     if (ec == boost::beast::error::timeout || ec == net::error::operation_aborted)
@@ -30,6 +24,11 @@ ErrorClass classify(const error_code& ec) {
 }
 
 } // namespace
+
+bool stale_connection(const error_code& ec) {
+    return ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+           ec == net::error::broken_pipe || ec == net::error::eof;
+}
 
 struct LoadStream::Slot {
     explicit Slot(const net::any_io_executor& executor) : connection(executor), wake(executor) {}

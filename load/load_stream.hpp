@@ -22,6 +22,9 @@
 
 namespace ranking::load {
 
+// A kept-alive connection the server has since closed fails like this on its next use.
+bool stale_connection(const error_code& ec);
+
 struct StreamConfig {
     HttpEndpoint server;
     unsigned connections = 1;

@@ -105,7 +105,8 @@ json optional_json(const std::optional<double>& value) {
 json server_json(const ServerSecond* s) {
     const ServerSecond none;
     if (!s) s = &none;
-    return {{"lag_p99_ms", optional_json(s->lag_p99_ms)},
+    return {{"span_s", optional_json(s->span_s)},
+            {"lag_p99_ms", optional_json(s->lag_p99_ms)},
             {"lag_max_ms", optional_json(s->lag_max_ms)},
             {"busy_ratio", optional_json(s->busy_ratio)},
             {"queue_depth", optional_json(s->queue_depth)},

@@ -1,5 +1,7 @@
 #include "server_scrape.hpp"
 
+#include "load_stream.hpp"
+
 #include <cstdio>
 
 namespace ranking::load {
@@ -40,8 +42,8 @@ net::awaitable<error_code> ServerScraper::get_metrics(HttpResponse& response) {
         connection_->request("GET", "/metrics", std::string{}, scrape_timeout, response);
     const auto ec = co_await std::move(requesting);
     if (ec || !response.keep_alive) connection_.reset();
-    // A kept-alive connection the server has closed since gets one retry on a fresh one.
-    if (ec && reused && !stopped_) {
+    // Only a kept-alive connection the server closed since gets a retry: a timeout does not.
+    if (reused && stale_connection(ec) && !stopped_) {
         auto retrying = get_metrics(response);
         co_return co_await std::move(retrying);
     }
@@ -72,8 +74,9 @@ net::awaitable<std::optional<ServerSnapshot>> ServerScraper::scrape() {
 }
 
 net::awaitable<void> ServerScraper::run(Clock::time_point start) {
+    // A failed scrape leaves its second empty; the next deltas then run from the last good one,
+    // so that what the server saw meanwhile (a freeze's lag, observed at its end) still shows.
     std::optional<ServerSnapshot> previous;
-    std::int64_t previous_second = -1;
     Clock::time_point previous_at{};
     for (std::int64_t k = 0; !stopped_; ++k) {
         timer_.expires_at(start + std::chrono::seconds(k) - scrape_offset);
@@ -84,20 +87,15 @@ net::awaitable<void> ServerScraper::run(Clock::time_point start) {
         auto scraping = scrape();
         auto snapshot = co_await std::move(scraping);
         if (stopped_) break;
-        if (!snapshot) {
-            previous.reset();
-            continue;
-        }
+        if (!snapshot) continue;
         if (second >= 0) {
-            const bool consecutive = previous && previous_second == second - 1;
             const double wall = std::chrono::duration<double>(sent_at - previous_at).count();
             if (timeline_.seconds.size() <= static_cast<std::size_t>(second))
                 timeline_.seconds.resize(static_cast<std::size_t>(second) + 1);
             timeline_.seconds[static_cast<std::size_t>(second)] =
-                server_second(consecutive ? &*previous : nullptr, *snapshot, wall);
+                server_second(previous ? &*previous : nullptr, *snapshot, wall);
         }
         previous = std::move(snapshot);
-        previous_second = second;
         previous_at = sent_at;
     }
 }

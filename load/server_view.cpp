@@ -101,6 +101,7 @@ ServerSecond server_second(const ServerSnapshot* previous, const ServerSnapshot&
     second.in_flight = now.in_flight;
     second.mode = now.mode;
     if (!previous || wall_seconds <= 0) return second;
+    second.span_s = wall_seconds;
     if (const auto lag = bucket_delta(previous->loop_lag, now.loop_lag)) {
         second.lag_p99_ms = to_ms(histogram_quantile(lag_quantile, *lag));
         second.lag_max_ms = to_ms(histogram_max_bound(*lag));

@@ -38,8 +38,9 @@ std::optional<double> histogram_quantile(double q, const Buckets& buckets);
 // +Inf has them): the most the worst observation can have been.
 std::optional<double> histogram_max_bound(const Buckets& buckets);
 
-// One second of the timeline from the server's side; deltas need the previous second's scrape.
+// One second of the timeline from the server's side; its deltas run from the previous scrape.
 struct ServerSecond {
+    std::optional<double> span_s; // what the deltas cover: 1 s, more after a failed scrape
     std::optional<double> lag_p99_ms;
     std::optional<double> lag_max_ms;
     std::optional<double> busy_ratio; // loop busy seconds per wall second
