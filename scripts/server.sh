@@ -1,11 +1,13 @@
 # Shell helpers to start a built ranking-server on free ports and stop it by PID.
 # Source it, then: start_server LOG SERVER_BIN [server flags...]; sets SERVER_PID, DATA_URL,
 # ADMIN_URL. stop_server sends SIGTERM and waits (KILL after 5 s). Loopback only.
+# SERVER_NICE=N starts the server with that niceness, so that a load generator sharing the
+# machine's cores is not the one kept waiting for a CPU.
 
 start_server() {
   local log=$1 bin=$2
   shift 2
-  "$bin" --port 0 --admin-port 0 "$@" >"$log" 2>&1 &
+  nice -n "${SERVER_NICE:-0}" "$bin" --port 0 --admin-port 0 "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   local line=""
   for _ in $(seq 200); do
