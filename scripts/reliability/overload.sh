@@ -28,4 +28,6 @@ stop_server
 kill "$sampler" 2>/dev/null || true
 grep 'requests read' "$work/server.log"
 awk 'NR == 1 { first = $1 } { if ($1 > peak) peak = $1; last = $1 }
-  END { printf "server RSS: %.1f MB at start, %.1f MB peak, %.1f MB at the end\n", first/1024, peak/1024, last/1024 }' "$work/rss"
+  NR > 1 && (NR - 2) % 10 == 0 { every = every sprintf(" %.1f", $1 / 1024) }
+  END { printf "server RSS: %.1f MB at start, %.1f MB peak, %.1f MB at the end; every 10 s:%s MB\n",
+               first/1024, peak/1024, last/1024, every }' "$work/rss"
