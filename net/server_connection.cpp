@@ -152,6 +152,10 @@ net::awaitable<bool> ServerConnection::write_event(const std::string& data) {
     co_return !ec;
 }
 
+void ServerConnection::cancel() {
+    impl_->stream.cancel();
+}
+
 void ServerConnection::close() {
     error_code ignored;
     impl_->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);

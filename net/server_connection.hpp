@@ -62,7 +62,11 @@ public:
     net::awaitable<bool> write_event_stream_head();
     net::awaitable<bool> write_event(const std::string& data);
 
-    // Cancels a pending read or write and closes the socket (graceful stop, errors).
+    // Cancels a pending operation; one whose completion is already queued still completes, so
+    // a request that has just arrived is still read and answered (graceful stop).
+    void cancel();
+
+    // Cancels a pending read or write and closes the socket.
     void close();
 
 private:

@@ -1,7 +1,5 @@
 #include "connection_registry.hpp"
 
-#include <vector>
-
 namespace ranking {
 
 ConnectionRegistry::Membership::Membership(ConnectionRegistry& registry,
@@ -23,11 +21,10 @@ void ConnectionRegistry::Membership::set_idle(bool idle) {
 
 void ConnectionRegistry::stop() {
     stopping_ = true;
-    std::vector<ServerConnection*> idle;
+    // Cancel, not close: a wait whose bytes already came in still completes, and that request is
+    // read and answered; a wait still pending fails and its session ends.
     for (auto [connection, is_idle] : idle_by_connection_)
-        if (is_idle) idle.push_back(connection);
-    for (auto* connection : idle)
-        connection->close(); // their pending read fails and they end
+        if (is_idle) connection->cancel();
 }
 
 } // namespace ranking
