@@ -42,11 +42,16 @@ public:
     void count_refused() {
         if (levels_) ++levels_->refused_connections;
     }
+    // Refusals (a 503 write each) are bounded too: past the bound a connection is just closed.
+    bool begin_refusal() { return refusing_ < max_refusing ? (++refusing_, true) : false; }
+    void end_refusal() { --refusing_; }
 
 private:
     std::unordered_map<ServerConnection*, bool> idle_by_connection_;
     LoadLevels* levels_;
     bool stopping_ = false;
+    static constexpr int max_refusing = 64;
+    int refusing_ = 0;
 };
 
 } // namespace ranking

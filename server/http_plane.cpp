@@ -28,7 +28,11 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const RequestHandler& 
         socket.set_option(tcp::no_delay(true), ignored);
         if (registry.size() >= limits.max_connections) {
             registry.count_refused();
-            net::co_spawn(executor, refuse_connection(std::move(socket), limits), net::detached);
+            if (registry.begin_refusal())
+                net::co_spawn(executor, refuse_connection(std::move(socket), limits, registry),
+                              net::detached);
+            else
+                socket.close(ignored);
             continue;
         }
         net::co_spawn(executor, run_session(std::move(socket), handler, limits, registry),

@@ -26,13 +26,16 @@ net::awaitable<void> stream_events(ServerConnection& connection, const EventSour
 
 } // namespace
 
-net::awaitable<void> refuse_connection(tcp::socket socket, ConnectionLimits limits) {
+net::awaitable<void> refuse_connection(tcp::socket socket, ConnectionLimits limits,
+                                       ConnectionRegistry& registry) {
+    limits.write_timeout = std::chrono::seconds(1); // a refusal is not worth waiting for
     ServerConnection connection(std::move(socket), limits);
     auto reply = error_reply(503, "server at its connection limit (" +
                                       std::to_string(limits.max_connections) + "); retry later");
     reply.retry_after_seconds = 1;
     co_await connection.write_reply(reply, false);
     connection.close();
+    registry.end_refusal();
 }
 
 net::awaitable<void> run_session(tcp::socket socket, const RequestHandler& handler,
