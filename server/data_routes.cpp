@@ -3,6 +3,7 @@
 #include "data_api.hpp"
 #include "hash_offload.hpp"
 #include "json_shapes.hpp"
+#include "unix_time.hpp"
 
 #include <chrono>
 
@@ -46,11 +47,6 @@ struct InFlight {
     InFlight& operator=(const InFlight&) = delete;
     LoadLevels& levels_;
 };
-
-std::int64_t unix_ms_now() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, HashMode mode,
                                   DataContext& context) {

@@ -1,5 +1,7 @@
 #include "live_feed.hpp"
 
+#include "unix_time.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -11,11 +13,6 @@ constexpr auto lag_probe_period = std::chrono::milliseconds(10);
 
 double round3(double v) {
     return std::round(v * 1000.0) / 1000.0;
-}
-
-std::int64_t unix_ms_now() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 std::string label(const prometheus::ClientMetric& metric, const std::string& name) {

@@ -1,5 +1,7 @@
 #include "watchdog.hpp"
 
+#include "unix_time.hpp"
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -8,12 +10,6 @@ namespace ranking {
 namespace {
 
 constexpr auto poll_period = std::chrono::milliseconds(10);
-
-std::int64_t unix_ms_at(Clock::time_point when) {
-    using namespace std::chrono;
-    const auto ago = Clock::now() - when;
-    return duration_cast<milliseconds>((system_clock::now() - ago).time_since_epoch()).count();
-}
 
 double ms(Clock::duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
