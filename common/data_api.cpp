@@ -77,11 +77,7 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
     } else {
         return request;
     }
-    if (method != "GET") {
-        auto reply = error_reply(405, "method " + std::string(method) + " not allowed; use GET");
-        reply.allow = "GET";
-        return reply;
-    }
+    if (method != "GET") return method_not_allowed(method, "GET");
     return request;
 }
 

@@ -16,4 +16,11 @@ Reply error_reply(int status, const std::string& message) {
     return json_reply(status, nlohmann::json{{"error", message}});
 }
 
+Reply method_not_allowed(std::string_view method, std::string_view allow) {
+    auto reply = error_reply(405, "method " + std::string(method) + " not allowed; use " +
+                                      std::string(allow));
+    reply.allow = allow;
+    return reply;
+}
+
 } // namespace ranking

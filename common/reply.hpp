@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace ranking {
 
@@ -28,5 +29,8 @@ Reply json_reply(int status, const nlohmann::json& body);
 
 // {"error": message}
 Reply error_reply(int status, const std::string& message);
+
+// 405 with the Allow header, e.g. allow = "GET" or "GET, PUT".
+Reply method_not_allowed(std::string_view method, std::string_view allow);
 
 } // namespace ranking

@@ -83,11 +83,8 @@ net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& contex
     if (path.size() > 1 && is_get && path.find('/', 1) == std::string::npos &&
         context.dashboard.count(path.substr(1)))
         co_return dashboard_file(path.substr(1), context);
-    if ((path == "/metrics" || path == "/events" || path == "/") && !is_get) {
-        auto reply = error_reply(405, "method " + request.method + " not allowed; use GET");
-        reply.allow = "GET";
-        co_return reply;
-    }
+    if ((path == "/metrics" || path == "/events" || path == "/") && !is_get)
+        co_return method_not_allowed(request.method, "GET");
     co_return answer_admin_request(request.method, request.target, request.body, context.mode);
 }
 

@@ -62,9 +62,13 @@ net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, H
     co_return json_reply(200, rank_answer_json(answer));
 }
 
+Reply unknown_player(const std::string& player) {
+    return error_reply(404, "unknown player '" + player + "'");
+}
+
 Reply answer_player(const std::string& player, const DataContext& context) {
     const auto standing = context.ranking.standing(player);
-    if (!standing) return error_reply(404, "unknown player '" + player + "'");
+    if (!standing) return unknown_player(player);
     return json_reply(200, standing_json(*standing));
 }
 
@@ -99,7 +103,7 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
         if (const auto* rank = std::get_if<RankRequest>(&parsed)) {
             to_sign = context.ranking.standing(rank->player);
             if (!to_sign) {
-                reply = error_reply(404, "unknown player '" + rank->player + "'");
+                reply = unknown_player(rank->player);
             } else if (mode == HashMode::offload &&
                        context.levels.hash_queue.load() >= context.max_pending_hashes) {
                 // Say no early and cheaply: a queued hash would only be a late answer.
