@@ -3,6 +3,7 @@
 #include "json_shapes.hpp"
 
 namespace ranking {
+
 Reply answer_admin_request(std::string_view method, std::string_view target, std::string_view body,
                            std::atomic<HashMode>& mode) {
     const auto path = target.substr(0, target.find('?'));
