@@ -1,6 +1,7 @@
 #pragma once
 // The server's own view of its data loop, read from /metrics: one snapshot per scrape, and what
 // changed between two consecutive scrapes (one second of the timeline).
+#include "cumulative_histogram.hpp"
 #include "metrics_text.hpp"
 
 #include <optional>
@@ -9,14 +10,8 @@
 
 namespace ranking::load {
 
-// A cumulative histogram: counts of observations <= each upper bound, bounds ascending, +Inf last.
-struct Buckets {
-    std::vector<double> upper_bounds;
-    std::vector<double> cumulative;
-};
-
 struct ServerSnapshot {
-    Buckets loop_lag;                   // ranking_event_loop_lag_seconds
+    CumulativeBuckets loop_lag;         // ranking_event_loop_lag_seconds
     std::optional<double> busy_seconds; // ranking_event_loop_busy_seconds_total
     std::optional<double> stalls;       // ranking_event_loop_stalls_total, over every route
     std::optional<double> queue_depth;  // ranking_hash_pool_queue_depth
@@ -25,18 +20,6 @@ struct ServerSnapshot {
 };
 
 ServerSnapshot read_snapshot(const std::vector<MetricSample>& samples);
-
-// `later` minus `earlier`, bucket by bucket; nothing when the bounds differ or a count fell
-// (the server restarted in between).
-std::optional<Buckets> bucket_delta(const Buckets& earlier, const Buckets& later);
-
-// The q-quantile as Prometheus' histogram_quantile estimates it: linear inside the bucket that
-// holds it, from 0 for the first bucket, the highest finite bound when it lies in +Inf.
-std::optional<double> histogram_quantile(double q, const Buckets& buckets);
-
-// The upper bound of the highest bucket with observations (the highest finite bound when only
-// +Inf has them): the most the worst observation can have been.
-std::optional<double> histogram_max_bound(const Buckets& buckets);
 
 // One second of the timeline from the server's side; its deltas run from the previous scrape.
 struct ServerSecond {

@@ -22,9 +22,9 @@ std::string label(const prometheus::ClientMetric& metric, const std::string& nam
 }
 
 // Each family's histograms summed per route (over modes), as cumulative bucket counts.
-std::map<std::string, LiveFeed::Buckets>
+std::map<std::string, CumulativeBuckets>
 histograms_by_route(const std::vector<prometheus::MetricFamily>& families) {
-    std::map<std::string, LiveFeed::Buckets> out;
+    std::map<std::string, CumulativeBuckets> out;
     for (const auto& family : families) {
         if (family.name != "ranking_event_loop_lag_seconds" &&
             family.name != "ranking_request_duration_seconds")
@@ -45,29 +45,6 @@ histograms_by_route(const std::vector<prometheus::MetricFamily>& families) {
 
 } // namespace
 
-std::optional<double> window_quantile(const std::vector<double>& upper_bounds,
-                                      const std::vector<double>& before,
-                                      const std::vector<double>& after, double q) {
-    const auto delta = [&](std::size_t i) {
-        return after[i] - (i < before.size() ? before[i] : 0);
-    };
-    const double total = delta(after.size() - 1);
-    if (total <= 0) return std::nullopt;
-    const double wanted = q * total;
-    double lower = 0;
-    for (std::size_t i = 0; i < after.size(); ++i) {
-        const double below = i == 0 ? 0 : delta(i - 1);
-        if (delta(i) >= wanted) {
-            if (std::isinf(upper_bounds[i])) return lower; // past the last bound: say the bound
-            const double in_bucket = delta(i) - below;
-            const double share = in_bucket > 0 ? (wanted - below) / in_bucket : 1;
-            return lower + (upper_bounds[i] - lower) * share;
-        }
-        if (!std::isinf(upper_bounds[i])) lower = upper_bounds[i];
-    }
-    return lower;
-}
-
 LiveFeed::LiveFeed(ServerMetrics& metrics, const LoopWatch& watch, const LoadLevels& levels,
                    const std::atomic<HashMode>& mode)
     : metrics_(metrics), watch_(watch), levels_(levels), mode_(mode), previous_at_(Clock::now()),
@@ -81,11 +58,15 @@ std::string LiveFeed::next_sample() {
     const double window = std::chrono::duration<double>(now - previous_at_).count();
 
     auto current = histograms_by_route(families);
-    const auto quantile_ms = [&](const std::string& key, double q) -> nlohmann::json {
-        const auto& after = current[key];
-        const auto before =
-            previous_.count(key) ? previous_[key].cumulative : std::vector<double>{};
-        const auto value = window_quantile(after.upper_bounds, before, after.cumulative, q);
+    // What each histogram counted since the previous sample (all of it, if it is new).
+    const auto window_of = [&](const std::string& key) {
+        const auto earlier = previous_.find(key);
+        return earlier == previous_.end() ? std::optional(current[key])
+                                          : bucket_delta(earlier->second, current[key]);
+    };
+    const auto quantile_ms = [](const std::optional<CumulativeBuckets>& counted,
+                                double q) -> nlohmann::json {
+        const auto value = counted ? histogram_quantile(q, *counted) : std::nullopt;
         return value ? nlohmann::json(round3(*value * 1000.0)) : nlohmann::json(nullptr);
     };
 
@@ -98,7 +79,7 @@ std::string LiveFeed::next_sample() {
     nlohmann::json sample{
         {"t", unix_ms_now()},
         {"mode", to_string(mode)},
-        {"lag_p99_ms", quantile_ms("ranking_event_loop_lag_seconds", 0.99)},
+        {"lag_p99_ms", quantile_ms(window_of("ranking_event_loop_lag_seconds"), 0.99)},
         {"lag_max_ms", round3(std::max(watch_.recent_max_lag_seconds(), lag_now) * 1000.0)},
         {"lag_now_ms", round3(lag_now * 1000.0)},
         {"busy_ratio", window > 0 ? round3(std::min(1.0, (busy - previous_busy_) / window)) : 0.0},
@@ -109,16 +90,11 @@ std::string LiveFeed::next_sample() {
     auto routes = nlohmann::json::object();
     for (std::size_t r = 0; r < route_count; ++r) {
         const std::string route(route_name(static_cast<Route>(r)));
-        const auto key = "ranking_request_duration_seconds" + route;
-        const auto& after = current[key].cumulative;
-        const double before = previous_.count(key) && !previous_[key].cumulative.empty()
-                                  ? previous_[key].cumulative.back()
-                                  : 0;
-        const double count = after.empty() ? 0 : after.back() - before;
-        if (count <= 0) continue;
-        routes[route] = {{"rate", round3(count / window)},
-                         {"p50_ms", quantile_ms(key, 0.5)},
-                         {"p99_ms", quantile_ms(key, 0.99)}};
+        const auto handled = window_of("ranking_request_duration_seconds" + route);
+        if (!handled || handled->cumulative.empty() || handled->cumulative.back() <= 0) continue;
+        routes[route] = {{"rate", round3(handled->cumulative.back() / window)},
+                         {"p50_ms", quantile_ms(handled, 0.5)},
+                         {"p99_ms", quantile_ms(handled, 0.99)}};
     }
     sample["routes"] = routes;
 

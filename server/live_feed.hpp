@@ -2,6 +2,7 @@
 // The dashboard's stream: one JSON sample per tick, with rates and percentiles over the window
 // since the previous sample (from deltas of the Prometheus histograms, as histogram_quantile
 // does). One LiveFeed per dashboard connection, used from the admin thread only.
+#include "cumulative_histogram.hpp"
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 #include "server_metrics.hpp"
@@ -20,11 +21,6 @@ public:
 
     std::string next_sample();
 
-    struct Buckets {
-        std::vector<double> upper_bounds;
-        std::vector<double> cumulative;
-    };
-
 private:
     ServerMetrics& metrics_;
     const LoopWatch& watch_;
@@ -32,13 +28,7 @@ private:
     const std::atomic<HashMode>& mode_;
     Clock::time_point previous_at_;
     double previous_busy_ = 0;
-    std::map<std::string, Buckets> previous_; // by family name and route
+    std::map<std::string, CumulativeBuckets> previous_; // by family name and route
 };
-
-// The q-quantile of the observations between two cumulative bucket snapshots, interpolated
-// linearly inside its bucket; nothing when the window is empty.
-std::optional<double> window_quantile(const std::vector<double>& upper_bounds,
-                                      const std::vector<double>& cumulative_before,
-                                      const std::vector<double>& cumulative_after, double q);
 
 } // namespace ranking

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <string>
 
+using namespace ranking;
 using namespace ranking::load;
 
 namespace {
@@ -96,7 +97,7 @@ ranking_event_loop_lag_seconds_bucket{le="10"} 304
 ranking_event_loop_lag_seconds_bucket{le="+Inf"} 304
 )";
 
-Buckets buckets(std::vector<double> bounds, std::vector<double> cumulative) {
+CumulativeBuckets buckets(std::vector<double> bounds, std::vector<double> cumulative) {
     bounds.push_back(INFINITY);
     cumulative.push_back(cumulative.back());
     return {bounds, cumulative};
@@ -207,14 +208,14 @@ TEST_CASE("histogram_quantile interpolates inside the bucket as Prometheus does"
     CHECK(*histogram_max_bound(b) == 0.4);
 
     // Observations past the last finite bound: both report that bound, a floor of the truth.
-    const Buckets overflow{{0.1, 0.2, INFINITY}, {1, 1, 5}};
+    const CumulativeBuckets overflow{{0.1, 0.2, INFINITY}, {1, 1, 5}};
     CHECK(*histogram_quantile(0.99, overflow) == 0.2);
     CHECK(*histogram_max_bound(overflow) == 0.2);
 
     const auto idle = buckets({0.1, 0.2}, {0, 0});
     CHECK_FALSE(histogram_quantile(0.99, idle));
     CHECK_FALSE(histogram_max_bound(idle));
-    CHECK_FALSE(histogram_quantile(0.99, Buckets{}));
+    CHECK_FALSE(histogram_quantile(0.99, CumulativeBuckets{}));
 }
 
 TEST_CASE("bucket deltas need the same bounds and counts that never fall") {
