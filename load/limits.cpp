@@ -1,6 +1,6 @@
 #include "limits.hpp"
 
-#include <sys/resource.h>
+#include "file_limit.hpp"
 
 #include <cerrno>
 #include <fstream>
@@ -22,17 +22,12 @@ std::optional<std::size_t> local_port_count() {
 } // namespace
 
 std::optional<std::string> check_capacity(std::size_t connections) {
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        rlimit raised = limit;
-        raised.rlim_cur = limit.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
-    }
+    const auto limit = raise_open_file_limit();
     const auto needed = connections + spare_descriptors;
-    if (limit.rlim_cur != RLIM_INFINITY && needed > limit.rlim_cur)
+    if (limit.soft >= 0 && needed > static_cast<std::size_t>(limit.soft))
         return std::to_string(connections) + " connections need about " + std::to_string(needed) +
-               " open files, but the limit is " + std::to_string(limit.rlim_cur) + " (hard limit " +
-               std::to_string(limit.rlim_max) +
+               " open files, but the limit is " + std::to_string(limit.soft) + " (hard limit " +
+               std::to_string(limit.hard) +
                "); use fewer --connections or raise the hard limit (ulimit -Hn)";
     if (const auto ports = local_port_count(); ports && connections > *ports)
         return std::to_string(connections) + " connections to one server need as many local " +

@@ -28,7 +28,7 @@ int main(int argc, char* argv[]) {
                 calibrate_iterations(std::chrono::duration<double, std::milli>(*options.hash_ms));
         const char* secret = std::getenv("RANKING_SECRET");
         config.secret = secret && *secret ? secret : random_secret();
-        const long files = raise_open_file_limit();
+        const long files = raise_open_file_limit().soft;
         if (config.limits.max_connections == 0) // keep descriptors for listeners, logs, the pool
             config.limits.max_connections =
                 static_cast<std::size_t>(std::clamp(files - 256, 16L, 10'000L));

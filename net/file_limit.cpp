@@ -1,0 +1,29 @@
+#include "file_limit.hpp"
+
+#include <sys/resource.h>
+
+#include <climits>
+
+namespace ranking {
+namespace {
+
+long as_long(rlim_t value) {
+    return value == RLIM_INFINITY || value > static_cast<rlim_t>(LONG_MAX)
+               ? LONG_MAX
+               : static_cast<long>(value);
+}
+
+} // namespace
+
+OpenFileLimit raise_open_file_limit() noexcept {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return {};
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    return {as_long(limit.rlim_cur), as_long(limit.rlim_max)};
+}
+
+} // namespace ranking
