@@ -3,8 +3,12 @@
 #include "player_name.hpp"
 
 #include <boost/url/parse.hpp>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <limits>
+#include <map>
 #include <optional>
 
 namespace ranking {
@@ -12,37 +16,85 @@ namespace {
 
 namespace urls = boost::urls;
 
-std::optional<std::size_t> parse_count(std::string_view text, std::size_t min, std::size_t max) {
-    std::size_t value = 0;
+template <typename Number>
+std::optional<Number> parse_number(std::string_view text, Number min, Number max) {
+    Number value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
     if (value < min || value > max) return std::nullopt;
     return value;
 }
 
-DataRequest parse_leaderboard_query(const urls::url_view& url) {
-    LeaderboardRequest request;
-    bool seen_limit = false, seen_offset = false;
+// A query's parameters by name, each one of `known` and given once; else the 400 to send.
+using QueryParams = std::map<std::string, std::string, std::less<>>;
+std::variant<QueryParams, Reply> query_params(const urls::url_view& url,
+                                              std::initializer_list<std::string_view> known,
+                                              std::string_view usage) {
+    QueryParams params;
     for (const auto& param : url.params()) {
-        const std::string_view key = param.key;
-        const std::string_view value = param.value;
-        if (key == "limit" && !seen_limit) {
-            seen_limit = true;
-            auto n = parse_count(value, 1, max_leaderboard_limit);
-            if (!n) return error_reply(400, "limit must be a whole number from 1 to 100");
-            request.limit = *n;
-        } else if (key == "offset" && !seen_offset) {
-            seen_offset = true;
-            auto n = parse_count(value, 0, max_leaderboard_offset);
-            if (!n) return error_reply(400, "offset must be a whole number from 0 to 1000000");
-            request.offset = *n;
-        } else if (key == "limit" || key == "offset") {
-            return error_reply(400, "query parameter '" + std::string(key) + "' given twice");
-        } else {
-            return error_reply(400, "unknown query parameter '" + std::string(key) +
-                                        "' (leaderboard takes limit and offset)");
-        }
+        if (std::find(known.begin(), known.end(), param.key) == known.end())
+            return error_reply(400, "unknown query parameter '" + param.key + "' (" +
+                                        std::string(usage) + ")");
+        if (!params.emplace(param.key, param.value).second)
+            return error_reply(400, "query parameter '" + param.key + "' given twice");
     }
+    return params;
+}
+
+// Sets `target` from params[key] when present; false (and `error` set) when it is malformed.
+template <typename Number>
+bool read_param(const QueryParams& params, std::string_view key, Number min, Number max,
+                Number& target, std::optional<Reply>& error) {
+    const auto it = params.find(key);
+    if (it == params.end()) return true;
+    const auto value = parse_number(it->second, min, max);
+    if (!value) {
+        error = error_reply(400, std::string(key) + " must be a whole number from " +
+                                     std::to_string(min) + " to " + std::to_string(max));
+        return false;
+    }
+    target = *value;
+    return true;
+}
+
+DataRequest parse_leaderboard_query(const urls::url_view& url) {
+    auto params = query_params(url, {"limit", "offset"}, "leaderboard takes limit and offset");
+    if (auto* error = std::get_if<Reply>(&params)) return std::move(*error);
+    LeaderboardRequest request;
+    std::optional<Reply> error;
+    const auto& p = std::get<QueryParams>(params);
+    if (!read_param(p, "limit", std::size_t{1}, max_leaderboard_limit, request.limit, error) ||
+        !read_param(p, "offset", std::size_t{0}, max_leaderboard_offset, request.offset, error))
+        return std::move(*error);
+    return request;
+}
+
+constexpr auto max_seq = std::numeric_limits<std::int64_t>::max();
+
+DataRequest parse_export_query(const urls::url_view& url) {
+    auto params = query_params(url, {"after", "limit"}, "games takes after and limit");
+    if (auto* error = std::get_if<Reply>(&params)) return std::move(*error);
+    GamesExportRequest request;
+    std::optional<Reply> error;
+    const auto& p = std::get<QueryParams>(params);
+    if (!read_param(p, "after", std::int64_t{0}, max_seq, request.after, error) ||
+        !read_param(p, "limit", std::size_t{1}, max_export_page, request.limit, error))
+        return std::move(*error);
+    return request;
+}
+
+DataRequest parse_player_games_query(const urls::url_view& url, std::string player) {
+    auto params = query_params(url, {"limit", "before"}, "a player's games take limit and before");
+    if (auto* error = std::get_if<Reply>(&params)) return std::move(*error);
+    PlayerGamesRequest request;
+    request.player = std::move(player);
+    std::optional<Reply> error;
+    const auto& p = std::get<QueryParams>(params);
+    std::int64_t before = max_seq;
+    if (!read_param(p, "limit", std::size_t{1}, max_player_games_page, request.limit, error) ||
+        !read_param(p, "before", std::int64_t{1}, max_seq, before, error))
+        return std::move(*error);
+    if (p.contains("before")) request.before = before;
     return request;
 }
 
@@ -70,15 +122,67 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
         request = player_request<RankRequest>(segments[1]);
     } else if (head == "players" && segments.size() == 2) {
         request = player_request<PlayerRequest>(segments[1]);
+    } else if (head == "players" && segments.size() == 3 && segments[2] == "games") {
+        auto name = canonical_player_name(segments[1]);
+        if (!name) return error_reply(400, "invalid player name: " + std::string(player_name_rule));
+        request = parse_player_games_query(url, std::move(*name));
     } else if (head == "leaderboard" && segments.size() == 1) {
         request = parse_leaderboard_query(url);
     } else if (head == "healthz" && segments.size() == 1) {
         request = HealthRequest{};
+    } else if (head == "games" && segments.size() == 1) {
+        if (method == "POST") return PostGameRequest{};
+        if (method != "GET") return method_not_allowed(method, "GET, POST");
+        return parse_export_query(url);
+    } else if (head == "games" && segments.size() == 2) {
+        if (!valid_game_id(segments[1]))
+            return error_reply(400, "invalid game id: " + std::string(game_id_rule));
+        request = GameRequest{segments[1]};
     } else {
         return request;
     }
     if (method != "GET") return method_not_allowed(method, "GET");
     return request;
+}
+
+std::variant<GameSubmission, Reply> parse_game_submission(std::string_view body) {
+    const auto bad = [](const std::string& message) { return error_reply(400, message); };
+    const auto json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_discarded()) return bad("body is not valid JSON");
+    if (!json.is_object()) return bad("body must be a JSON object");
+    for (const auto& [key, value] : json.items())
+        if (key != "id" && key != "white" && key != "black" && key != "result" &&
+            key != "played_at")
+            return bad("unknown field '" + key +
+                       "' (a game has id, white, black, result and played_at)");
+    const auto text = [&](const char* key) -> const std::string* {
+        const auto it = json.find(key);
+        return it != json.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+    };
+    GameSubmission game;
+    const auto* id = text("id");
+    if (!id || !valid_game_id(*id))
+        return bad("field 'id' must be a string of " + std::string(game_id_rule));
+    game.id = *id;
+    for (auto [key, target] : {std::pair{"white", &game.white}, std::pair{"black", &game.black}}) {
+        const auto* name = text(key);
+        auto canonical = name ? canonical_player_name(*name) : std::nullopt;
+        if (!canonical)
+            return bad("field '" + std::string(key) + "' must be a player name of " +
+                       std::string(player_name_rule));
+        *target = std::move(*canonical);
+    }
+    if (game.white == game.black) return bad("fields 'white' and 'black' name the same player");
+    const auto* result = text("result");
+    const auto parsed_result = result ? parse_game_result(*result) : std::nullopt;
+    if (!parsed_result) return bad("field 'result' must be \"1-0\", \"0-1\" or \"1/2-1/2\"");
+    game.result = *parsed_result;
+    if (const auto it = json.find("played_at"); it != json.end()) {
+        if (!it->is_number_integer() || it->get<std::int64_t>() < 0)
+            return bad("field 'played_at' must be Unix time in milliseconds (a whole number >= 0)");
+        game.played_at_ms = it->get<std::int64_t>();
+    }
+    return game;
 }
 
 Route route_of(const DataRequest& request) noexcept {
@@ -87,6 +191,10 @@ Route route_of(const DataRequest& request) noexcept {
         Route operator()(const PlayerRequest&) const { return Route::players; }
         Route operator()(const LeaderboardRequest&) const { return Route::leaderboard; }
         Route operator()(const HealthRequest&) const { return Route::healthz; }
+        Route operator()(const PostGameRequest&) const { return Route::post_game; }
+        Route operator()(const GameRequest&) const { return Route::game; }
+        Route operator()(const GamesExportRequest&) const { return Route::games_export; }
+        Route operator()(const PlayerGamesRequest&) const { return Route::player_games; }
         Route operator()(const Reply&) const { return Route::other; }
     };
     return std::visit(Of{}, request);
@@ -102,6 +210,14 @@ std::string_view route_name(Route route) noexcept {
         return "/leaderboard";
     case Route::healthz:
         return "/healthz";
+    case Route::post_game:
+        return "POST /games";
+    case Route::game:
+        return "/games/{id}";
+    case Route::games_export:
+        return "GET /games";
+    case Route::player_games:
+        return "/players/{name}/games";
     case Route::other:
         break;
     }

@@ -1,8 +1,11 @@
 #pragma once
 // The data plane's requests, parsed and validated from method and target without any I/O.
+#include "game.hpp"
 #include "reply.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -19,20 +22,50 @@ struct LeaderboardRequest { // GET /leaderboard?limit=N&offset=M
     std::size_t limit = 10;
     std::size_t offset = 0;
 };
-struct HealthRequest {}; // GET /healthz
+struct HealthRequest {};   // GET /healthz
+struct PostGameRequest {}; // POST /games: the body is read by parse_game_submission()
+struct GameRequest {       // GET /games/{id}
+    std::string id;
+};
+struct GamesExportRequest { // GET /games?after=SEQ&limit=N: every game in commit order
+    std::int64_t after = 0;
+    std::size_t limit = 100;
+};
+struct PlayerGamesRequest { // GET /players/{player}/games?limit=N&before=SEQ: newest first
+    std::string player;
+    std::size_t limit = 20;
+    std::optional<std::int64_t> before;
+};
 
 inline constexpr std::size_t max_leaderboard_limit = 100;
 inline constexpr std::size_t max_leaderboard_offset = 1'000'000;
+inline constexpr std::size_t max_export_page = 10'000;
+inline constexpr std::size_t max_player_games_page = 1'000;
 
 // A typed request, or the error Reply (400, 404, 405) to send instead.
 using DataRequest =
-    std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest, Reply>;
+    std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest, PostGameRequest,
+                 GameRequest, GamesExportRequest, PlayerGamesRequest, Reply>;
 
 DataRequest parse_data_request(std::string_view method, std::string_view target);
 
+// The body of POST /games, validated, or the 400 to send (naming the field). Player names come
+// back canonical; whether they are club members is the store's question (404).
+std::variant<GameSubmission, Reply> parse_game_submission(std::string_view body);
+
 // Which endpoint a request is for, as a label of logs and metrics.
-enum class Route { rank, players, leaderboard, healthz, other };
-inline constexpr std::size_t route_count = 5;
+enum class Route {
+    rank,
+    players,
+    leaderboard,
+    healthz,
+    post_game,
+    game,
+    games_export,
+    player_games,
+    other
+};
+inline constexpr std::size_t route_count = 9;
 
 Route route_of(const DataRequest& request) noexcept;
 std::string_view route_name(Route route) noexcept; // "/rank", ..., "other"

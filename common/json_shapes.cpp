@@ -11,11 +11,9 @@ TokenFields token_fields(const Standing& s, std::int64_t issued_at_ms, std::uint
 }
 
 nlohmann::json standing_json(const Standing& s) {
-    return {{"player", s.player},
-            {"rating", s.rating},
-            {"rank", s.rank},
-            {"players", s.players},
-            {"percentile", s.percentile}};
+    return {{"player", s.player},   {"rating", s.rating},         {"rank", s.rank},
+            {"players", s.players}, {"percentile", s.percentile}, {"glicko", glicko_json(s.glicko)},
+            {"games", s.games}};
 }
 
 nlohmann::json rank_answer_json(const RankAnswer& a) {
@@ -38,6 +36,61 @@ nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, st
 
 nlohmann::json health_json(HashMode mode) {
     return {{"status", "ok"}, {"mode", to_string(mode)}};
+}
+
+nlohmann::json glicko_json(const Glicko& values) {
+    return {{"rating", values.rating}, {"rd", values.rd}, {"volatility", values.volatility}};
+}
+
+namespace {
+
+nlohmann::json side_json(const GameSide& side) {
+    return {{"player", side.player},
+            {"before", glicko_json(side.before)},
+            {"after", glicko_json(side.after)},
+            {"rank", side.rank},
+            {"games", side.games}};
+}
+
+Glicko parse_glicko(const nlohmann::json& body) {
+    return {body.at("rating").get<double>(), body.at("rd").get<double>(),
+            body.at("volatility").get<double>()};
+}
+
+GameSide parse_side(const nlohmann::json& body) {
+    return {body.at("player").get<std::string>(), parse_glicko(body.at("before")),
+            parse_glicko(body.at("after")), body.at("rank").get<int>(),
+            body.at("games").get<int>()};
+}
+
+} // namespace
+
+nlohmann::json game_json(const StoredGame& game) {
+    return {{"id", game.id},
+            {"seq", game.seq},
+            {"result", to_string(game.result)},
+            {"played_at", game.played_at_ms},
+            {"white", side_json(game.white)},
+            {"black", side_json(game.black)}};
+}
+
+nlohmann::json games_page_json(const std::vector<StoredGame>& games,
+                               const std::optional<std::int64_t>& next) {
+    auto list = nlohmann::json::array();
+    for (const auto& game : games)
+        list.push_back(game_json(game));
+    return {{"games", std::move(list)}, {"next", next ? nlohmann::json(*next) : nullptr}};
+}
+
+StoredGame parse_game(const nlohmann::json& body) {
+    const auto result = parse_game_result(body.at("result").get<std::string>());
+    if (!result) throw std::invalid_argument("unknown result in game");
+    return {body.at("id").get<std::string>(),
+            body.at("seq").get<std::int64_t>(),
+            *result,
+            body.at("played_at").get<std::int64_t>(),
+            parse_side(body.at("white")),
+            parse_side(body.at("black"))};
 }
 
 RankAnswer parse_rank_answer(const nlohmann::json& body) {

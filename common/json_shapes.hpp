@@ -1,5 +1,6 @@
 #pragma once
 // The JSON bodies of the API, in one place, for the server to write and the client to read.
+#include "game.hpp"
 #include "mode.hpp"
 #include "ranking.hpp"
 #include "token.hpp"
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +34,15 @@ nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, st
                                 std::size_t offset, int players); // GET /leaderboard
 nlohmann::json health_json(HashMode mode);                        // GET /healthz, both planes
 
-// Reads a /rank body back; throws std::exception when a field is missing or mistyped.
+nlohmann::json glicko_json(const Glicko& values); // {"rating", "rd", "volatility"}
+// POST /games (201, or 200 for a retry) and GET /games/{id}.
+nlohmann::json game_json(const StoredGame& game);
+// GET /games and GET /players/{name}/games: {"games": [...], "next": cursor or null}.
+nlohmann::json games_page_json(const std::vector<StoredGame>& games,
+                               const std::optional<std::int64_t>& next);
+
+// Read answers back; throw std::exception when a field is missing or mistyped.
 RankAnswer parse_rank_answer(const nlohmann::json& body);
+StoredGame parse_game(const nlohmann::json& body);
 
 } // namespace ranking

@@ -8,12 +8,13 @@ namespace ranking {
 
 Ranking::Ranking(const std::vector<Player>& roster) : counts_(max_rating - min_rating + 2, 0) {
     for (const auto& p : roster) {
-        if (p.rating < min_rating || p.rating > max_rating)
-            throw std::invalid_argument("rating out of range for " + p.name);
-        if (!ratings_.emplace(p.name, p.rating).second)
+        if (!std::isfinite(p.rating))
+            throw std::invalid_argument("rating not finite for " + p.name);
+        const int rating = rounded_rating(p.rating);
+        if (!players_.emplace(p.name, Entry{p.glicko(), rating, p.games, 0}).second)
             throw std::invalid_argument("duplicate player " + p.name);
-        ordered_.insert({0, p.name, p.rating});
-        add_count(p.rating, +1);
+        ordered_.insert({0, p.name, rating});
+        add_count(rating, +1);
     }
 }
 
@@ -31,12 +32,19 @@ int Ranking::count_at_or_below(int rating) const {
 }
 
 std::optional<Standing> Ranking::standing(std::string_view player) const {
-    const auto it = ratings_.find(std::string(player));
-    if (it == ratings_.end()) return std::nullopt;
-    const int rating = it->second;
-    const int below = rating > min_rating ? count_at_or_below(rating - 1) : 0;
+    const auto it = players_.find(std::string(player));
+    if (it == players_.end()) return std::nullopt;
+    const Entry& e = it->second;
+    const int below = e.rating > min_rating ? count_at_or_below(e.rating - 1) : 0;
     const double percentile = std::round(10'000.0 * below / size()) / 100.0;
-    return Standing{it->first, rating, rank_of(rating), size(), percentile};
+    return Standing{it->first, e.rating, rank_of(e.rating), size(), percentile, e.glicko, e.games};
+}
+
+std::optional<Player> Ranking::player(std::string_view name) const {
+    const auto it = players_.find(std::string(name));
+    if (it == players_.end()) return std::nullopt;
+    const Entry& e = it->second;
+    return Player{it->first, e.glicko.rating, e.glicko.rd, e.glicko.volatility, e.games};
 }
 
 std::vector<LeaderboardEntry> Ranking::page(std::size_t limit, std::size_t offset) const {
@@ -48,14 +56,21 @@ std::vector<LeaderboardEntry> Ranking::page(std::size_t limit, std::size_t offse
     return out;
 }
 
-bool Ranking::set_rating(std::string_view player, int rating) {
-    if (rating < min_rating || rating > max_rating)
-        throw std::invalid_argument("rating out of range");
-    const auto it = ratings_.find(std::string(player));
-    if (it == ratings_.end()) return false;
-    ordered_.erase({0, it->first, it->second});
-    add_count(it->second, -1);
-    it->second = rating;
+bool Ranking::apply(std::string_view player, const Glicko& values, int games, std::int64_t seq) {
+    const auto it = players_.find(std::string(player));
+    if (it == players_.end() || seq <= it->second.seq) return false;
+    return reset(player, values, games, seq);
+}
+
+bool Ranking::reset(std::string_view player, const Glicko& values, int games, std::int64_t seq) {
+    if (!std::isfinite(values.rating)) throw std::invalid_argument("rating not finite");
+    const auto it = players_.find(std::string(player));
+    if (it == players_.end()) return false;
+    Entry& e = it->second;
+    const int rating = rounded_rating(values.rating);
+    ordered_.erase({0, it->first, e.rating});
+    add_count(e.rating, -1);
+    e = Entry{values, rating, games, seq};
     ordered_.insert({0, it->first, rating});
     add_count(rating, +1);
     return true;

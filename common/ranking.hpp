@@ -4,6 +4,7 @@
 // stay cheap when ratings change after games.
 #include "club.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,10 +16,12 @@ namespace ranking {
 
 struct Standing {
     std::string player;
-    int rating = 0;
+    int rating = 0;    // the Glicko rating rounded: what ranks are computed from
     int rank = 0;      // 1 + players rated strictly higher
     int players = 0;   // club size
     double percentile; // share of the club rated strictly lower, in %, two decimals
+    Glicko glicko;     // full precision
+    int games = 0;
 };
 
 struct LeaderboardEntry {
@@ -33,16 +36,28 @@ public:
 
     // `player` must be canonical (see player_name.hpp).
     std::optional<Standing> standing(std::string_view player) const;
+    std::optional<Player> player(std::string_view name) const;
 
     // Best first, ties by name; `offset` past the end gives an empty page.
     std::vector<LeaderboardEntry> page(std::size_t limit, std::size_t offset) const;
 
-    // Moves a known player to a new rating in O(log N + log R); false if unknown.
-    bool set_rating(std::string_view player, int rating);
+    // Moves a known player to new values in O(log N + log R), unless `seq` is not newer than
+    // the last game applied to them (a late answer must not undo a later game). False if the
+    // player is unknown or the update is older.
+    bool apply(std::string_view player, const Glicko& values, int games, std::int64_t seq);
+    // The same move without the check: sets what `seq` is compared with next (undoing a move).
+    bool reset(std::string_view player, const Glicko& values, int games, std::int64_t seq);
 
-    int size() const noexcept { return static_cast<int>(ratings_.size()); }
+    int size() const noexcept { return static_cast<int>(players_.size()); }
 
 private:
+    struct Entry {
+        Glicko glicko;
+        int rating = 0; // rounded_rating(glicko.rating)
+        int games = 0;
+        std::int64_t seq = 0; // of the last game applied
+    };
+
     // Fenwick tree: counts_ prefix sums give how many players are rated at or below a bucket.
     void add_count(int rating, int delta);
     int count_at_or_below(int rating) const;
@@ -55,7 +70,7 @@ private:
     };
 
     std::vector<int> counts_;
-    std::unordered_map<std::string, int> ratings_;
+    std::unordered_map<std::string, Entry> players_;
     std::set<LeaderboardEntry, ByStanding> ordered_; // rank field unused here: derived on read
 };
 

@@ -21,6 +21,7 @@ struct Reply {
     std::string body;
     std::string allow;           // the Allow header of a 405
     int retry_after_seconds = 0; // the Retry-After header of a 503, when positive
+    std::string location;        // the Location header of a 201
     std::string content_type = "application/json";
     std::optional<EventSource> events; // set: body is ignored and the answer streams
 };

@@ -120,6 +120,7 @@ net::awaitable<bool> ServerConnection::write_reply(const Reply& reply, bool keep
     response.set(http::field::server, "ranking-server");
     response.set(http::field::content_type, reply.content_type);
     if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
+    if (!reply.location.empty()) response.set(http::field::location, reply.location);
     if (reply.retry_after_seconds > 0)
         response.set(http::field::retry_after, std::to_string(reply.retry_after_seconds));
     response.keep_alive(keep_alive);

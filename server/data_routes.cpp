@@ -1,6 +1,7 @@
 #include "data_routes.hpp"
 
 #include "data_api.hpp"
+#include "game_routes.hpp"
 #include "hash_offload.hpp"
 #include "json_shapes.hpp"
 #include "unix_time.hpp"
@@ -84,6 +85,11 @@ Reply answer_on_loop(const DataRequest& request, const DataContext& context) {
     return std::get<Reply>(request);
 }
 
+bool goes_to_store(Route route) {
+    return route == Route::post_game || route == Route::game || route == Route::games_export ||
+           route == Route::player_games;
+}
+
 } // namespace
 
 net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context) {
@@ -95,6 +101,7 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
     Reply reply;
     Route route;
     std::optional<Standing> to_sign;
+    std::optional<DataRequest> to_store;
     {
         LoopScope scope(context.watch, Route::other, request_id, mode);
         const auto parsed = parse_data_request(request.method, request.target);
@@ -114,12 +121,20 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
                                              "); retry later");
                 reply.retry_after_seconds = 1;
             }
+        } else if (goes_to_store(route)) {
+            to_store = parsed;
         } else {
             reply = answer_on_loop(parsed, context);
         }
     }
     if (to_sign) {
         auto answering = answer_rank(std::move(*to_sign), request_id, mode, context);
+        reply = co_await std::move(answering);
+    } else if (to_store && route == Route::post_game) {
+        auto answering = answer_post_game(std::move(request.body), request_id, mode, context);
+        reply = co_await std::move(answering);
+    } else if (to_store) {
+        auto answering = answer_game_read(std::move(*to_store), request_id, mode, context);
         reply = co_await std::move(answering);
     }
 

@@ -1,6 +1,8 @@
 #pragma once
-// The data plane's answers. Runs on the loop thread; only the /rank token leaves it, and only in
-// offload mode. Every stretch of work here runs inside a LoopScope, so the watchdog can name it.
+// The data plane's answers. Runs on the loop thread; only the /rank token and the store's work
+// leave it, and only in offload mode. Every stretch of work here runs inside a LoopScope, so the
+// watchdog can name it.
+#include "game_store.hpp"
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 #include "mode.hpp"
@@ -18,7 +20,8 @@
 namespace ranking {
 
 struct DataContext {
-    const Ranking& ranking;      // touched only by the loop thread: no lock
+    Ranking& ranking; // touched only by the loop thread: no lock
+    GameStore& store;
     std::atomic<HashMode>& mode; // flipped by the admin thread, read per hash
     net::thread_pool& hash_pool;
     std::string secret;

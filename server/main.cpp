@@ -20,8 +20,9 @@ int main(int argc, char* argv[]) {
     if (!parsed.options) return parsed.exit_code;
     const ServerOptions& options = *parsed.options;
     try {
-        const auto roster =
-            options.club ? load_roster(*options.club) : generate_club(options.players);
+        const auto make_roster = [&options] {
+            return options.club ? load_roster(*options.club) : generate_club(options.players);
+        };
         ServerConfig config = options.server;
         if (options.hash_ms)
             config.hash_iterations =
@@ -34,14 +35,23 @@ int main(int argc, char* argv[]) {
                 static_cast<std::size_t>(std::clamp(files - 256, 16L, 10'000L));
         const double hash_ms = measure_hash(config.hash_iterations).count();
 
-        RankingServer server(config, roster);
+        RankingServer server(config, make_roster);
+        auto& store = server.store();
+        const auto club_size = store.players_at_open().size();
+        const std::string store_line =
+            store.created()
+                ? "created " + config.store.file.string() + " with the club"
+                : "loaded " + config.store.file.string() + " (" + std::to_string(club_size) +
+                      " players, " + std::to_string(store.last_seq()) + " games" +
+                      (options.club || options.players_given ? "; --players/--club ignored" : "") +
+                      ")";
         std::printf("ranking-server: data %s | admin %s | mode %s | pool %u thread%s | hash %u "
-                    "iterations = %.1f ms | club %zu players | max connections %zu | max pending "
-                    "hashes %ld\n",
+                    "iterations = %.1f ms | club %zu players | store: %s | max connections %zu | "
+                    "max pending hashes %ld\n",
                     server.data_url().c_str(), server.admin_url().c_str(),
                     std::string(to_string(config.mode)).c_str(), config.pool_threads,
-                    config.pool_threads == 1 ? "" : "s", config.hash_iterations, hash_ms,
-                    roster.size(), config.limits.max_connections, config.max_pending_hashes);
+                    config.pool_threads == 1 ? "" : "s", config.hash_iterations, hash_ms, club_size,
+                    store_line.c_str(), config.limits.max_connections, config.max_pending_hashes);
         std::fflush(stdout);
 
         net::signal_set signals(server.data_executor(), SIGINT, SIGTERM);

@@ -27,17 +27,24 @@ net::awaitable<void> drain(HttpPlane& plane, LagProbe& probe, net::io_context& l
 
 } // namespace
 
-RankingServer::RankingServer(ServerConfig config, const std::vector<Player>& roster)
-    : config_(std::move(config)), mode_(config_.mode), ranking_(roster),
-      watch_(metrics_, config_.stall_warn), data_connections_(&levels_),
-      hash_pool_(config_.pool_threads), data_context_{ranking_,
-                                                      mode_,
-                                                      hash_pool_,
-                                                      config_.secret,
-                                                      config_.hash_iterations,
-                                                      config_.max_pending_hashes,
-                                                      watch_,
-                                                      levels_},
+RankingServer::RankingServer(ServerConfig config,
+                             const std::function<std::vector<Player>()>& make_roster)
+    : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
+      data_connections_(&levels_), hash_pool_(config_.pool_threads),
+      store_(std::make_unique<store::SqliteGameStore>(
+          config_.store, make_roster,
+          store::StoreObserver{[this](std::size_t games, double seconds) {
+              metrics_.observe_commit(games, seconds);
+          }})),
+      ranking_(store_->players_at_open()), data_context_{ranking_,
+                                                         *store_,
+                                                         mode_,
+                                                         hash_pool_,
+                                                         config_.secret,
+                                                         config_.hash_iterations,
+                                                         config_.max_pending_hashes,
+                                                         watch_,
+                                                         levels_},
       admin_context_{mode_,
                      metrics_,
                      watch_,

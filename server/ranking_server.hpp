@@ -19,6 +19,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -28,8 +30,9 @@ namespace ranking {
 
 class RankingServer {
 public:
-    // Binds both planes (throws on a bad or busy address); serves nothing until run().
-    RankingServer(ServerConfig config, const std::vector<Player>& roster);
+    // Opens the store (creating it with `make_roster()` when the file is new) and binds both
+    // planes; throws on a refused store or a bad or busy address. Serves nothing until run().
+    RankingServer(ServerConfig config, const std::function<std::vector<Player>()>& make_roster);
     ~RankingServer();
     RankingServer(const RankingServer&) = delete;
     RankingServer& operator=(const RankingServer&) = delete;
@@ -47,14 +50,14 @@ public:
     std::uint16_t admin_port() const { return admin_plane_.port(); }
     net::any_io_executor data_executor() { return data_loop_.get_executor(); }
     std::vector<StallRecord> stalls() const { return watch_.recent_stalls(); }
+    store::SqliteGameStore& store() { return *store_; }
 
 private:
     // Declaration order is destruction order reversed: registries outlive the loops whose
-    // coroutine frames (destroyed with the loops) deregister from them; the pool is joined and
-    // destroyed before the loops it posts results to.
+    // coroutine frames (destroyed with the loops) deregister from them; the pool and the store's
+    // thread are joined and destroyed before the loops they post results to.
     ServerConfig config_;
     std::atomic<HashMode> mode_;
-    Ranking ranking_;
     LoadLevels levels_;
     ServerMetrics metrics_;
     LoopWatch watch_;
@@ -63,6 +66,8 @@ private:
     net::io_context data_loop_{1};
     net::io_context admin_loop_{1};
     net::thread_pool hash_pool_;
+    std::unique_ptr<store::SqliteGameStore> store_;
+    Ranking ranking_; // the durable ratings as lookups see them: follows the store's commits
     DataContext data_context_;
     AdminContext admin_context_;
     LagProbe lag_probe_;

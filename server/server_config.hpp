@@ -1,7 +1,8 @@
 #pragma once
-// What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret.
+// What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret, store.
 #include "mode.hpp"
 #include "server_connection.hpp"
+#include "sqlite_game_store.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -26,6 +27,7 @@ struct ServerConfig {
     std::chrono::milliseconds stall_warn{100};
     std::filesystem::path dashboard_directory;
     std::string admin_token; // empty: no auth (loopback admin plane only)
+    store::SqliteStoreConfig store;
 };
 
 } // namespace ranking

@@ -48,6 +48,29 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
             request_[r][index(mode)] = &request.Add(labels, buckets);
         }
     }
+    auto& games = pm::BuildCounter()
+                      .Name("ranking_games_total")
+                      .Help("POST /games answers by outcome (created = durable, 201)")
+                      .Register(*registry_);
+    for (const auto& [outcome, name] :
+         {std::pair{RecordOutcome::Kind::created, "created"},
+          std::pair{RecordOutcome::Kind::retried, "retried"},
+          std::pair{RecordOutcome::Kind::conflict, "conflict"},
+          std::pair{RecordOutcome::Kind::unknown_player, "unknown_player"},
+          std::pair{RecordOutcome::Kind::unavailable, "unavailable"},
+          std::pair{RecordOutcome::Kind::overloaded, "overloaded"}})
+        games_[static_cast<std::size_t>(outcome)] = &games.Add({{"outcome", name}});
+    commit_seconds_ = &pm::BuildHistogram()
+                           .Name("ranking_store_commit_seconds")
+                           .Help("One store transaction of games, fsync included")
+                           .Register(*registry_)
+                           .Add({}, buckets);
+    commit_games_ = &pm::BuildHistogram()
+                         .Name("ranking_store_commit_games")
+                         .Help("Games per store transaction (group commit)")
+                         .Register(*registry_)
+                         .Add({}, pm::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200,
+                                                                  500, 1000, 2000, 5000, 10000});
     hash_queue_wait_ = &pm::BuildHistogram()
                             .Name("ranking_hash_queue_wait_seconds")
                             .Help("Time a token hash waited for a pool thread")

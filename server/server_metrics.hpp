@@ -3,6 +3,7 @@
 // up front, so the hot path never looks a label set up. Thread-safe: the loop observes, the pool
 // observes, the admin thread collects.
 #include "data_api.hpp"
+#include "game_store.hpp"
 #include "load_levels.hpp"
 #include "mode.hpp"
 
@@ -36,6 +37,15 @@ public:
         hash_run_->Observe(run_seconds);
     }
 
+    void count_game(RecordOutcome::Kind outcome) {
+        games_[static_cast<std::size_t>(outcome)]->Increment();
+    }
+    // One store transaction: how many games it carried and how long it took, fsync included.
+    void observe_commit(std::size_t games, double seconds) {
+        commit_seconds_->Observe(seconds);
+        commit_games_->Observe(static_cast<double>(games));
+    }
+
     // The gauges are read from their owners' atomics just before each collection.
     std::vector<prometheus::MetricFamily> collect(const LoadLevels& levels, HashMode mode);
 
@@ -54,6 +64,10 @@ private:
     std::array<prometheus::Counter*, route_count> stalls_{};
     std::array<std::array<prometheus::Histogram*, 2>, route_count> handler_{};
     std::array<std::array<prometheus::Histogram*, 2>, route_count> request_{};
+    static constexpr std::size_t outcome_count = 6;
+    std::array<prometheus::Counter*, outcome_count> games_{};
+    prometheus::Histogram* commit_seconds_;
+    prometheus::Histogram* commit_games_;
     prometheus::Histogram* hash_queue_wait_;
     prometheus::Histogram* hash_run_;
     prometheus::Gauge* in_flight_;

@@ -25,6 +25,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     long idle_ms = c.limits.idle_timeout.count();
     long request_ms = c.limits.request_timeout.count();
     std::size_t max_connections = 0;
+    std::string db = c.store.file.string();
+    long busy_ms = c.store.busy_timeout.count();
     long max_pending = 0;
     po::options_description desc(
         "ranking-server: a chess club's ranking service on ONE event loop.\n"
@@ -51,7 +53,18 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "calibrate the iterations at start so that one token costs about this many ms")
         ("players", po::value(&o.players)->default_value(o.players),
          "size of the generated club (includes alice, bob and charlie)")
-        ("club", po::value(&club), "load the roster from a .csv (name,rating) or .json file")
+        ("club", po::value(&club),
+         "load the roster from a .csv (name,rating[,rd[,volatility]]) or .json file")
+        ("db", po::value(&db)->default_value(db),
+         "the SQLite database of players, ratings and games; created with the club "
+         "(--players or --club) when missing, loaded as it is otherwise")
+        ("db-busy-timeout-ms", po::value(&busy_ms)->default_value(busy_ms),
+         "how long a write waits for another process's lock on the database before the game "
+         "is answered 503")
+        ("max-pending-games",
+         po::value(&c.store.max_pending_games)->default_value(c.store.max_pending_games),
+         "offload mode: games waiting for the storage thread past which POST /games answers "
+         "503 at once")
         ("stall-warn-ms", po::value(&stall_warn_ms)->default_value(stall_warn_ms),
          "log a warning naming the culprit when the data loop is blocked this long")
         ("dashboard-dir", po::value(&dashboard)->default_value(dashboard),
@@ -134,6 +147,13 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         return fail("the admin plane on " + c.admin_address +
                     " is not loopback: give it --admin-token or RANKING_ADMIN_TOKEN");
     if (o.players < 3 || o.players > 1'000'000) return fail("--players must be 3..1000000");
+    o.players_given = !vm["players"].defaulted();
+    if (db.empty()) return fail("--db must name a file");
+    c.store.file = db;
+    if (busy_ms < 0 || busy_ms > 600'000) return fail("--db-busy-timeout-ms must be 0..600000");
+    c.store.busy_timeout = std::chrono::milliseconds(busy_ms);
+    if (c.store.max_pending_games < 1 || c.store.max_pending_games > 1'000'000)
+        return fail("--max-pending-games must be 1..1000000");
     if (!club.empty()) {
         if (!vm["players"].defaulted()) return fail("give --players or --club, not both");
         o.club = club;

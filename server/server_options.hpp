@@ -15,6 +15,7 @@ struct ServerOptions {
     ServerConfig server;
     std::optional<double> hash_ms; // calibrate server.hash_iterations to this cost instead
     std::size_t players = 5000;
+    bool players_given = false; // --players on the command line (ignored by an existing --db)
     std::optional<std::filesystem::path> club;
 };
 

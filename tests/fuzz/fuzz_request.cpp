@@ -8,6 +8,7 @@
 #include "loop_watch.hpp"
 #include "server_connection.hpp"
 #include "server_metrics.hpp"
+#include "sqlite_game_store.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -16,19 +17,31 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
 
 using namespace ranking;
 
 namespace {
 
+// A fresh database per fuzzing process; games that parse are really stored.
+store::SqliteStoreConfig fuzz_store() {
+    const auto file = std::filesystem::temp_directory_path() /
+                      ("ranking-fuzz-" + std::to_string(::getpid()) + ".db");
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(file.string() + suffix);
+    return {file};
+}
+
 struct Fixture {
-    Ranking club{generate_club(50)};
+    store::SqliteGameStore store{fuzz_store(), [] { return generate_club(50); }};
+    Ranking club{store.players_at_open()};
     std::atomic<HashMode> mode{HashMode::inline_on_loop};
     net::thread_pool pool{1};
     ServerMetrics metrics;
     LoopWatch watch{metrics, std::chrono::milliseconds(100)};
     LoadLevels levels;
-    DataContext context{club, mode, pool, "fuzz-secret", 1, 16, watch, levels};
+    DataContext context{club, store, mode, pool, "fuzz-secret", 1, 16, watch, levels};
     ConnectionLimits limits;
 };
 

@@ -8,11 +8,37 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include <atomic>
+#include <filesystem>
 #include <thread>
+#include <unistd.h>
 
 namespace ranking::testing {
 
 inline constexpr const char* test_secret = "test-secret";
+
+// A database file of its own for each test server, in the temp directory.
+class TempDatabase {
+public:
+    TempDatabase() {
+        static std::atomic<int> count{0};
+        path_ =
+            std::filesystem::temp_directory_path() /
+            ("ranking-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count) + ".db");
+        remove();
+    }
+    ~TempDatabase() { remove(); }
+    TempDatabase(const TempDatabase&) = delete;
+    TempDatabase& operator=(const TempDatabase&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    void remove() {
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path_.string() + suffix);
+    }
+    std::filesystem::path path_;
+};
 
 // Free loopback ports, a known secret, a cheap hash unless asked otherwise.
 inline ServerConfig test_config(HashMode mode = HashMode::offload,
@@ -30,8 +56,10 @@ class TestServer {
 public:
     explicit TestServer(HashMode mode = HashMode::offload, std::uint32_t iterations = 1000)
         : TestServer(test_config(mode, iterations)) {}
-    explicit TestServer(const ServerConfig& config)
-        : server_(config, generate_club(200)), loop_thread_([this] { server_.run(); }) {}
+    // Its own database unless `config` names one (then the file outlives the server).
+    explicit TestServer(ServerConfig config)
+        : server_(with_database(std::move(config), database_), [] { return generate_club(200); }),
+          loop_thread_([this] { server_.run(); }) {}
     ~TestServer() {
         server_.request_stop();
         loop_thread_.join();
@@ -41,6 +69,12 @@ public:
     RankingServer& server() { return server_; }
 
 private:
+    static ServerConfig with_database(ServerConfig config, const TempDatabase& database) {
+        if (config.store.file == store::SqliteStoreConfig{}.file)
+            config.store.file = database.path();
+        return config;
+    }
+    TempDatabase database_; // first: removed after the server is gone
     RankingServer server_;
     std::thread loop_thread_;
 };

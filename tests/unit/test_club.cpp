@@ -30,6 +30,10 @@ TEST_CASE("the generated club is deterministic, has the story's cast and sane ra
         names.insert(p.name);
         CHECK(p.rating >= 100);
         CHECK(p.rating <= 2850);
+        CHECK(p.rd >= 50); // established players, not newcomers at 350
+        CHECK(p.rd <= 150);
+        CHECK(p.volatility == 0.06);
+        CHECK(p.games == 0);
         sum += p.rating;
     }
     CHECK(names.size() == club.size());
@@ -58,6 +62,15 @@ TEST_CASE("CSV roster with header, comments and blank lines") {
 
 TEST_CASE("JSON roster, bare array or wrapped") {
     CHECK(load_roster(write_temp("r1.json", R"([{"name":"a","rating":1}])")).size() == 1);
+    const auto rated = load_roster(write_temp("r3.csv", "name,rating,rd,volatility\n"
+                                                        "a,1500.5,80,0.05\nb,1400,120\nc,1300\n"));
+    REQUIRE(rated.size() == 3);
+    CHECK(rated[0].glicko() == Glicko{1500.5, 80, 0.05});
+    CHECK(rated[1].glicko() == Glicko{1400, 120, 0.06});
+    CHECK(rated[2].glicko() == Glicko{1300, 350, 0.06});
+    const auto json = load_roster(
+        write_temp("r4.json", R"([{"name":"a","rating":1500,"rd":70,"volatility":0.07}])"));
+    CHECK(json[0].glicko() == Glicko{1500, 70, 0.07});
     CHECK(load_roster(write_temp("r2.json", R"({"players":[{"name":"a","rating":1},
                                                             {"name":"b","rating":2}]})"))
               .size() == 2);
@@ -74,8 +87,14 @@ TEST_CASE("bad rosters fail with the place and the reason") {
     };
     CHECK(message(write_temp("bad1.csv", "alice,1613\nalice,1500\n")).find("line 2: duplicate") !=
           std::string::npos);
-    CHECK(message(write_temp("bad2.csv", "alice,abc\n")).find("not a whole number") !=
+    CHECK(message(write_temp("bad2.csv", "alice,abc\n")).find("rating 'abc' is not a number") !=
           std::string::npos);
+    CHECK(message(write_temp("bad9.csv", "alice,1500,0\n")).find("line 1: rd 0 outside") !=
+          std::string::npos);
+    CHECK(message(write_temp("bad10.csv", "alice,1500,80,1.5\n")).find("volatility 1.5") !=
+          std::string::npos);
+    CHECK(message(write_temp("bad11.json", R"([{"name":"a","rating":1,"rd":"x"}])"))
+              .find("entry 0") != std::string::npos);
     CHECK(message(write_temp("bad3.csv", "al ice,1500\n")).find("invalid player name") !=
           std::string::npos);
     CHECK(message(write_temp("bad4.csv", "alice,5000\n")).find("outside") != std::string::npos);

@@ -6,7 +6,7 @@
 using namespace ranking;
 
 TEST_CASE("a rank answer carries every field the token signs, and reads back") {
-    const Standing standing{"alice", 1613, 1629, 5000, 67.26};
+    const Standing standing{"alice", 1613, 1629, 5000, 67.26, {1613.2, 60, 0.06}, 4};
     const auto fields = token_fields(standing, 1'795'000'000'000, 1000);
     const RankAnswer answer{standing,          fields.issued_at_ms,
                             fields.iterations, compute_token("s3cret", fields),
@@ -25,7 +25,7 @@ TEST_CASE("a rank answer carries every field the token signs, and reads back") {
 }
 
 TEST_CASE("the cheap lookup has no token; pages and health have their shapes") {
-    const auto lookup = standing_json({"bob", 1477, 2714, 5000, 45.64});
+    const auto lookup = standing_json({"bob", 1477, 2714, 5000, 45.64, {}, 0});
     CHECK_FALSE(lookup.contains("token"));
     CHECK(lookup["rank"] == 2714);
     const auto page = leaderboard_json({{1, "ann", 2000}}, 10, 0, 5);
@@ -35,7 +35,7 @@ TEST_CASE("the cheap lookup has no token; pages and health have their shapes") {
 }
 
 TEST_CASE("a truncated rank answer is rejected") {
-    auto body = rank_answer_json({{"a", 1, 1, 1, 0}, 1, 1, "t", 1, HashMode::offload});
+    auto body = rank_answer_json({{"a", 1, 1, 1, 0, {}, 0}, 1, 1, "t", 1, HashMode::offload});
     body.erase("token");
     CHECK_THROWS(parse_rank_answer(body));
 }
@@ -43,4 +43,35 @@ TEST_CASE("a truncated rank answer is rejected") {
 TEST_CASE("an error body stays valid JSON even when it echoes invalid UTF-8") {
     const auto reply = error_reply(400, "bad name \xff");
     CHECK(nlohmann::json::parse(reply.body)["error"].get<std::string>().find("bad name") == 0);
+}
+
+TEST_CASE("a lookup carries the full Glicko values and the game count") {
+    const auto lookup = standing_json({"alice", 1613, 12, 5000, 67.26, {1613.25, 61.5, 0.0599}, 4});
+    CHECK(lookup["rating"] == 1613);
+    CHECK(lookup["glicko"]["rating"].get<double>() == 1613.25);
+    CHECK(lookup["glicko"]["rd"].get<double>() == 61.5);
+    CHECK(lookup["glicko"]["volatility"].get<double>() == 0.0599);
+    CHECK(lookup["games"] == 4);
+}
+
+TEST_CASE("a stored game has the documented shape and reads back unchanged") {
+    const StoredGame game{"club-2026:r1.b3",
+                          42,
+                          GameResult::draw,
+                          1'795'000'000'000,
+                          {"alice", {1613, 60, 0.06}, {1610.5, 59.1, 0.059999}, 17, 8},
+                          {"bob", {1477, 90, 0.06}, {1484.25, 87.2, 0.059998}, 700, 3}};
+    const auto body = game_json(game);
+    for (const char* key : {"id", "seq", "result", "played_at", "white", "black"})
+        CHECK(body.contains(key));
+    for (const char* key : {"player", "before", "after", "rank", "games"})
+        CHECK(body["white"].contains(key));
+    CHECK(body["result"] == "1/2-1/2");
+    CHECK(body["white"]["after"]["rd"].get<double>() == 59.1);
+    CHECK(parse_game(nlohmann::json::parse(body.dump())) == game);
+
+    const auto page = games_page_json({game}, 42);
+    CHECK(page["games"].size() == 1);
+    CHECK(page["next"] == 42);
+    CHECK(games_page_json({}, std::nullopt)["next"].is_null());
 }

@@ -47,12 +47,36 @@ TEST_CASE("pages: best first, ties by name, offset and limit") {
 
 TEST_CASE("a rating change moves rank, percentile and page order") {
     auto club = small_club();
-    REQUIRE(club.set_rating("eve", 2100));
+    REQUIRE(club.apply("eve", {2100.4, 80, 0.06}, 1, 1));
     CHECK(club.standing("eve")->rank == 1);
+    CHECK(club.standing("eve")->rating == 2100);
+    CHECK(club.standing("eve")->glicko == Glicko{2100.4, 80, 0.06});
+    CHECK(club.standing("eve")->games == 1);
     CHECK(club.standing("ann")->rank == 2);
     CHECK(club.page(1, 0)[0].player == "eve");
     CHECK(club.standing("dan")->rank == 5);
-    CHECK_FALSE(club.set_rating("zed", 1000));
+    CHECK_FALSE(club.apply("zed", {1000, 80, 0.06}, 1, 1));
+}
+
+TEST_CASE("a late update does not undo a later game; reset does") {
+    auto club = small_club();
+    REQUIRE(club.apply("eve", {1600, 80, 0.06}, 2, 7));
+    CHECK_FALSE(club.apply("eve", {1450, 90, 0.06}, 1, 6)); // seq 6 answered after seq 7
+    CHECK(club.standing("eve")->rating == 1600);
+    CHECK(club.standing("eve")->games == 2);
+    REQUIRE(club.reset("eve", {1400, 350, 0.06}, 0, 0));
+    CHECK(club.standing("eve")->rating == 1400);
+    CHECK(club.apply("eve", {1500, 300, 0.06}, 1, 1));
+}
+
+TEST_CASE("a player's values come back at full precision") {
+    const Ranking club({{"ann", 1999.75, 61.5, 0.0599, 12}});
+    const auto ann = club.player("ann");
+    REQUIRE(ann.has_value());
+    CHECK(ann->glicko() == Glicko{1999.75, 61.5, 0.0599});
+    CHECK(ann->games == 12);
+    CHECK(club.standing("ann")->rating == 2000); // ranks use the rounded rating
+    CHECK_FALSE(club.player("zed").has_value());
 }
 
 TEST_CASE("ratings at both ends of the range") {
@@ -60,6 +84,10 @@ TEST_CASE("ratings at both ends of the range") {
     CHECK(club.standing("low")->rank == 2);
     CHECK(club.standing("low")->percentile == doctest::Approx(0.0));
     CHECK(club.standing("high")->rank == 1);
-    CHECK_THROWS_AS(Ranking({{"x", max_rating + 1}}), std::invalid_argument);
+    // Glicko has no ceiling: a rating past the range ranks in the top bucket.
+    const Ranking beyond({{"x", max_rating + 10.0}, {"y", max_rating}});
+    CHECK(beyond.standing("x")->rating == max_rating);
+    CHECK(beyond.standing("x")->rank == 1);
+    CHECK(beyond.standing("y")->rank == 1);
     CHECK_THROWS_AS(Ranking({{"x", 1}, {"x", 2}}), std::invalid_argument);
 }

@@ -1,0 +1,38 @@
+#pragma once
+// Glicko-2 (Mark Glickman, "Example of the Glicko-2 system", 2013). Ratings are kept on the
+// Glicko scale (1500 / 350); the update works on the Glicko-2 scale internally.
+#include <span>
+
+namespace ranking {
+
+struct Glicko {
+    double rating = 1500.0;
+    double rd = 350.0;        // rating deviation
+    double volatility = 0.06; // sigma
+    bool operator==(const Glicko&) const = default;
+};
+
+inline constexpr Glicko new_player_glicko{};
+inline constexpr double glicko_tau = 0.5; // constrains the change in volatility over time
+
+// One game of a rating period: the opponent's values before the period and our score.
+struct GlickoGame {
+    Glicko opponent;
+    double score = 0; // 1 win, 0.5 draw, 0 loss
+};
+
+// The player's values after one rating period with `games` (steps 1-8 of Glickman's paper;
+// the volatility by the Illinois algorithm, convergence tolerance 1e-6). No games: only the RD
+// grows (step 6 alone).
+Glicko glicko2_update(const Glicko& player, std::span<const GlickoGame> games,
+                      double tau = glicko_tau);
+
+// One game as its own rating period for both players, each updated from the other's values
+// as they stood before the game.
+struct RatedPair {
+    Glicko white;
+    Glicko black;
+};
+RatedPair rate_game(const Glicko& white, const Glicko& black, double white_score);
+
+} // namespace ranking

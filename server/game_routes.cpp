@@ -1,0 +1,107 @@
+#include "game_routes.hpp"
+
+#include "json_shapes.hpp"
+
+#include <optional>
+
+namespace ranking {
+namespace {
+
+Reply store_unavailable(const std::string& why) {
+    auto reply = error_reply(503, "the store cannot take games now: " + why + "; retry later");
+    reply.retry_after_seconds = 1;
+    return reply;
+}
+
+// The durable game becomes visible: both players move (unless a later game moved them first).
+void publish(const StoredGame& game, Ranking& ranking) {
+    for (const auto* side : {&game.white, &game.black})
+        ranking.apply(side->player, side->after, side->games, game.seq);
+}
+
+Reply answer_recorded(const RecordOutcome& outcome, DataContext& context) {
+    using Kind = RecordOutcome::Kind;
+    context.watch.metrics().count_game(outcome.kind);
+    switch (outcome.kind) {
+    case Kind::created:
+    case Kind::retried: {
+        publish(outcome.game, context.ranking);
+        auto reply = json_reply(outcome.kind == Kind::created ? 201 : 200, game_json(outcome.game));
+        reply.location = "/games/" + outcome.game.id;
+        return reply;
+    }
+    case Kind::conflict:
+        return error_reply(409, "game id '" + outcome.game.id +
+                                    "' is already taken by another game (seq " +
+                                    std::to_string(outcome.game.seq) + ")");
+    case Kind::unknown_player:
+        return error_reply(404, "unknown player '" + outcome.message + "'");
+    case Kind::overloaded:
+    case Kind::unavailable:
+        break;
+    }
+    return store_unavailable(outcome.message);
+}
+
+// While the store works inline, the loop is held by it: the scope stays open across the call,
+// which completes without suspending. Offloaded, the loop is free until the answer comes back.
+void hold_if_inline(std::optional<LoopScope>& held, DataContext& context, Route route,
+                    std::uint64_t request_id, HashMode mode) {
+    if (mode == HashMode::inline_on_loop) held.emplace(context.watch, route, request_id, mode);
+}
+
+Reply games_page(const GamesRead& read, std::size_t limit) {
+    if (read.error) return store_unavailable(*read.error);
+    std::optional<std::int64_t> next;
+    if (read.games.size() == limit && !read.games.empty()) next = read.games.back().seq;
+    return json_reply(200, games_page_json(read.games, next));
+}
+
+} // namespace
+
+net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_id, HashMode mode,
+                                       DataContext& context) {
+    std::optional<GameSubmission> game;
+    {
+        LoopScope scope(context.watch, Route::post_game, request_id, mode);
+        auto parsed = parse_game_submission(body);
+        if (auto* error = std::get_if<Reply>(&parsed)) co_return std::move(*error);
+        game = std::move(std::get<GameSubmission>(parsed));
+    }
+    RecordOutcome outcome;
+    {
+        std::optional<LoopScope> held;
+        hold_if_inline(held, context, Route::post_game, request_id, mode);
+        auto recording = context.store.record(std::move(*game), mode);
+        outcome = co_await std::move(recording);
+    }
+    LoopScope scope(context.watch, Route::post_game, request_id, mode);
+    co_return answer_recorded(outcome, context);
+}
+
+net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t request_id, HashMode mode,
+                                       DataContext& context) {
+    const auto route = route_of(request);
+    std::optional<LoopScope> held;
+    hold_if_inline(held, context, route, request_id, mode);
+    if (const auto* one = std::get_if<GameRequest>(&request)) {
+        auto finding = context.store.find(one->id, mode);
+        const auto read = co_await std::move(finding);
+        if (read.error) co_return store_unavailable(*read.error);
+        if (read.games.empty()) co_return error_reply(404, "no game with id '" + one->id + "'");
+        co_return json_reply(200, game_json(read.games.front()));
+    }
+    if (const auto* page = std::get_if<PlayerGamesRequest>(&request)) {
+        if (!context.ranking.standing(page->player))
+            co_return error_reply(404, "unknown player '" + page->player + "'");
+        auto reading = context.store.player_games(page->player, page->limit, page->before, mode);
+        const auto read = co_await std::move(reading);
+        co_return games_page(read, page->limit);
+    }
+    const auto& page = std::get<GamesExportRequest>(request);
+    auto reading = context.store.games_after(page.after, page.limit, mode);
+    const auto read = co_await std::move(reading);
+    co_return games_page(read, page.limit);
+}
+
+} // namespace ranking

@@ -1,0 +1,59 @@
+#pragma once
+// What the routes await: record a game durably, read games back. One interface, one backend per
+// database: SQLite on a storage thread (sqlite_game_store.hpp); PostgreSQL to come.
+//
+// `mode` is the lesson's switch: offload runs the database work away from the loop (a storage
+// thread for a blocking driver), inline runs the very same calls on the loop thread, one
+// transaction per game, and every other connection waits for them.
+#include "club.hpp"
+#include "game.hpp"
+#include "mode.hpp"
+#include "net.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ranking {
+
+struct RecordOutcome {
+    enum class Kind {
+        created,        // durable: committed and fsynced; `game` is what was stored
+        retried,        // the same id and content again: `game` is the original, nothing counted
+        conflict,       // the id is taken by another game: `game` is that one
+        unknown_player, // `message` names the player; nothing written
+        unavailable,    // the store cannot write now (read-only, full, locked): `message` says why
+        overloaded,     // too many games waiting for the storage thread: nothing written
+    };
+    Kind kind = Kind::unavailable;
+    StoredGame game;
+    std::string message;
+};
+
+// Games read back, or why they could not be.
+struct GamesRead {
+    std::vector<StoredGame> games;
+    std::optional<std::string> error;
+};
+
+class GameStore {
+public:
+    virtual ~GameStore() = default;
+
+    virtual net::awaitable<RecordOutcome> record(GameSubmission game, HashMode mode) = 0;
+
+    // Reads: one game by id (none or one), a player's games newest first (seq < before), and
+    // the export in commit order (seq > after).
+    virtual net::awaitable<GamesRead> find(std::string id, HashMode mode) = 0;
+    virtual net::awaitable<GamesRead> player_games(std::string player, std::size_t limit,
+                                                   std::optional<std::int64_t> before,
+                                                   HashMode mode) = 0;
+    virtual net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
+                                                  HashMode mode) = 0;
+
+    // The club as stored when the store was opened: players with their values and game counts.
+    virtual const std::vector<Player>& players_at_open() const = 0;
+};
+
+} // namespace ranking

@@ -1,0 +1,65 @@
+#pragma once
+// The club's games and ratings in one SQLite file: WAL, synchronous=FULL (a commit returns once
+// the WAL is fsynced), schema versioned with PRAGMA user_version and tagged with an
+// application_id so a foreign file is refused. Blocking calls, no threads, no Asio: the caller
+// decides where they run (sqlite_game_store.hpp) and uses one instance from one thread at a time.
+#include "game_store.hpp"
+#include "ranking.hpp"
+#include "sqlite_statement.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+
+namespace ranking::store {
+
+inline constexpr int schema_version = 1;
+inline constexpr std::int32_t application_id = 0x52414e4b; // "RANK"
+
+class SqliteDatabase {
+public:
+    // Opens `file`, or creates it with the club `make_roster()` returns. Refuses (throws
+    // std::runtime_error naming the file) a corrupt or foreign file, or one of a newer schema.
+    SqliteDatabase(const std::filesystem::path& file,
+                   const std::function<std::vector<Player>()>& make_roster,
+                   std::chrono::milliseconds busy_timeout);
+    ~SqliteDatabase();
+
+    bool created() const noexcept { return created_; }
+    const std::vector<Player>& players_at_open() const noexcept { return players_at_open_; }
+    std::int64_t last_seq() const noexcept { return last_seq_; }
+
+    // One transaction for all of `games`, in order; a game may see those before it (the same
+    // id twice is a retry). When the transaction fails nothing of it stays, in the file or in
+    // memory, and every game gets `unavailable`.
+    std::vector<RecordOutcome> record(std::span<const GameSubmission> games, std::int64_t now_ms);
+
+    GamesRead find(const std::string& id);
+    GamesRead player_games(const std::string& player, std::size_t limit,
+                           std::optional<std::int64_t> before);
+    GamesRead games_after(std::int64_t after, std::size_t limit);
+
+    // PRAGMA query_only: the connection refuses every write, as a read-only reopen would.
+    void set_read_only(bool read_only);
+
+private:
+    struct Statements;
+    void open_schema(const std::function<std::vector<Player>()>& make_roster);
+    void load();
+    RecordOutcome record_one(const GameSubmission& game, std::int64_t now_ms);
+    GamesRead read_games(Statement& statement);
+
+    std::filesystem::path file_;
+    Connection connection_;
+    std::unique_ptr<Statements> statements_;
+    bool created_ = false;
+    std::vector<Player> players_at_open_;
+    // The club in commit order, for the values before each game and the rank after it; only
+    // what a committed transaction wrote is kept (a failed one is undone here too).
+    std::unique_ptr<Ranking> committed_;
+    std::int64_t last_seq_ = 0;
+};
+
+} // namespace ranking::store

@@ -1,0 +1,166 @@
+#include "sqlite_game_store.hpp"
+
+#include "unix_time.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+
+#include <memory>
+
+namespace ranking::store {
+namespace {
+
+// Hands `enqueue` a copyable callback that completes the awaiting operation on its own
+// executor. The tracked executor keeps the loop's run() going while the work is away; a
+// callback never called (the store stopped first) just lets the operation go with the loop.
+template <typename Result, typename Enqueue> net::awaitable<Result> on_storage(Enqueue enqueue) {
+    return net::async_initiate<decltype(net::use_awaitable), void(Result)>(
+        [enqueue](auto handler) mutable {
+            auto loop = net::prefer(net::get_associated_executor(handler),
+                                    net::execution::outstanding_work.tracked);
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            enqueue([shared, loop](Result result) {
+                net::post(loop, [shared, result = std::move(result)]() mutable {
+                    std::move (*shared)(std::move(result));
+                });
+            });
+        },
+        net::use_awaitable);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+} // namespace
+
+SqliteGameStore::SqliteGameStore(const SqliteStoreConfig& config,
+                                 const std::function<std::vector<Player>()>& make_roster,
+                                 StoreObserver observer)
+    : config_(config), observer_(std::move(observer)),
+      database_(config.file, make_roster, config.busy_timeout),
+      storage_thread_([this] { serve(); }) {}
+
+SqliteGameStore::~SqliteGameStore() {
+    {
+        const std::lock_guard lock(queue_mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    storage_thread_.join();
+}
+
+std::vector<RecordOutcome> SqliteGameStore::commit(std::span<const GameSubmission> games) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::lock_guard lock(database_mutex_);
+    auto outcomes = database_.record(games, unix_ms_now());
+    if (observer_.committed) observer_.committed(games.size(), seconds_since(start));
+    return outcomes;
+}
+
+net::awaitable<RecordOutcome> SqliteGameStore::record(GameSubmission game, HashMode mode) {
+    if (mode == HashMode::inline_on_loop) co_return commit({&game, 1}).front(); // the loop waits
+    auto recording = on_storage<RecordOutcome>([this, game = std::move(game)](GameDone done) {
+        enqueue_game(std::move(game), std::move(done));
+    });
+    co_return co_await std::move(recording);
+}
+
+void SqliteGameStore::enqueue_game(GameSubmission game, GameDone done) {
+    {
+        const std::lock_guard lock(queue_mutex_);
+        if (pending_games_.size() < config_.max_pending_games) {
+            pending_games_.push_back({std::move(game), std::move(done)});
+            wake_.notify_one();
+            return;
+        }
+    }
+    done({RecordOutcome::Kind::overloaded, {}, "too many games waiting to be stored"});
+}
+
+template <typename Result, typename Work>
+net::awaitable<Result> SqliteGameStore::read(Work work, HashMode mode) {
+    if (mode == HashMode::inline_on_loop) {
+        const std::lock_guard lock(database_mutex_);
+        co_return work(database_);
+    }
+    auto reading = on_storage<Result>([this, work](std::function<void(Result)> done) {
+        enqueue_read([this, work, done] {
+            Result result;
+            {
+                const std::lock_guard lock(database_mutex_);
+                result = work(database_);
+            }
+            done(std::move(result));
+        });
+    });
+    co_return co_await std::move(reading);
+}
+
+void SqliteGameStore::enqueue_read(std::function<void()> read) {
+    {
+        const std::lock_guard lock(queue_mutex_);
+        pending_reads_.push_back(std::move(read));
+    }
+    wake_.notify_one();
+}
+
+net::awaitable<GamesRead> SqliteGameStore::find(std::string id, HashMode mode) {
+    return read<GamesRead>([id](SqliteDatabase& db) { return db.find(id); }, mode);
+}
+
+net::awaitable<GamesRead> SqliteGameStore::player_games(std::string player, std::size_t limit,
+                                                        std::optional<std::int64_t> before,
+                                                        HashMode mode) {
+    return read<GamesRead>(
+        [player, limit, before](SqliteDatabase& db) {
+            return db.player_games(player, limit, before);
+        },
+        mode);
+}
+
+net::awaitable<GamesRead> SqliteGameStore::games_after(std::int64_t after, std::size_t limit,
+                                                       HashMode mode) {
+    return read<GamesRead>(
+        [after, limit](SqliteDatabase& db) { return db.games_after(after, limit); }, mode);
+}
+
+std::int64_t SqliteGameStore::last_seq() {
+    const std::lock_guard lock(database_mutex_);
+    return database_.last_seq();
+}
+
+void SqliteGameStore::set_read_only(bool read_only) {
+    const std::lock_guard lock(database_mutex_);
+    database_.set_read_only(read_only);
+}
+
+void SqliteGameStore::serve() {
+    std::unique_lock lock(queue_mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] {
+            return stopping_ || !pending_games_.empty() || !pending_reads_.empty();
+        });
+        if (pending_games_.empty() && pending_reads_.empty()) return; // stopping, all done
+        // Everything that queued up during the last commit goes into this one.
+        auto games = std::exchange(pending_games_, {});
+        auto reads = std::exchange(pending_reads_, {});
+        lock.unlock();
+        if (!games.empty()) {
+            std::vector<GameSubmission> batch;
+            batch.reserve(games.size());
+            for (auto& pending : games)
+                batch.push_back(std::move(pending.game));
+            auto outcomes = commit(batch);
+            for (std::size_t i = 0; i < games.size(); ++i)
+                games[i].done(std::move(outcomes[i]));
+        }
+        for (auto& read : reads)
+            read();
+        lock.lock();
+    }
+}
+
+} // namespace ranking::store

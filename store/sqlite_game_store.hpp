@@ -1,0 +1,77 @@
+#pragma once
+// SQLite behind the GameStore interface. SQLite is a blocking driver, so in offload mode every
+// call runs on one storage thread (the seeds' run_in_executor) and the awaiting coroutine
+// resumes on its own executor; games that arrive while a commit is in progress are committed
+// together in the next transaction (group commit: one fsync for many games). In inline mode the
+// very same calls run on the calling thread, the loop, one transaction per game.
+#include "game_store.hpp"
+#include "sqlite_database.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace ranking::store {
+
+struct SqliteStoreConfig {
+    std::filesystem::path file = "ranking.db";
+    std::chrono::milliseconds busy_timeout{1000}; // waiting for another process's lock
+    std::size_t max_pending_games = 10'000;       // queued past this: `overloaded`
+};
+
+// Latency and batch tallies for metrics; called on whichever thread committed.
+struct StoreObserver {
+    std::function<void(std::size_t games, double commit_seconds)> committed;
+};
+
+class SqliteGameStore final : public GameStore {
+public:
+    SqliteGameStore(const SqliteStoreConfig& config,
+                    const std::function<std::vector<Player>()>& make_roster,
+                    StoreObserver observer = {});
+    ~SqliteGameStore() override; // finishes the queued work, then joins the storage thread
+
+    net::awaitable<RecordOutcome> record(GameSubmission game, HashMode mode) override;
+    net::awaitable<GamesRead> find(std::string id, HashMode mode) override;
+    net::awaitable<GamesRead> player_games(std::string player, std::size_t limit,
+                                           std::optional<std::int64_t> before,
+                                           HashMode mode) override;
+    net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
+                                          HashMode mode) override;
+    const std::vector<Player>& players_at_open() const override {
+        return database_.players_at_open();
+    }
+
+    bool created() const noexcept { return database_.created(); }
+    std::int64_t last_seq();
+    void set_read_only(bool read_only); // see SqliteDatabase::set_read_only (tests)
+
+private:
+    using GameDone = std::function<void(RecordOutcome)>;
+    struct PendingGame {
+        GameSubmission game;
+        GameDone done;
+    };
+
+    template <typename Result, typename Work> net::awaitable<Result> read(Work work, HashMode mode);
+    void enqueue_game(GameSubmission game, GameDone done);
+    void enqueue_read(std::function<void()> read);
+    std::vector<RecordOutcome> commit(std::span<const GameSubmission> games);
+    void serve(); // the storage thread
+
+    const SqliteStoreConfig config_;
+    StoreObserver observer_;
+    std::mutex database_mutex_; // one user of the connection at a time: storage thread or loop
+    SqliteDatabase database_;
+
+    std::mutex queue_mutex_;
+    std::condition_variable wake_;
+    std::vector<PendingGame> pending_games_;
+    std::deque<std::function<void()>> pending_reads_;
+    bool stopping_ = false;
+    std::thread storage_thread_; // last: starts once everything above exists
+};
+
+} // namespace ranking::store
