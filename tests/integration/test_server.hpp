@@ -3,42 +3,17 @@
 #include "club.hpp"
 #include "fetch.hpp"
 #include "ranking_server.hpp"
+#include "temp_database.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
-#include <atomic>
-#include <filesystem>
 #include <thread>
-#include <unistd.h>
 
 namespace ranking::testing {
 
 inline constexpr const char* test_secret = "test-secret";
-
-// A database file of its own for each test server, in the temp directory.
-class TempDatabase {
-public:
-    TempDatabase() {
-        static std::atomic<int> count{0};
-        path_ =
-            std::filesystem::temp_directory_path() /
-            ("ranking-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count) + ".db");
-        remove();
-    }
-    ~TempDatabase() { remove(); }
-    TempDatabase(const TempDatabase&) = delete;
-    TempDatabase& operator=(const TempDatabase&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    void remove() {
-        for (const char* suffix : {"", "-wal", "-shm"})
-            std::filesystem::remove(path_.string() + suffix);
-    }
-    std::filesystem::path path_;
-};
 
 // Free loopback ports, a known secret, a cheap hash unless asked otherwise.
 inline ServerConfig test_config(HashMode mode = HashMode::offload,

@@ -36,7 +36,7 @@ fail() {
 }
 
 # A cheap hash keeps the server idle; only the freeze should show.
-"$server_bin" --port 0 --admin-port 0 --hash-iterations 1000 >"$work/server.out" 2>"$work/server.err" &
+"$server_bin" --port 0 --admin-port 0 --hash-iterations 1000 --db "$work/ranking.db" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 100); do
   grep -q '^ranking-server: data ' "$work/server.out" && break
