@@ -46,32 +46,15 @@ Threads run_job(HashMode mode) {
     return seen;
 }
 
-// Sends one request after `delay` and appends `label` to `order` once the answer is in.
-net::awaitable<void> ask_after(HttpEndpoint endpoint, std::string target,
-                               std::chrono::milliseconds delay, std::string label,
-                               std::vector<std::string>& order) {
-    ClientConnection connection(co_await net::this_coro::executor);
-    auto connecting = connection.connect(endpoint.host, endpoint.port, std::chrono::seconds(10));
-    if (co_await std::move(connecting)) co_return;
-    net::steady_timer wait(co_await net::this_coro::executor, delay);
-    co_await wait.async_wait(use_nothrow);
-    HttpResponse response;
-    auto exchange = connection.request("GET", target, "", std::chrono::seconds(30), response);
-    if (co_await std::move(exchange)) co_return;
-    if (response.status == 200) order.push_back(label);
-}
-
 std::vector<std::string> answer_order(HashMode mode) {
     // A hash made slow on purpose, so the ordering cannot be an accident of scheduling.
     TestServer server(mode, calibrate_iterations(std::chrono::milliseconds(300)));
     net::io_context loop;
     std::vector<std::string> order;
-    net::co_spawn(
-        loop, ask_after(server.data(), "/rank/alice", std::chrono::milliseconds(0), "rank", order),
-        net::detached);
-    net::co_spawn(
-        loop, ask_after(server.data(), "/healthz", std::chrono::milliseconds(20), "healthz", order),
-        net::detached);
+    net::co_spawn(loop, ask_after(server.data(), {"GET", "/rank/alice"}, 0, "rank", order),
+                  net::detached);
+    net::co_spawn(loop, ask_after(server.data(), {"GET", "/healthz"}, 20, "healthz", order),
+                  net::detached);
     loop.run();
     return order;
 }

@@ -70,6 +70,27 @@ inline FetchResult request(const HttpEndpoint& endpoint, std::string method, std
     return result;
 }
 
+// Sends one request `delay_ms` after connecting and appends `label` to `order` once any answer
+// is in (the lesson's tests compare who was answered first).
+struct Ask {
+    std::string method;
+    std::string target;
+    std::string body = {};
+};
+inline net::awaitable<void> ask_after(HttpEndpoint endpoint, Ask ask, int delay_ms,
+                                      std::string label, std::vector<std::string>& order) {
+    ClientConnection connection(co_await net::this_coro::executor);
+    auto connecting = connection.connect(endpoint.host, endpoint.port, std::chrono::seconds(10));
+    if (co_await std::move(connecting)) co_return;
+    net::steady_timer wait(co_await net::this_coro::executor, std::chrono::milliseconds(delay_ms));
+    co_await wait.async_wait(use_nothrow);
+    HttpResponse response;
+    auto exchange =
+        connection.request(ask.method, ask.target, ask.body, std::chrono::seconds(30), response);
+    if (co_await std::move(exchange)) co_return;
+    order.push_back(label);
+}
+
 // Raw bytes in, raw bytes out: writes `bytes` (then half-closes if asked) and reads until the
 // server closes or `patience` runs out. `closed_by_server` tells which.
 struct RawAnswer {

@@ -1,5 +1,6 @@
 // The store as the routes use it: awaited from a loop, offload (storage thread, group commit)
 // or inline (the loop's own thread, one transaction per game).
+#include "foreign_lock.hpp"
 #include "sqlite_game_store.hpp"
 #include "temp_database.hpp"
 
@@ -64,18 +65,6 @@ net::awaitable<void> find(GameStore& store, HashMode mode, GamesRead& out,
     out = co_await std::move(finding);
     resumed_on = std::this_thread::get_id();
 }
-
-// Another process's write lock on the file, held until release().
-class ForeignLock {
-public:
-    explicit ForeignLock(const std::filesystem::path& file) : connection_(file) {
-        connection_.execute("BEGIN IMMEDIATE");
-    }
-    void release() { connection_.execute("ROLLBACK"); }
-
-private:
-    Connection connection_;
-};
 
 } // namespace
 
