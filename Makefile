@@ -17,9 +17,10 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET)
 
-# What only the tests need: promtool, a browser for the dashboard test, and npm for Playwright.
+# What only the tests need: promtool, a browser for the dashboard test, npm for Playwright, and
+# curl and jq for the crash test.
 test-deps:
-	@scripts/install-deps.sh prometheus chromium clang libclang-rt-14-dev
+	@scripts/install-deps.sh prometheus chromium clang libclang-rt-14-dev curl jq
 	@command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 
 test: build test-deps

@@ -1,12 +1,15 @@
-#!/ usr / bin / env bash
-#Fuzz the request path with libFuzzer for SECONDS(default 60) : builds the fuzz preset(clang,
-#ASan; clang 14 cannot compile these coroutines with UBSan) in build / fuzz,                       \
-    grows build / fuzz / corpus from tests / fuzz / corpus, fails on a crash
-#(the reproducer is left in build / fuzz / crash - *).
-#Usage : scripts / fuzz.sh[SECONDS]
-set - euo pipefail seconds = ${1 : -60} cd "$(dirname " $0 ")/.." cmake-- preset fuzz >
-                             / dev / null cmake-- build-- preset fuzz mkdir -
-                                 p build / fuzz / corpus cp - n tests / fuzz / corpus/* build/fuzz/corpus/
+#!/usr/bin/env bash
+# Fuzz the request path with libFuzzer for SECONDS (default 60): builds the fuzz preset (clang,
+# ASan; clang 14 cannot compile these coroutines with UBSan) in build/fuzz, grows build/fuzz/corpus from tests/fuzz/corpus, fails on a crash
+# (the reproducer is left in build/fuzz/crash-*).
+# Usage: scripts/fuzz.sh [SECONDS]
+set -euo pipefail
+seconds=${1:-60}
+cd "$(dirname "$0")/.."
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+mkdir -p build/fuzz/corpus
+cp -n tests/fuzz/corpus/* build/fuzz/corpus/
 cd build/fuzz
 status=0
 ./tests/fuzz_request -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \

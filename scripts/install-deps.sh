@@ -1,6 +1,6 @@
-#!/ usr / bin / env bash
-#Installs the Debian bookworm packages the project needs, only those that are missing.
-#Usage : scripts / install - deps.sh[extra - package...]
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages the project needs, only those that are missing.
+# Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 
 packages=(
@@ -11,22 +11,21 @@ packages=(
 )
 
 missing=()
-for p in "${packages[@]}";
-do
-    if
-        !dpkg - query - W - f = '${Status}' "$p" 2 > / dev / null | grep - q 'install ok installed';
-then missing += ("$p")fi done
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
 
-    [$ { #missing[@] } - eq 0]&& exit 0
+[ ${#missing[@]} -eq 0 ] && exit 0
 
-    sudo = () if["$(id -u)" - ne 0];
-then command - v sudo > / dev / null || {
-    echo "install-deps: need root or sudo to install: ${missing[*]}" > &2;
-    exit 1;
-}
-sudo = (sudo)fi
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
 
-           echo "install-deps: installing ${missing[*]}" > & 2 export DEBIAN_FRONTEND =
-           noninteractive "${sudo[@]}" apt - get update - qq "${sudo[@]}" apt - get install - y -
-               qq-- no - install - recommends "${missing[@]}" >
-           / dev / null
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

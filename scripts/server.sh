@@ -1,49 +1,57 @@
-#Shell helpers to start a built ranking - server on free ports and stop it by PID.
-#Source it, then : start_server LOG SERVER_BIN[server flags...]; sets SERVER_PID, DATA_URL,
-#ADMIN_URL.stop_server sends SIGTERM and waits(KILL after 5 s).Loopback only.
-#Without a-- db flag the server gets a throwaway database, removed by stop_server.
-#SERVER_NICE = N starts the server with that niceness, so that a load generator sharing the
-#machine's cores is not the one kept waiting for a CPU.
+# Shell helpers to start a built ranking-server on free ports and stop it by PID.
+# Source it, then: start_server LOG SERVER_BIN [server flags...]; sets SERVER_PID, DATA_URL,
+# ADMIN_URL. stop_server sends SIGTERM and waits (KILL after 5 s). Loopback only.
+# Without a --db flag the server gets a throwaway database, removed by stop_server.
+# SERVER_NICE=N starts the server with that niceness, so that a load generator sharing the
+# machine's cores is not the one kept waiting for a CPU.
 
 start_server() {
-    local log = $1 bin = $2 shift 2 local db = () if[[" $* " != *" --db " * ]]; then
+  local log=$1 bin=$2
+  shift 2
+  local db=()
+  if [[ " $* " != *" --db "* ]]; then
     SERVER_DB_DIR=$(mktemp -d)
     db=(--db "$SERVER_DB_DIR/ranking.db")
   fi
   nice -n "${SERVER_NICE:-0}" "$bin" --port 0 --admin-port 0 "${db[@]}" "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   local line=""
-  for _ in $(seq 200);
-    do
-        line = $(grep - m1 '^ranking-server: data' "$log" 2 > / dev / null) &&
-                   break kill - 0 "$SERVER_PID" 2 > / dev / null ||
-               break sleep 0.05 done if[-z "$line"];
-    then echo "ranking-server did not start:" > & 2 cat "$log" > & 2 return 1 fi DATA_URL =
-        $(sed - E 's/.*data (http:[^ ]+).*/\1/' < < < "$line") ADMIN_URL =
-            $(sed - E 's/.*admin (http:[^ ]+).*/\1/' < < < "$line") SERVER_LINE = $line
+  for _ in $(seq 200); do
+    line=$(grep -m1 '^ranking-server: data' "$log" 2>/dev/null) && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [ -z "$line" ]; then
+    echo "ranking-server did not start:" >&2
+    cat "$log" >&2
+    return 1
+  fi
+  DATA_URL=$(sed -E 's/.*data (http:[^ ]+).*/\1/' <<<"$line")
+  ADMIN_URL=$(sed -E 's/.*admin (http:[^ ]+).*/\1/' <<<"$line")
+  SERVER_LINE=$line
 }
 
 stop_server() {
-    [-n "${SERVER_PID:-}"] || return 0 if kill - 0 "$SERVER_PID" 2 > / dev / null; then
+  [ -n "${SERVER_PID:-}" ] || return 0
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID"
-    for _ in $(seq 50);
-    do
-        kill - 0 "$SERVER_PID" 2 > / dev / null || break;
-    sleep 0.1;
-    done kill - 0 "$SERVER_PID" 2 >
-        / dev / null&& kill - KILL "$SERVER_PID" fi wait "$SERVER_PID" 2 >
-        / dev / null local status =
-        $ ? SERVER_PID = ""[-n "${SERVER_DB_DIR:-}"]&& rm - rf "$SERVER_DB_DIR" SERVER_DB_DIR =
-                             "" return $status
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID"
+  fi
+  wait "$SERVER_PID" 2>/dev/null
+  local status=$?
+  SERVER_PID=""
+  [ -n "${SERVER_DB_DIR:-}" ] && rm -rf "$SERVER_DB_DIR"
+  SERVER_DB_DIR=""
+  return $status
 }
 
-#http_get URL PATH : prints the body of a GET, with bash's /dev/tcp (no curl needed).
+# http_get URL PATH: prints the body of a GET, with bash's /dev/tcp (no curl needed).
 http_get() {
-    local hostport = $ {
-        1 #http : //}
-                  local host = ${hostport % : * } port =
-                  ${hostport## * : } exec 3 < > "/dev/tcp/$host/$port" ||
-                  return 1 printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$2"
-                                                                        "$hostport" >
-                         &3 sed '1,/^\r$/d' < &3 exec 3 < &-
-    }
+  local hostport=${1#http://}
+  local host=${hostport%:*} port=${hostport##*:}
+  exec 3<>"/dev/tcp/$host/$port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$2" "$hostport" >&3
+  sed '1,/^\r$/d' <&3
+  exec 3<&-
+}
