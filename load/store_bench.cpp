@@ -1,0 +1,205 @@
+// store-bench: the store alone, no HTTP, on this machine's disk. Three rates in one run:
+//   sqlite   SQLite's own: one small INSERT per transaction, WAL, synchronous=FULL (the reference)
+//   inline   the store's one transaction per game, called in turn (what --mode inline does)
+//   offload  the storage thread with group commit, games offered open-loop at --rate per second
+// Acks are timed from each game's due time, so a late commit counts in full.
+// Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp]
+#include "sqlite_game_store.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+using namespace ranking;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Figures {
+    double per_second = 0;
+    double p50_ms = 0;
+    double p99_ms = 0;
+    std::size_t count = 0;
+};
+
+Figures summarise(std::vector<double> ms, double seconds) {
+    std::sort(ms.begin(), ms.end());
+    const auto at = [&](double q) {
+        return ms.empty()
+                   ? 0.0
+                   : ms[std::min(ms.size() - 1,
+                                 static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
+    };
+    return {static_cast<double>(ms.size()) / seconds, at(0.50), at(0.99), ms.size()};
+}
+
+double ms_since(Clock::time_point from) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - from).count();
+}
+
+std::filesystem::path fresh(const std::string& dir, const char* name) {
+    const auto path = std::filesystem::path(dir) / (std::string("store-bench-") + name + "-" +
+                                                    std::to_string(::getpid()) + ".db");
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path.string() + suffix);
+    return path;
+}
+
+Figures sqlite_reference(const std::string& dir, int commits) {
+    const auto path = fresh(dir, "sqlite");
+    {
+        store::Connection db(path);
+        db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                   "CREATE TABLE t (id TEXT PRIMARY KEY, v REAL)");
+        store::Statement begin(db, "BEGIN IMMEDIATE"), insert(db, "INSERT INTO t VALUES (?1, ?2)"),
+            commit(db, "COMMIT");
+        std::vector<double> ms;
+        const auto start = Clock::now();
+        for (int i = 0; i < commits; ++i) {
+            const auto t0 = Clock::now();
+            store::Use(begin)->run();
+            store::Use use(insert);
+            use->bind(1, "row-" + std::to_string(i)).bind(2, 1.0 * i).run();
+            store::Use(commit)->run();
+            ms.push_back(ms_since(t0));
+        }
+        const double seconds = ms_since(start) / 1000.0;
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path.string() + suffix);
+        return summarise(std::move(ms), seconds);
+    }
+}
+
+std::vector<Player> club() {
+    return generate_club(1000);
+}
+
+GameSubmission random_game(std::uint64_t n) {
+    const auto white = n * 7919 % 1000, black = (white + 1 + n * 104729 % 999) % 1000;
+    const auto name = [](std::uint64_t i) {
+        char text[16];
+        std::snprintf(text, sizeof text, "player%05llu", static_cast<unsigned long long>(i));
+        return i == 0   ? std::string("alice")
+               : i == 1 ? std::string("bob")
+               : i == 2 ? std::string("charlie")
+                        : std::string(text);
+    };
+    return {"bench-" + std::to_string(n), name(white), name(black), GameResult::white_wins,
+            std::nullopt};
+}
+
+Figures inline_per_game(const std::string& dir, int games) {
+    const auto path = fresh(dir, "inline");
+    std::vector<double> ms;
+    double seconds = 0;
+    {
+        store::SqliteGameStore store({path}, club);
+        net::io_context loop;
+        const auto start = Clock::now();
+        net::co_spawn(
+            loop,
+            [](store::SqliteGameStore& s, int n, std::vector<double>& out) -> net::awaitable<void> {
+                for (int i = 0; i < n; ++i) {
+                    const auto t0 = Clock::now();
+                    auto recording = s.record(random_game(static_cast<std::uint64_t>(i)),
+                                              HashMode::inline_on_loop);
+                    const auto outcome = co_await std::move(recording);
+                    if (outcome.kind == RecordOutcome::Kind::created) out.push_back(ms_since(t0));
+                }
+            }(store, games, ms),
+            net::detached);
+        loop.run();
+        seconds = ms_since(start) / 1000.0;
+    }
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path.string() + suffix);
+    return summarise(std::move(ms), seconds);
+}
+
+net::awaitable<void> post_due(store::SqliteGameStore& store, std::uint64_t n, Clock::time_point due,
+                              std::vector<double>& acks) {
+    net::steady_timer wait(co_await net::this_coro::executor, due);
+    co_await wait.async_wait(use_nothrow);
+    auto recording = store.record(random_game(n), HashMode::offload);
+    const auto outcome = co_await std::move(recording);
+    if (outcome.kind == RecordOutcome::Kind::created) acks.push_back(ms_since(due));
+}
+
+Figures offload_group_commit(const std::string& dir, double rate, double seconds,
+                             std::vector<std::size_t>& batch_sizes) {
+    const auto path = fresh(dir, "offload");
+    std::vector<double> ms;
+    double took = 0;
+    {
+        std::mutex mutex;
+        store::SqliteGameStore store({path, std::chrono::seconds(1), 1'000'000}, club,
+                                     store::StoreObserver{[&](std::size_t games, double) {
+                                         const std::lock_guard lock(mutex);
+                                         batch_sizes.push_back(games);
+                                     }});
+        net::io_context loop;
+        const auto games = static_cast<std::uint64_t>(rate * seconds);
+        const auto start = Clock::now() + std::chrono::milliseconds(50);
+        for (std::uint64_t i = 0; i < games; ++i) {
+            const auto due = start + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                         1e9 * static_cast<double>(i) / rate));
+            net::co_spawn(loop, post_due(store, i, due, ms), net::detached);
+        }
+        loop.run();
+        took = ms_since(start) / 1000.0;
+    }
+    for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path.string() + suffix);
+    return summarise(std::move(ms), took);
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    double rate = 5000, seconds = 5;
+    std::string dir = std::filesystem::temp_directory_path().string();
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--rate"))
+            rate = std::atof(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--seconds"))
+            seconds = std::atof(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--dir"))
+            dir = argv[i + 1];
+        else {
+            std::fprintf(stderr, "usage: store-bench [--rate N] [--seconds S] [--dir DIR]\n");
+            return 2;
+        }
+    }
+    if (argc % 2 == 0 || !(rate > 0) || !(seconds > 0)) {
+        std::fprintf(stderr, "usage: store-bench [--rate N] [--seconds S] [--dir DIR]\n");
+        return 2;
+    }
+    const auto reference = sqlite_reference(dir, 3000);
+    const auto one_per_game = inline_per_game(dir, 3000);
+    std::vector<std::size_t> batches;
+    const auto grouped = offload_group_commit(dir, rate, seconds, batches);
+    std::sort(batches.begin(), batches.end());
+    std::printf("store-bench on %s (SQLite %s, WAL, synchronous=FULL)\n", dir.c_str(),
+                sqlite3_libversion());
+    std::printf("%-40s %12s %9s %9s\n", "", "per second", "p50 ms", "p99 ms");
+    std::printf("%-40s %12.0f %9.3f %9.3f\n", "SQLite alone, one INSERT per commit",
+                reference.per_second, reference.p50_ms, reference.p99_ms);
+    std::printf("%-40s %12.0f %9.3f %9.3f\n", "store inline, one transaction per game",
+                one_per_game.per_second, one_per_game.p50_ms, one_per_game.p99_ms);
+    std::printf("%-40s %12.0f %9.3f %9.3f   (offered %.0f/s for %.0f s; ack from due time)\n",
+                "store offload, group commit", grouped.per_second, grouped.p50_ms, grouped.p99_ms,
+                rate, seconds);
+    std::printf("group commit: %zu transactions, median %zu games each, largest %zu\n",
+                batches.size(), batches.empty() ? 0 : batches[batches.size() / 2],
+                batches.empty() ? 0 : batches.back());
+    std::printf("ratios: inline / SQLite alone %.2f; offload durable rate / inline %.1fx\n",
+                one_per_game.per_second / reference.per_second,
+                grouped.per_second / one_per_game.per_second);
+    return 0;
+}
