@@ -33,7 +33,8 @@ demo: build
 bench: build
 	@load/bench $(BUILD)
 
-# The server alone, in the foreground, on 127.0.0.1:8080 (admin 8081): make run ARGS=--blocking
+# The server alone, in the foreground, on 127.0.0.1:8080 (admin 8081), its database ranking.db
+# here (kept between runs): make run ARGS=--blocking
 run: build
 	@$(SERVER) $(ARGS)
 
