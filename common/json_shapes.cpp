@@ -65,6 +65,15 @@ GameSide parse_side(const nlohmann::json& body) {
 
 } // namespace
 
+nlohmann::json game_submission_json(const GameSubmission& game) {
+    nlohmann::json body{{"id", game.id},
+                        {"white", game.white},
+                        {"black", game.black},
+                        {"result", to_string(game.result)}};
+    if (game.played_at_ms) body["played_at"] = *game.played_at_ms;
+    return body;
+}
+
 nlohmann::json game_json(const StoredGame& game) {
     return {{"id", game.id},
             {"seq", game.seq},

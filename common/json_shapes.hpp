@@ -35,6 +35,8 @@ nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, st
 nlohmann::json health_json(HashMode mode);                        // GET /healthz, both planes
 
 nlohmann::json glicko_json(const Glicko& values); // {"rating", "rd", "volatility"}
+// The body of POST /games, as clients send it: what parse_game_submission() reads back.
+nlohmann::json game_submission_json(const GameSubmission& game);
 // POST /games (201, or 200 for a retry) and GET /games/{id}.
 nlohmann::json game_json(const StoredGame& game);
 // GET /games and GET /players/{name}/games: {"games": [...], "next": cursor or null}.

@@ -1,3 +1,4 @@
+#include "data_api.hpp"
 #include "json_shapes.hpp"
 #include "reply.hpp"
 
@@ -74,4 +75,15 @@ TEST_CASE("a stored game has the documented shape and reads back unchanged") {
     CHECK(page["games"].size() == 1);
     CHECK(page["next"] == 42);
     CHECK(games_page_json({}, std::nullopt)["next"].is_null());
+}
+
+TEST_CASE("a submission written by a client reads back as the same submission") {
+    const auto reads_back = [](const GameSubmission& game) {
+        const auto parsed = parse_game_submission(game_submission_json(game).dump());
+        REQUIRE(std::holds_alternative<GameSubmission>(parsed));
+        CHECK(std::get<GameSubmission>(parsed) == game);
+    };
+    reads_back({"load-1-2-3", "alice", "bob", GameResult::white_wins, std::nullopt});
+    reads_back({"g.7", "charlie", "alice", GameResult::draw, 1'795'000'000'000});
+    CHECK_FALSE(game_submission_json({"g", "a", "b", GameResult::draw, {}}).contains("played_at"));
 }
