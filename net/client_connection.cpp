@@ -37,12 +37,14 @@ net::awaitable<error_code> ClientConnection::connect(std::string host, std::stri
 net::awaitable<error_code> ClientConnection::request(std::string_view method,
                                                      std::string_view target, std::string body,
                                                      std::chrono::milliseconds timeout,
-                                                     HttpResponse& response) {
+                                                     HttpResponse& response,
+                                                     std::string_view content_type) {
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, impl_->host);
     req.set(http::field::user_agent, "ranking-client");
     if (!impl_->authorization.empty()) req.set(http::field::authorization, impl_->authorization);
     if (req.method() == http::verb::unknown) req.method_string(method);
+    if (!content_type.empty()) req.set(http::field::content_type, content_type);
     req.body() = std::move(body);
     req.prepare_payload();
 

@@ -28,9 +28,10 @@ public:
                                        std::chrono::milliseconds timeout);
 
     // One request, one response. The connection stays usable while the server keeps it alive.
+    // A body goes out with `content_type` when one is given (POST /games wants JSON).
     net::awaitable<error_code> request(std::string_view method, std::string_view target,
                                        std::string body, std::chrono::milliseconds timeout,
-                                       HttpResponse& response);
+                                       HttpResponse& response, std::string_view content_type = {});
 
     // Sent as the Authorization header of every request from now on (an admin token).
     void set_authorization(std::string value);
