@@ -34,15 +34,22 @@ std::string seconds(nanoseconds span) {
     return number(std::chrono::duration<double>(span).count(), "%.1f");
 }
 
+// Error answers are counted by status (a 503 is the server shedding or its store refusing, not
+// a failed transport), the other classes by name: "12 (http_503 10 timeout 2)".
 std::string errors_of(const SeriesStats& stats) {
     if (stats.error_total() == 0) return "0";
     std::string text = std::to_string(stats.error_total()) + " (";
     bool first = true;
-    for (std::size_t i = 0; i < error_class_count; ++i) {
-        if (stats.errors[i] == 0) continue;
-        text += (first ? "" : " ") + std::string(error_class_name(static_cast<ErrorClass>(i))) +
-                " " + std::to_string(stats.errors[i]);
+    const auto add = [&](const std::string& name, std::uint64_t count) {
+        text += (first ? "" : " ") + name + " " + std::to_string(count);
         first = false;
+    };
+    for (const auto& [status, count] : stats.statuses)
+        add("http_" + std::to_string(status), count);
+    for (std::size_t i = 0; i < error_class_count; ++i) {
+        const auto error = static_cast<ErrorClass>(i);
+        if (stats.errors[i] == 0 || error == ErrorClass::http_status) continue;
+        add(std::string(error_class_name(error)), stats.errors[i]);
     }
     return text + ")";
 }
