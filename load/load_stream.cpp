@@ -197,8 +197,12 @@ net::awaitable<void> LoadStream::execute(Slot& slot, Job job) {
             fresh = true;
         }
         outcome.sent = Clock::now();
-        auto requesting = slot.connection.request("GET", job.request.target, std::string{},
-                                                  config_.timeout, response);
+        // Every body the tool sends is JSON (a game); a retry after a stale connection sends
+        // the same one again, which the server answers as the same game.
+        const std::string_view content_type = job.request.body.empty() ? "" : "application/json";
+        auto requesting =
+            slot.connection.request(job.request.method, job.request.target, job.request.body,
+                                    config_.timeout, response, content_type);
         ec = co_await std::move(requesting);
         if (!ec) break;
         slot.connection.close();

@@ -1,14 +1,17 @@
 #include "mix.hpp"
 
+#include "json_shapes.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <numeric>
+#include <stdexcept>
 
 namespace ranking::load {
 namespace {
 
-constexpr std::array<std::string_view, series_count> names{"rank", "players", "leaderboard",
-                                                           "healthz", "canary"};
+constexpr std::array<std::string_view, series_count> names{"rank",    "players", "leaderboard",
+                                                           "healthz", "games",   "canary"};
 constexpr std::size_t leaderboard_page = 10;
 
 } // namespace
@@ -55,9 +58,27 @@ std::string to_string(const Mix& mix) {
 }
 
 RequestPicker::RequestPicker(Mix mix, std::vector<std::string> players, std::size_t club_size,
-                             std::uint64_t seed)
+                             std::uint64_t seed, std::string game_id_prefix)
     : players_(std::move(players)), club_size_(club_size), random_(seed),
-      endpoints_(mix.weights.begin(), mix.weights.end()) {}
+      endpoints_(mix.weights.begin(), mix.weights.end()),
+      game_id_prefix_(std::move(game_id_prefix)) {
+    if (mix.weights[index(Series::games)] > 0 && players_.size() < 2)
+        throw std::invalid_argument("games need at least two player names, the club gave " +
+                                    std::to_string(players_.size()));
+}
+
+PlannedRequest RequestPicker::next_game() {
+    const auto last = players_.size() - 1;
+    const auto white = std::uniform_int_distribution<std::size_t>(0, last)(random_);
+    // One of the other players, uniformly: draw one of `last` places and step over white's.
+    auto black = std::uniform_int_distribution<std::size_t>(0, last - 1)(random_);
+    if (black >= white) ++black;
+    constexpr std::array results{GameResult::white_wins, GameResult::black_wins, GameResult::draw};
+    const auto result = results[std::uniform_int_distribution<std::size_t>(0, 2)(random_)];
+    const GameSubmission game{game_id_prefix_ + std::to_string(++games_), players_[white],
+                              players_[black], result, std::nullopt};
+    return {Series::games, "/games", "POST", game_submission_json(game).dump()};
+}
 
 PlannedRequest RequestPicker::next() {
     const auto series = static_cast<Series>(endpoints_(random_));
@@ -76,6 +97,8 @@ PlannedRequest RequestPicker::next() {
         return {series, "/leaderboard?limit=" + std::to_string(leaderboard_page) +
                             "&offset=" + std::to_string(offset)};
     }
+    case Series::games:
+        return next_game();
     case Series::healthz:
     case Series::canary:
         break;

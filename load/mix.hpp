@@ -12,18 +12,19 @@
 namespace ranking::load {
 
 // The data endpoints, then the canary's own series: index = position in every per-series array.
-enum class Series : std::size_t { rank, players, leaderboard, healthz, canary };
-inline constexpr std::size_t endpoint_count = 4;
-inline constexpr std::size_t series_count = 5;
+// games is POST /games: each request records a new game.
+enum class Series : std::size_t { rank, players, leaderboard, healthz, games, canary };
+inline constexpr std::size_t endpoint_count = 5;
+inline constexpr std::size_t series_count = 6;
 
 std::string_view series_name(Series series) noexcept;
 inline std::size_t index(Series series) noexcept {
     return static_cast<std::size_t>(series);
 }
 
-// Weights over rank, players, leaderboard, healthz.
+// Weights over rank, players, leaderboard, healthz, games.
 struct Mix {
-    std::array<unsigned, endpoint_count> weights{0, 1, 0, 0};
+    std::array<unsigned, endpoint_count> weights{0, 1, 0, 0, 0};
 };
 
 // "rank=1,players=19" (missing endpoints weigh 0); nothing when malformed or all weights are 0.
@@ -33,20 +34,29 @@ std::string to_string(const Mix& mix);
 struct PlannedRequest {
     Series series = Series::players;
     std::string target;
+    std::string method = "GET";
+    std::string body{}; // JSON when present (a game for POST /games)
 };
 
 // Draws endpoints by weight and players uniformly from the club's names, from its own seed.
+// Games pair two distinct players with a random result; their ids are `game_id_prefix` and a
+// counter, so the prefix must be unique to this picker across every run against one database.
 class RequestPicker {
 public:
+    // Throws std::invalid_argument when the mix has games and the club fewer than two names.
     RequestPicker(Mix mix, std::vector<std::string> players, std::size_t club_size,
-                  std::uint64_t seed);
+                  std::uint64_t seed, std::string game_id_prefix);
     PlannedRequest next();
 
 private:
+    PlannedRequest next_game();
+
     std::vector<std::string> players_;
     std::size_t club_size_;
     std::mt19937_64 random_;
     std::discrete_distribution<std::size_t> endpoints_;
+    std::string game_id_prefix_;
+    std::uint64_t games_ = 0;
 };
 
 // The canary always asks the same thing.

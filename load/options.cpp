@@ -104,8 +104,10 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
         ("seed", po::value(&o.seed)->default_value(o.seed),
          "seed of the Poisson gaps and of the endpoint and player draws")
         ("mix", po::value(&mix)->default_value(mix),
-         "weights over rank, players, leaderboard and healthz, e.g. rank=1,players=19; "
-         "players are drawn from the server's club")
+         "weights over rank, players, leaderboard, healthz and games, e.g. rank=1,players=19; "
+         "players are drawn from the server's club. games POSTs a new game to /games (two "
+         "distinct players, a random result, an id unique to the run: load-RUN-SEED-THREAD-N); "
+         "201 counts as success, a 503 (store busy) as an error under its status")
         ("canary", po::value(&canary)->default_value(canary),
          "a separate connection sending GET /healthz at this fixed rate (e.g. 50/s), reported "
          "apart and timed from its due times too; 0 disables it")
@@ -195,8 +197,8 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
         return fail("--arrivals must be 'uniform' or 'poisson', not '" + arrivals + "'");
     const auto parsed_mix = parse_mix(mix);
     if (!parsed_mix)
-        return fail("--mix must be NAME=WEIGHT,... over rank, players, leaderboard, healthz with "
-                    "a positive total, not '" +
+        return fail("--mix must be NAME=WEIGHT,... over rank, players, leaderboard, healthz, "
+                    "games with a positive total, not '" +
                     mix + "'");
     o.mix = *parsed_mix;
     const auto parsed_canary = parse_rate(canary);

@@ -2,6 +2,7 @@
 
 #include "load_stream.hpp"
 #include "progress.hpp"
+#include "unix_time.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_future.hpp>
@@ -20,7 +21,8 @@ namespace {
 constexpr milliseconds start_margin{50};
 
 struct Shard {
-    Shard(const LoadOptions& options, const Club& club, const RunPlan& plan, unsigned number)
+    Shard(const LoadOptions& options, const Club& club, const RunPlan& plan, unsigned number,
+          const std::string& run_id)
         : recorder(plan) {
         StreamConfig config;
         config.server = options.server;
@@ -36,8 +38,11 @@ struct Shard {
                 config.first_due = std::chrono::nanoseconds(
                     static_cast<std::int64_t>(1e9 * number / *options.rate));
         }
-        auto picker = std::make_shared<RequestPicker>(options.mix, club.names, club.size,
-                                                      options.seed * 7919 + number);
+        // Game ids: the run, the seed and the shard keep every picker's ids apart.
+        auto picker = std::make_shared<RequestPicker>(
+            options.mix, club.names, club.size, options.seed * 7919 + number,
+            "load-" + run_id + "-" + std::to_string(options.seed) + "-" + std::to_string(number) +
+                "-");
         stream = std::make_unique<LoadStream>(
             context.get_executor(), config, [picker] { return picker->next(); }, plan, recorder);
     }
@@ -62,9 +67,11 @@ double cpu_seconds() {
 
 RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPlan& plan,
                       net::io_context& control) {
+    // Two runs against one database must never reuse a game id: the start time tells them apart.
+    const auto run_id = std::to_string(unix_ms_now());
     std::vector<std::unique_ptr<Shard>> shards;
     for (unsigned i = 0; i < options.threads; ++i)
-        shards.push_back(std::make_unique<Shard>(options, club, plan, i));
+        shards.push_back(std::make_unique<Shard>(options, club, plan, i, run_id));
     for (auto& shard : shards)
         shard->thread = std::thread([&context = shard->context] { context.run(); });
     // Whatever happens, the shard threads must end before their io_contexts are destroyed.

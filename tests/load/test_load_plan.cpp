@@ -1,5 +1,6 @@
 // ranking-load's plan without sockets: due times, the mix, the phases and the command line.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "data_api.hpp"
 #include "mix.hpp"
 #include "options.hpp"
 #include "run_plan.hpp"
@@ -8,7 +9,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <set>
 #include <sstream>
+#include <variant>
 #include <vector>
 
 using namespace ranking::load;
@@ -47,7 +50,7 @@ TEST_CASE("the mix parses weights and draws endpoints in proportion") {
     REQUIRE(mix);
     CHECK(to_string(*mix) == "rank=1,players=19");
 
-    RequestPicker picker(*mix, {"alice", "bob"}, 5000, 7);
+    RequestPicker picker(*mix, {"alice", "bob"}, 5000, 7, "load-test-");
     int rank = 0;
     for (int i = 0; i < 20'000; ++i) {
         const auto request = picker.next();
@@ -59,6 +62,46 @@ TEST_CASE("the mix parses weights and draws endpoints in proportion") {
         }
     }
     CHECK(rank == doctest::Approx(1'000).epsilon(0.1));
+}
+
+TEST_CASE("games are POSTs of valid, distinct-player games with ids unique to the picker") {
+    const auto mix = parse_mix("players=1,games=3");
+    REQUIRE(mix);
+    CHECK(to_string(*mix) == "players=1,games=3");
+    CHECK(parse_mix("games=1"));
+    CHECK_FALSE(parse_mix("games=1,games=1"));
+
+    RequestPicker picker(*mix, {"alice", "bob", "charlie"}, 5000, 7, "load-1764000000000-1-0-");
+    std::set<std::string> ids;
+    std::set<std::string> results;
+    int games = 0;
+    for (int i = 0; i < 4'000; ++i) {
+        const auto request = picker.next();
+        if (request.series != Series::games) {
+            CHECK(request.method == "GET");
+            CHECK(request.body.empty());
+            continue;
+        }
+        ++games;
+        CHECK(request.method == "POST");
+        CHECK(request.target == "/games");
+        const auto parsed = ranking::parse_game_submission(request.body);
+        REQUIRE(std::holds_alternative<ranking::GameSubmission>(parsed));
+        const auto& game = std::get<ranking::GameSubmission>(parsed);
+        CHECK(game.white != game.black);
+        CHECK(game.id.starts_with("load-1764000000000-1-0-"));
+        CHECK(ids.insert(game.id).second);
+        results.insert(std::string(ranking::to_string(game.result)));
+    }
+    CHECK(games == doctest::Approx(3'000).epsilon(0.1));
+    CHECK(results.size() == 3);
+}
+
+TEST_CASE("games need two names to pair") {
+    const auto mix = parse_mix("games=1");
+    REQUIRE(mix);
+    CHECK_THROWS_AS(RequestPicker(*mix, {"alice"}, 1, 7, "p-"), std::invalid_argument);
+    CHECK_NOTHROW(RequestPicker(*parse_mix("players=1"), {"alice"}, 1, 7, "p-"));
 }
 
 TEST_CASE("phases split the measured span at the toggles") {
