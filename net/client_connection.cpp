@@ -53,12 +53,18 @@ net::awaitable<error_code> ClientConnection::request(std::string_view method,
     (void)written;
     if (write_ec) co_return write_ec;
 
-    http::response<http::string_body> res;
+    http::response_parser<http::string_body> parser;
     impl_->stream.expires_after(timeout);
+    auto [head_ec, head_read] =
+        co_await http::async_read_header(impl_->stream, impl_->buffer, parser, use_nothrow);
+    (void)head_read;
+    if (head_ec) co_return head_ec;
+    response.head_received = std::chrono::steady_clock::now();
     auto [read_ec, read] =
-        co_await http::async_read(impl_->stream, impl_->buffer, res, use_nothrow);
+        co_await http::async_read(impl_->stream, impl_->buffer, parser, use_nothrow);
     (void)read;
     if (read_ec) co_return read_ec;
+    auto res = parser.release();
 
     response.status = static_cast<int>(res.result_int());
     response.body = std::move(res.body());

@@ -15,6 +15,9 @@ struct HttpResponse {
     std::string allow;
     std::string retry_after;
     bool keep_alive = true;
+    // When the status line and headers were in: the server had done its work. A large body
+    // (an export of thousands of games) is still on its way, interleaved with other answers.
+    std::chrono::steady_clock::time_point head_received{};
 };
 
 class ClientConnection {
