@@ -1,12 +1,38 @@
 #include "client_options.hpp"
 
 #include "mode.hpp"
+#include "player_name.hpp"
 
 #include <boost/program_options.hpp>
 
 namespace ranking {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// game WHITE BLACK RESULT: checked here with the server's own rules, so that a typo costs no
+// request. Fills o.game (its id stays empty when none was given); what is wrong otherwise.
+std::optional<std::string> check_game(ClientOptions& o, bool given_id) {
+    if (o.words.size() != 3) return "game takes WHITE BLACK RESULT, e.g. game alice bob 1-0";
+    if (given_id && !valid_game_id(o.game.id))
+        return "--id must be " + std::string(game_id_rule) + ", not '" + o.game.id + "'";
+    for (auto [word, name] :
+         {std::pair{&o.words[0], &o.game.white}, std::pair{&o.words[1], &o.game.black}}) {
+        auto canonical = canonical_player_name(*word);
+        if (!canonical)
+            return "'" + *word + "' is not a player name (" + std::string(player_name_rule) + ")";
+        *name = std::move(*canonical);
+    }
+    if (o.game.white == o.game.black) return "white and black must be two different players";
+    const auto result = parse_game_result(o.words[2]);
+    if (!result)
+        return "RESULT must be 1-0, 0-1 or 1/2-1/2 (white's view), not '" + o.words[2] + "'";
+    o.game.result = *result;
+    return std::nullopt;
+}
+
+} // namespace
 
 ParsedClientOptions parse_client_options(int argc, const char* const argv[], std::ostream& out,
                                          std::ostream& err) {
@@ -21,8 +47,14 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         "  player NAME...   the cheap lookup, no token\n"
         "  story            alice asks for her token while bob and charlie look themselves\n"
         "                   up, all at once; prints the timeline and who waited for whom\n"
+        "  story io         the same with the database: alice reports a few games, then asks\n"
+        "                   for the export of every game (GET /games?limit=10000)\n"
+        "  game WHITE BLACK RESULT [--id ID]\n"
+        "                   report a game, RESULT 1-0, 0-1 or 1/2-1/2; prints both players'\n"
+        "                   rating, RD and rank before and after, and whether it was new\n"
         "  mode [inline|offload]\n"
-        "                   read, or set, where the server runs the hash (admin plane)\n\n"
+        "                   read, or set, where the server runs the hash and the store work\n"
+        "                   (admin plane)\n\n"
         "Options");
     // clang-format off
     desc.add_options()
@@ -33,7 +65,9 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         ("timeout-ms", po::value(&timeout_ms)->default_value(timeout_ms),
          "give up on a request after this long")
         ("delay-ms", po::value(&delay_ms)->default_value(delay_ms),
-         "story: how long after alice bob and charlie ask");
+         "story: how long after alice bob and charlie ask")
+        ("id", po::value(&o.game.id),
+         "game: the game's id, to retry one safely (default: a fresh one, printed)");
     // clang-format on
     po::options_description hidden;
     hidden.add_options()("command", po::value(&o.command))("words",
@@ -71,16 +105,20 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
     o.timeout = std::chrono::milliseconds(timeout_ms);
     o.story_delay = std::chrono::milliseconds(delay_ms);
 
-    if (o.command.empty()) return fail("missing command: rank, player, story or mode");
+    if (o.command.empty()) return fail("missing command: rank, player, story, game or mode");
+    if (vm.count("id") && o.command != "game") return fail("--id is for the game command only");
     if (o.command == "rank" || o.command == "player") {
         if (o.words.empty()) return fail(o.command + " needs at least one player name");
     } else if (o.command == "story") {
-        if (!o.words.empty()) return fail("story takes no arguments");
+        if (o.words.size() > 1 || (o.words.size() == 1 && o.words[0] != "io"))
+            return fail("story takes nothing or 'io'");
+    } else if (o.command == "game") {
+        if (auto problem = check_game(o, vm.count("id") > 0)) return fail(*problem);
     } else if (o.command == "mode") {
         if (o.words.size() > 1 || (o.words.size() == 1 && !parse_mode(o.words[0])))
             return fail("mode takes nothing, 'inline' or 'offload'");
     } else {
-        return fail("unknown command '" + o.command + "' (rank, player, story or mode)");
+        return fail("unknown command '" + o.command + "' (rank, player, story, game or mode)");
     }
     return {o, 0};
 }

@@ -1,33 +1,20 @@
 #include "commands.hpp"
 
 #include "fetch.hpp"
+#include "fresh_game_id.hpp"
+#include "game_report.hpp"
 #include "json_shapes.hpp"
-#include "story_report.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <cstdio>
-#include <exception>
 
 namespace ranking {
 namespace {
 
-double ms_between(Clock::time_point from, Clock::time_point to) {
-    return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
 net::awaitable<void> fetch_into(FetchResult& out, HttpEndpoint endpoint, FetchPlan plan) {
     auto fetching = fetch(std::move(endpoint), std::move(plan));
     out = co_await std::move(fetching);
-}
-
-std::string error_text(const HttpResponse& response) {
-    try {
-        return nlohmann::json::parse(response.body).at("error").get<std::string>();
-    } catch (const std::exception&) {
-        return response.body;
-    }
 }
 
 // One readable line per answer; false when it is not a 200.
@@ -54,26 +41,6 @@ bool print_answer(const std::string& name, bool with_token, const FetchResult& r
                 a.standing.percentile, a.token.c_str(), a.hash_ms,
                 std::string(to_string(a.mode)).c_str(), took);
     return true;
-}
-
-// The story's legs, each on a connection opened before the clock starts.
-net::awaitable<void> story_leg(ClientConnection& connection, FetchPlan plan,
-                               std::chrono::milliseconds delay, FetchResult& out) {
-    if (delay.count() > 0) {
-        net::steady_timer wait(co_await net::this_coro::executor, delay);
-        co_await wait.async_wait(use_nothrow);
-    }
-    auto fetching = fetch_on(connection, std::move(plan));
-    out = co_await std::move(fetching);
-}
-
-net::awaitable<error_code> connect_all(std::vector<std::unique_ptr<ClientConnection>>& connections,
-                                       HttpEndpoint endpoint, std::chrono::milliseconds timeout) {
-    for (auto& connection : connections) {
-        auto connecting = connection->connect(endpoint.host, endpoint.port, timeout);
-        if (auto ec = co_await std::move(connecting)) co_return ec;
-    }
-    co_return error_code{};
 }
 
 } // namespace
@@ -130,64 +97,34 @@ int run_mode(const ClientOptions& options) {
     return 0;
 }
 
-int run_story(const ClientOptions& options) {
-    const std::vector<FetchPlan> plans{{"GET", "/rank/alice", "", options.timeout},
-                                       {"GET", "/players/bob", "", options.timeout},
-                                       {"GET", "/players/charlie", "", options.timeout}};
+int run_game(const ClientOptions& options) {
+    auto game = options.game;
+    if (game.id.empty()) {
+        game.id = fresh_game_id("cli");
+        std::printf("game id %s (retry safely with --id %s)\n", game.id.c_str(), game.id.c_str());
+    }
     net::io_context loop;
-    std::vector<std::unique_ptr<ClientConnection>> connections;
-    for (std::size_t i = 0; i < plans.size(); ++i)
-        connections.push_back(std::make_unique<ClientConnection>(loop.get_executor()));
-    error_code connect_error;
-    net::co_spawn(loop, connect_all(connections, options.data, options.timeout),
-                  [&](std::exception_ptr, error_code ec) { connect_error = ec; });
+    FetchResult result;
+    net::co_spawn(loop,
+                  fetch_into(result, options.data,
+                             FetchPlan{"POST", "/games", game_submission_json(game).dump(),
+                                       options.timeout, "application/json"}),
+                  net::detached);
     loop.run();
-    if (connect_error) {
-        std::fprintf(stderr, "ranking-client: cannot reach %s (connect: %s)\n",
-                     options.data_url.c_str(), connect_error.message().c_str());
+    if (result.error) {
+        std::fprintf(stderr, "ranking-client: %s\n",
+                     describe_failure(options.data, result).c_str());
         return 1;
     }
-
-    // Alice first; bob and charlie a moment later, so that alice's hash has started.
-    std::vector<FetchResult> results(plans.size());
-    const auto start = Clock::now();
-    for (std::size_t i = 0; i < plans.size(); ++i)
-        net::co_spawn(loop,
-                      story_leg(*connections[i], plans[i],
-                                i == 0 ? std::chrono::milliseconds(0) : options.story_delay,
-                                results[i]),
-                      net::detached);
-    loop.restart();
-    loop.run();
-
-    StoryRun run;
-    const std::vector<std::string> players{"alice", "bob", "charlie"};
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-        if (results[i].error) {
-            std::fprintf(stderr, "ranking-client: %s: %s\n", players[i].c_str(),
-                         describe_failure(options.data, results[i]).c_str());
-            return 1;
-        }
-        StoryLeg leg{players[i], plans[i].target, ms_between(start, results[i].sent),
-                     ms_between(start, results[i].answered), results[i].response.status};
-        if (leg.status != 200) {
-            std::fprintf(stderr, "ranking-client: %s: HTTP %d: %s\n", players[i].c_str(),
-                         leg.status, error_text(results[i].response).c_str());
-            return 1;
-        }
-        if (i == 0) {
-            const auto answer = parse_rank_answer(nlohmann::json::parse(results[i].response.body));
-            run.hash_ms = answer.hash_ms;
-            run.mode = to_string(answer.mode);
-            run.alice = leg;
-        } else {
-            run.cheap.push_back(leg);
-        }
+    const int status = result.response.status;
+    if (status != 200 && status != 201) {
+        std::fprintf(stderr, "ranking-client: HTTP %d: %s\n", status,
+                     error_text(result.response).c_str());
+        return 1;
     }
-    std::printf("story against %s: alice asks for her token; %lld ms later bob and charlie look "
-                "themselves up\n%s%s\n",
-                options.data_url.c_str(), static_cast<long long>(options.story_delay.count()),
-                render_timeline(run).c_str(), story_verdict(run).c_str());
+    std::printf("%s",
+                render_game(parse_game(nlohmann::json::parse(result.response.body)), status == 201)
+                    .c_str());
     return 0;
 }
 

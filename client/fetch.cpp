@@ -1,12 +1,16 @@
 #include "fetch.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <exception>
+
 namespace ranking {
 
 net::awaitable<FetchResult> fetch_on(ClientConnection& connection, FetchPlan plan) {
     FetchResult result;
     result.sent = Clock::now();
     auto exchange = connection.request(plan.method, plan.target, std::move(plan.body), plan.timeout,
-                                       result.response);
+                                       result.response, plan.content_type);
     result.error = co_await std::move(exchange);
     result.answered = Clock::now();
     if (result.error) result.failed_step = "request";
@@ -32,6 +36,18 @@ net::awaitable<FetchResult> fetch(HttpEndpoint endpoint, FetchPlan plan) {
 std::string describe_failure(const HttpEndpoint& endpoint, const FetchResult& result) {
     return "cannot reach http://" + endpoint.host + ":" + endpoint.port + " (" +
            result.failed_step + ": " + result.error.message() + ")";
+}
+
+std::string error_text(const HttpResponse& response) {
+    try {
+        return nlohmann::json::parse(response.body).at("error").get<std::string>();
+    } catch (const std::exception&) {
+        return response.body;
+    }
+}
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
 } // namespace ranking

@@ -24,6 +24,7 @@ struct FetchPlan {
     std::string target;
     std::string body;
     std::chrono::milliseconds timeout{10'000};
+    std::string content_type{}; // of the body, when there is one
 };
 
 // Connects, then sends the request; `sent` is stamped after the connection is up.
@@ -34,5 +35,10 @@ net::awaitable<FetchResult> fetch_on(ClientConnection& connection, FetchPlan pla
 
 // "cannot reach http://host:port (connect: Connection refused)".
 std::string describe_failure(const HttpEndpoint& endpoint, const FetchResult& result);
+
+// The "error" of an error answer's JSON body, or the body itself when it has none.
+std::string error_text(const HttpResponse& response);
+
+double ms_between(Clock::time_point from, Clock::time_point to);
 
 } // namespace ranking

@@ -15,6 +15,7 @@ int main(int argc, char* argv[]) {
     try {
         if (options.command == "story") return run_story(options);
         if (options.command == "mode") return run_mode(options);
+        if (options.command == "game") return run_game(options);
         return run_lookups(options);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ranking-client: unexpected answer: %s\n", e.what());

@@ -13,23 +13,33 @@ std::string format(const char* pattern, auto... values) {
     return line;
 }
 
-std::string bar(double start_ms, double finish_ms, double end_ms) {
-    constexpr int width = 40;
-    const auto column = [&](double ms) {
-        return std::clamp(static_cast<int>(std::lround(ms / end_ms * width)), 0, width);
-    };
-    const int from = column(start_ms);
-    const int to = std::max(column(finish_ms), from + 1);
-    std::string out(static_cast<std::size_t>(width + 1), ' ');
-    for (int i = from; i < to && i <= width; ++i)
-        out[static_cast<std::size_t>(i)] = '#';
+constexpr int bar_width = 40;
+
+int column(double ms, double end_ms) {
+    return std::clamp(static_cast<int>(std::lround(ms / end_ms * bar_width)), 0, bar_width);
+}
+
+std::string bar(const StoryLeg& leg, double end_ms) {
+    const int from = column(leg.start_ms, end_ms);
+    const int head = std::max(column(leg.head_ms, end_ms), from + 1);
+    const int to = std::max(column(leg.finish_ms, end_ms), head);
+    std::string out(static_cast<std::size_t>(bar_width + 1), ' ');
+    for (int i = from; i < to && i <= bar_width; ++i)
+        out[static_cast<std::size_t>(i)] = i < head ? '#' : '=';
     return "|" + out + "|";
 }
 
 std::string leg_line(const StoryLeg& leg, double end_ms) {
     return format("  %-8s %-18s %s %6.1f -> %6.1f ms  (%5.1f ms)  HTTP %d\n", leg.player.c_str(),
-                  leg.target.c_str(), bar(leg.start_ms, leg.finish_ms, end_ms).c_str(),
-                  leg.start_ms, leg.finish_ms, leg.finish_ms - leg.start_ms, leg.status);
+                  leg.target.c_str(), bar(leg, end_ms).c_str(), leg.start_ms, leg.finish_ms,
+                  leg.finish_ms - leg.start_ms, leg.status);
+}
+
+// A body that took columns to arrive: what the '=' stand for, with its own times.
+std::string body_note(const StoryLeg& leg, double end_ms) {
+    if (column(leg.finish_ms, end_ms) <= column(leg.head_ms, end_ms) + 1) return "";
+    return format("  %-8s answer began at %.1f ms; its body arrived until %.1f ms ('=')\n",
+                  leg.player.c_str(), leg.head_ms, leg.finish_ms);
 }
 
 std::string names(const std::vector<const StoryLeg*>& legs) {
@@ -59,23 +69,33 @@ std::string render_timeline(const StoryRun& run) {
     std::string out = leg_line(run.alice, end_ms);
     for (const auto& leg : run.cheap)
         out += leg_line(leg, end_ms);
-    return out;
+    return out + body_note(run.alice, end_ms);
 }
 
 std::string story_verdict(const StoryRun& run) {
-    std::vector<const StoryLeg*> waited, free;
+    std::vector<const StoryLeg*> late, waited, free;
     for (const auto& leg : run.cheap)
-        (leg.finish_ms > run.alice.finish_ms ? waited : free).push_back(&leg);
-    std::string out = "verdict: ";
+        (leg.start_ms >= run.alice.head_ms   ? late
+         : leg.finish_ms > run.alice.head_ms ? waited
+                                             : free)
+            .push_back(&leg);
+    std::vector<std::string> parts;
     if (!waited.empty())
-        out += names(waited) + " waited behind alice: answered only after her " +
-               format("%.1f", run.hash_ms) + " ms hash, " + waits(waited) +
-               " after asking (server mode " + run.mode + ": the loop was blocked)";
-    if (!waited.empty() && !free.empty()) out += "; ";
+        parts.push_back(names(waited) + " waited behind alice: answered only after her " +
+                        run.alice_work + ", " + waits(waited) + " after asking (server mode " +
+                        run.mode + ": the loop was blocked)");
     if (!free.empty())
-        out += names(free) + " did not wait for alice: answered in " + waits(free) + " while her " +
-               format("%.1f", run.hash_ms) + " ms hash ran (server mode " + run.mode +
-               (run.mode == "offload" ? ": the loop stayed free)" : ")");
+        parts.push_back(names(free) + " did not wait for alice: answered in " + waits(free) +
+                        " while her " + run.alice_work + " ran (server mode " + run.mode +
+                        (run.mode == "offload" ? ": the loop stayed free)" : ")"));
+    if (!late.empty())
+        parts.push_back(names(late) + " asked only after alice was answered (her " +
+                        run.alice_work + " was over in " +
+                        format("%.1f", run.alice.head_ms - run.alice.start_ms) +
+                        " ms): no one could wait behind her");
+    std::string out = "verdict: ";
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        out += (i == 0 ? "" : "; ") + parts[i];
     return out;
 }
 

@@ -12,7 +12,8 @@ fail() { echo "FAIL: $*" >&2; echo "--- server log" >&2; cat "$work/server.log" 
 expect_in() { grep -qF -- "$2" <<<"$1" || fail "expected '$2' in: $1"; }
 
 # A slow hash (100 ms) makes the story's ordering unambiguous.
-start_server "$work/server.log" "$server_bin" --hash-ms 100 --players 500 || fail "no startup"
+start_server "$work/server.log" "$server_bin" --hash-ms 100 --players 500 --db "$work/ranking.db" ||
+  fail "no startup"
 expect_in "$SERVER_LINE" "mode offload"
 client() { "$client_bin" --url "$DATA_URL" --admin-url "$ADMIN_URL" "$@"; }
 
@@ -28,6 +29,23 @@ expect_in "$(cat "$work/out")" "HTTP 404"
 out=$(client story) || fail "story exited $?"
 echo "$out"
 expect_in "$out" "bob and charlie did not wait for alice"
+
+# A game, its retry, a conflicting one under the same id, and a typo caught before sending.
+out=$(client game alice bob 1-0 --id e2e.1) || fail "game exited $?"
+expect_in "$out" "game e2e.1 (seq 1): alice vs bob, 1-0; new (201 Created)"
+expect_in "$out" "rank"
+out=$(client game Alice bob 1-0 --id e2e.1) || fail "game retry exited $?"
+expect_in "$out" "already recorded (200)"
+if client game alice bob 0-1 --id e2e.1 >"$work/out" 2>&1; then fail "a conflict should exit 1"; fi
+expect_in "$(cat "$work/out")" "HTTP 409"
+set +e
+client game alice bob 2-0 >/dev/null 2>&1
+[ $? -eq 2 ] || fail "a bad result should exit 2"
+set -e
+out=$(client story io) || fail "story io exited $?"
+echo "$out"
+expect_in "$out" "/games?limit=10000"
+expect_in "$out" "verdict: "
 
 out=$(client mode inline) || fail "mode inline exited $?"
 expect_in "$out" "mode: inline (was offload)"

@@ -58,4 +58,29 @@ TEST_CASE("client options: commands and their words") {
     CHECK(parse(parse_client_options, {"mode", "sideways"}).exit_code == 2);
     CHECK(parse(parse_client_options, {"dance"}).exit_code == 2);
     CHECK(parse(parse_client_options, {"--url", "localhost:8080", "story"}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"story", "io"}).options);
+    CHECK(parse(parse_client_options, {"story", "disk"}).exit_code == 2);
+}
+
+TEST_CASE("client options: a game is checked before anything is sent") {
+    const auto game = parse(parse_client_options, {"game", "Alice", "bob", "1/2-1/2"});
+    REQUIRE(game.options);
+    CHECK(game.options->game == GameSubmission{"", "alice", "bob", GameResult::draw, std::nullopt});
+    const auto with_id =
+        parse(parse_client_options, {"game", "alice", "bob", "0-1", "--id", "club:r1.b3"});
+    REQUIRE(with_id.options);
+    CHECK(with_id.options->game.id == "club:r1.b3");
+    CHECK(with_id.options->game.result == GameResult::black_wins);
+
+    std::string err;
+    CHECK(parse(parse_client_options, {"game", "alice", "bob", "1:0"}, &err).exit_code == 2);
+    CHECK(err.find("RESULT must be 1-0, 0-1 or 1/2-1/2") != std::string::npos);
+    CHECK(parse(parse_client_options, {"game", "alice", "bob", "1-0", "--id", "a/b"}, &err)
+              .exit_code == 2);
+    CHECK(err.find("--id must be 1 to 64 characters") != std::string::npos);
+    CHECK(parse(parse_client_options, {"game", "alice", "bob", "1-0", "--id", ""}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"game", "alice", "ALICE", "1-0"}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"game", "alice", "b ob", "1-0"}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"game", "alice", "bob"}).exit_code == 2);
+    CHECK(parse(parse_client_options, {"player", "alice", "--id", "x"}).exit_code == 2);
 }
