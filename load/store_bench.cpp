@@ -131,18 +131,27 @@ net::awaitable<void> post_due(store::SqliteGameStore& store, std::uint64_t n, Cl
     if (outcome.kind == RecordOutcome::Kind::created) acks.push_back(ms_since(due));
 }
 
+// What the storage thread did during the offload run: each transaction's games and duration.
+struct Transactions {
+    std::vector<std::size_t> games;
+    std::vector<double> ms;
+    int checkpoints = 0; // by the WAL checkpointer's thread, outside the commits
+};
+
 Figures offload_group_commit(const std::string& dir, double rate, double seconds,
-                             std::vector<std::size_t>& batch_sizes) {
+                             Transactions& transactions) {
     const auto path = fresh(dir, "offload");
     std::vector<double> ms;
     double took = 0;
     {
         std::mutex mutex;
-        store::SqliteGameStore store({path, std::chrono::seconds(1), 1'000'000}, club,
-                                     store::StoreObserver{[&](std::size_t games, double) {
-                                         const std::lock_guard lock(mutex);
-                                         batch_sizes.push_back(games);
-                                     }});
+        store::SqliteGameStore store(
+            {path, std::chrono::seconds(1), 1'000'000}, club,
+            store::StoreObserver{[&](std::size_t games, double commit_seconds) {
+                const std::lock_guard lock(mutex);
+                transactions.games.push_back(games);
+                transactions.ms.push_back(commit_seconds * 1000);
+            }});
         net::io_context loop;
         const auto games = static_cast<std::uint64_t>(rate * seconds);
         const auto start = Clock::now() + std::chrono::milliseconds(50);
@@ -153,6 +162,7 @@ Figures offload_group_commit(const std::string& dir, double rate, double seconds
         }
         loop.run();
         took = ms_since(start) / 1000.0;
+        transactions.checkpoints = store.checkpoints();
     }
     for (const char* suffix : {"", "-wal", "-shm"})
         std::filesystem::remove(path.string() + suffix);
@@ -182,9 +192,14 @@ int main(int argc, char* argv[]) {
     }
     const auto reference = sqlite_reference(dir, 3000);
     const auto one_per_game = inline_per_game(dir, 3000);
-    std::vector<std::size_t> batches;
-    const auto grouped = offload_group_commit(dir, rate, seconds, batches);
+    Transactions transactions;
+    const auto grouped = offload_group_commit(dir, rate, seconds, transactions);
+    auto& batches = transactions.games;
     std::sort(batches.begin(), batches.end());
+    const auto commits = summarise(transactions.ms, 1);
+    const double longest = transactions.ms.empty()
+                               ? 0
+                               : *std::max_element(transactions.ms.begin(), transactions.ms.end());
     std::printf("store-bench on %s (SQLite %s, WAL, synchronous=FULL)\n", dir.c_str(),
                 sqlite3_libversion());
     std::printf("%-40s %12s %9s %9s\n", "", "per second", "p50 ms", "p99 ms");
@@ -198,6 +213,9 @@ int main(int argc, char* argv[]) {
     std::printf("group commit: %zu transactions, median %zu games each, largest %zu\n",
                 batches.size(), batches.empty() ? 0 : batches[batches.size() / 2],
                 batches.empty() ? 0 : batches.back());
+    std::printf("transaction time: p50 %.3f ms, p99 %.3f ms, longest %.3f ms; %d WAL checkpoints "
+                "on their own thread\n",
+                commits.p50_ms, commits.p99_ms, longest, transactions.checkpoints);
     std::printf("ratios: inline / SQLite alone %.2f; offload durable rate / inline %.1fx\n",
                 one_per_game.per_second / reference.per_second,
                 grouped.per_second / one_per_game.per_second);

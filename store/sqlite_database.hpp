@@ -30,6 +30,7 @@ public:
     bool created() const noexcept { return created_; }
     const std::vector<Player>& players_at_open() const noexcept { return players_at_open_; }
     std::int64_t last_seq() const noexcept { return last_seq_; }
+    sqlite3* handle() const noexcept { return connection_.handle(); } // for a WalCheckpointer
 
     // One transaction for all of `games`, in order; a game may see those before it (the same
     // id twice is a retry). When the transaction fails nothing of it stays, in the file or in

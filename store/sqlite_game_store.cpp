@@ -41,7 +41,7 @@ SqliteGameStore::SqliteGameStore(const SqliteStoreConfig& config,
                                  StoreObserver observer)
     : config_(config), observer_(std::move(observer)),
       database_(config.file, make_roster, config.busy_timeout),
-      storage_thread_([this] { serve(); }) {}
+      checkpointer_(config.file, database_.handle()), storage_thread_([this] { serve(); }) {}
 
 SqliteGameStore::~SqliteGameStore() {
     {
@@ -61,7 +61,11 @@ std::vector<RecordOutcome> SqliteGameStore::commit(std::span<const GameSubmissio
 }
 
 net::awaitable<RecordOutcome> SqliteGameStore::record(GameSubmission game, HashMode mode) {
-    if (mode == HashMode::inline_on_loop) co_return commit({&game, 1}).front(); // the loop waits
+    if (mode == HashMode::inline_on_loop) { // the loop waits, for the checkpoint's end too
+        auto outcome = commit({&game, 1}).front();
+        finish_checkpoint();
+        co_return outcome;
+    }
     auto recording = on_storage<RecordOutcome>([this, game = std::move(game)](GameDone done) {
         enqueue_game(std::move(game), std::move(done));
     });
@@ -132,6 +136,11 @@ std::int64_t SqliteGameStore::last_seq() {
     return database_.last_seq();
 }
 
+void SqliteGameStore::finish_checkpoint() {
+    const std::lock_guard lock(database_mutex_);
+    checkpointer_.finish_if_long();
+}
+
 void SqliteGameStore::set_read_only(bool read_only) {
     const std::lock_guard lock(database_mutex_);
     database_.set_read_only(read_only);
@@ -156,6 +165,7 @@ void SqliteGameStore::serve() {
             auto outcomes = commit(batch);
             for (std::size_t i = 0; i < games.size(); ++i)
                 games[i].done(std::move(outcomes[i]));
+            finish_checkpoint(); // after the acks: they never wait for it
         }
         for (auto& read : reads)
             read();

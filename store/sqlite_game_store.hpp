@@ -3,9 +3,11 @@
 // call runs on one storage thread (the seeds' run_in_executor) and the awaiting coroutine
 // resumes on its own executor; games that arrive while a commit is in progress are committed
 // together in the next transaction (group commit: one fsync for many games). In inline mode the
-// very same calls run on the calling thread, the loop, one transaction per game.
+// very same calls run on the calling thread, the loop, one transaction per game. In both modes
+// WAL checkpoints stay out of the commits (wal_checkpointer.hpp).
 #include "game_store.hpp"
 #include "sqlite_database.hpp"
+#include "wal_checkpointer.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -47,6 +49,7 @@ public:
     bool created() const noexcept { return database_.created(); }
     std::int64_t last_seq();
     void set_read_only(bool read_only); // see SqliteDatabase::set_read_only (tests)
+    int checkpoints() const { return checkpointer_.checkpoints(); }
 
 private:
     using GameDone = std::function<void(RecordOutcome)>;
@@ -59,12 +62,14 @@ private:
     void enqueue_game(GameSubmission game, GameDone done);
     void enqueue_read(std::function<void()> read);
     std::vector<RecordOutcome> commit(std::span<const GameSubmission> games);
-    void serve(); // the storage thread
+    void finish_checkpoint(); // see WalCheckpointer::finish_if_long
+    void serve();             // the storage thread
 
     const SqliteStoreConfig config_;
     StoreObserver observer_;
     std::mutex database_mutex_; // one user of the connection at a time: storage thread or loop
     SqliteDatabase database_;
+    WalCheckpointer checkpointer_; // after database_: unhooks its connection before it closes
 
     std::mutex queue_mutex_;
     std::condition_variable wake_;

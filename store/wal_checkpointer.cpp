@@ -1,0 +1,76 @@
+#include "wal_checkpointer.hpp"
+
+namespace ranking::store {
+
+WalCheckpointer::WalCheckpointer(const std::filesystem::path& file, sqlite3* writer, WalPages pages)
+    : writer_(writer), pages_(pages), connection_(file), thread_([this] { run(); }) {
+    // A connection that has read nothing yet does not know the file is in WAL mode, and its
+    // checkpoints would return SQLITE_OK having copied nothing.
+    connection_.execute("SELECT count(*) FROM sqlite_schema");
+    sqlite3_wal_hook(writer_, &WalCheckpointer::on_commit, this);
+}
+
+WalCheckpointer::~WalCheckpointer() {
+    sqlite3_wal_hook(writer_, nullptr, nullptr);
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+}
+
+bool WalCheckpointer::finish_if_long() {
+    const int pages = wal_pages_.load(std::memory_order_relaxed);
+    const int left = pages - copied_.load(std::memory_order_relaxed);
+    if (pages < pages_.finish || (left > pages_.wake / 4 && pages < 4 * pages_.finish))
+        return false;
+    // SQLITE_BUSY (the thread is mid-checkpoint) or a read-only file: the next call tries again.
+    const bool done = sqlite3_wal_checkpoint_v2(writer_, nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                                nullptr, nullptr) == SQLITE_OK;
+    if (done) wal_pages_.store(0, std::memory_order_relaxed);
+    return done;
+}
+
+int WalCheckpointer::checkpoints() const {
+    const std::lock_guard lock(mutex_);
+    return checkpoints_;
+}
+
+// Called by SQLite on the committing thread, after the commit: a count and a wake-up, no more.
+int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages) {
+    auto& checkpointer = *static_cast<WalCheckpointer*>(self);
+    checkpointer.wal_pages_.store(wal_pages, std::memory_order_relaxed);
+    if (wal_pages < checkpointer.copied_.load(std::memory_order_relaxed))
+        checkpointer.copied_.store(0, std::memory_order_relaxed); // the WAL started over
+    if (wal_pages - checkpointer.copied_.load(std::memory_order_relaxed) >=
+        checkpointer.pages_.wake) {
+        {
+            const std::lock_guard lock(checkpointer.mutex_);
+            checkpointer.due_ = true;
+        }
+        checkpointer.wake_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void WalCheckpointer::run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return due_ || stopping_; });
+        if (stopping_) return;
+        due_ = false;
+        lock.unlock();
+        // Copies what the WAL holds now; commits go on meanwhile. SQLITE_BUSY (the writer is
+        // finishing one) or a read-only file: the next commit past `wake` asks again.
+        int copied = 0;
+        const int rc = sqlite3_wal_checkpoint_v2(connection_.handle(), nullptr,
+                                                 SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
+        lock.lock();
+        if (rc != SQLITE_OK) continue;
+        ++checkpoints_;
+        copied_.store(copied, std::memory_order_relaxed);
+    }
+}
+
+} // namespace ranking::store

@@ -1,0 +1,63 @@
+#pragma once
+// Keeps WAL checkpoints out of the commits. By default SQLite checkpoints inside the COMMIT that
+// takes the WAL past 1,000 pages: that commit copies the WAL into the database file and fsyncs
+// it, and every game that arrives meanwhile waits too (the store's ack p99). Here the writing
+// connection only counts pages (sqlite3_wal_hook replaces the automatic checkpoint) and wakes a
+// thread of its own, which runs a PASSIVE checkpoint on a second connection: it takes no lock a
+// writer needs, so commits carry on meanwhile.
+//
+// What that thread cannot do is restart the WAL: a writer starts the WAL over only if, when it
+// begins, every frame has been copied, and under steady load a commit always lands while the
+// checkpoint runs. So the writer itself, between transactions, finishes the job once the WAL
+// is long and the thread has copied all but a little of it (finish_if_long): the rest is quick,
+// and the next commit starts the WAL from its beginning. The WAL stays bounded: past four times
+// `finish` the writer finishes whatever is left.
+#include "sqlite_statement.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace ranking::store {
+
+struct WalPages {
+    int wake = 1000;   // the thread checkpoints once this many pages are new since its last
+    int finish = 2000; // the writer finishes a checkpoint itself past this
+};
+
+class WalCheckpointer {
+public:
+    // `writer` must outlive this object and is used from one thread at a time; `file` is the
+    // database `writer` has open.
+    WalCheckpointer(const std::filesystem::path& file, sqlite3* writer, WalPages pages = {});
+    ~WalCheckpointer(); // unhooks `writer`, then joins the thread
+    WalCheckpointer(const WalCheckpointer&) = delete;
+    WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+
+    // On the writer's thread, between transactions: a PASSIVE checkpoint on the writer's own
+    // connection when the WAL is past `finish` pages and the thread has copied nearly all of
+    // it. Returns whether it ran one.
+    bool finish_if_long();
+
+    // Checkpoints the thread ran so far (tests: it did the work, not the committing thread).
+    int checkpoints() const;
+
+private:
+    static int on_commit(void* self, sqlite3* writer, const char* schema, int wal_pages);
+    void run();
+
+    sqlite3* writer_;
+    const WalPages pages_;
+    std::atomic<int> wal_pages_{0}; // as the last commit left it
+    std::atomic<int> copied_{0};    // pages of the current WAL already in the database file
+    Connection connection_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool due_ = false;
+    bool stopping_ = false;
+    int checkpoints_ = 0;
+    std::thread thread_; // last: starts once everything above exists
+};
+
+} // namespace ranking::store
