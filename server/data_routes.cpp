@@ -20,7 +20,7 @@ double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
 }
 
-// The job handed to run_hash(): copies of its inputs, so it may run on any thread. Its LoopScope
+// The job handed to run_cpu(): copies of its inputs, so it may run on any thread. Its LoopScope
 // is live only when it runs on the loop (inline mode): that is when it blocks everyone.
 struct SignJob {
     std::string secret;
@@ -53,9 +53,9 @@ net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, H
                                   DataContext& context) {
     const auto fields = token_fields(standing, unix_ms_now(), context.hash_iterations);
     if (mode == HashMode::offload) ++context.levels.hash_queue;
-    auto hashing = run_hash(mode, context.hash_pool,
-                            SignJob{context.secret, fields, &context.watch, &context.levels,
-                                    request_id, mode, Clock::now()});
+    auto hashing = run_cpu(mode, context.hash_pool,
+                           SignJob{context.secret, fields, &context.watch, &context.levels,
+                                   request_id, mode, Clock::now()});
     const auto signed_token = co_await std::move(hashing);
     LoopScope scope(context.watch, Route::rank, request_id, mode);
     const RankAnswer answer{standing,           fields.issued_at_ms, fields.iterations,

@@ -1,5 +1,7 @@
 #include "game_routes.hpp"
 
+#include "hash_offload.hpp"
+
 #include "json_shapes.hpp"
 
 #include <optional>
@@ -50,11 +52,17 @@ void hold_if_inline(std::optional<LoopScope>& held, DataContext& context, Route 
     if (mode == HashMode::inline_on_loop) held.emplace(context.watch, route, request_id, mode);
 }
 
-Reply games_page(const GamesRead& read, std::size_t limit) {
-    if (read.error) return store_unavailable(*read.error);
-    std::optional<std::int64_t> next;
-    if (read.games.size() == limit && !read.games.empty()) next = read.games.back().seq;
-    return json_reply(200, games_page_json(read.games, next));
+// A page of up to 10,000 games is megabytes of JSON: CPU work, so it goes where the hash goes
+// (the pool, or the loop in inline mode).
+net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, HashMode mode,
+                                 DataContext& context) {
+    if (read.error) co_return store_unavailable(*read.error);
+    auto rendering = run_cpu(mode, context.hash_pool, [read = std::move(read), limit] {
+        std::optional<std::int64_t> next;
+        if (read.games.size() == limit && !read.games.empty()) next = read.games.back().seq;
+        return json_reply(200, games_page_json(read.games, next));
+    });
+    co_return co_await std::move(rendering);
 }
 
 } // namespace
@@ -95,13 +103,15 @@ net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t reques
         if (!context.ranking.standing(page->player))
             co_return error_reply(404, "unknown player '" + page->player + "'");
         auto reading = context.store.player_games(page->player, page->limit, page->before, mode);
-        const auto read = co_await std::move(reading);
-        co_return games_page(read, page->limit);
+        auto read = co_await std::move(reading);
+        auto rendering = games_page(std::move(read), page->limit, mode, context);
+        co_return co_await std::move(rendering);
     }
     const auto& page = std::get<GamesExportRequest>(request);
     auto reading = context.store.games_after(page.after, page.limit, mode);
-    const auto read = co_await std::move(reading);
-    co_return games_page(read, page.limit);
+    auto read = co_await std::move(reading);
+    auto rendering = games_page(std::move(read), page.limit, mode, context);
+    co_return co_await std::move(rendering);
 }
 
 } // namespace ranking

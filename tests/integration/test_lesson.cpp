@@ -30,7 +30,7 @@ struct RecordThread {
 };
 
 net::awaitable<void> hash_and_record(HashMode mode, net::thread_pool& pool, Threads& seen) {
-    auto hashing = run_hash(mode, pool, RecordThread{&seen.job});
+    auto hashing = run_cpu(mode, pool, RecordThread{&seen.job});
     const int result = co_await std::move(hashing);
     seen.resumed = std::this_thread::get_id();
     CHECK(result == 42);
