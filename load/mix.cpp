@@ -10,9 +10,10 @@
 namespace ranking::load {
 namespace {
 
-constexpr std::array<std::string_view, series_count> names{"rank",    "players", "leaderboard",
-                                                           "healthz", "games",   "canary"};
+constexpr std::array<std::string_view, series_count> names{
+    "rank", "players", "leaderboard", "healthz", "games", "export", "canary"};
 constexpr std::size_t leaderboard_page = 10;
+constexpr std::size_t export_page = 10'000; // the API's largest
 
 } // namespace
 
@@ -99,6 +100,8 @@ PlannedRequest RequestPicker::next() {
     }
     case Series::games:
         return next_game();
+    case Series::exports:
+        return {series, "/games?limit=" + std::to_string(export_page)};
     case Series::healthz:
     case Series::canary:
         break;

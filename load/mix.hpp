@@ -12,19 +12,20 @@
 namespace ranking::load {
 
 // The data endpoints, then the canary's own series: index = position in every per-series array.
-// games is POST /games: each request records a new game.
-enum class Series : std::size_t { rank, players, leaderboard, healthz, games, canary };
-inline constexpr std::size_t endpoint_count = 5;
-inline constexpr std::size_t series_count = 6;
+// games is POST /games: each request records a new game; exports is GET /games, the export's
+// first page of up to 10,000 games (real database work, and a large body).
+enum class Series : std::size_t { rank, players, leaderboard, healthz, games, exports, canary };
+inline constexpr std::size_t endpoint_count = 6;
+inline constexpr std::size_t series_count = 7;
 
 std::string_view series_name(Series series) noexcept;
 inline std::size_t index(Series series) noexcept {
     return static_cast<std::size_t>(series);
 }
 
-// Weights over rank, players, leaderboard, healthz, games.
+// Weights over rank, players, leaderboard, healthz, games, export.
 struct Mix {
-    std::array<unsigned, endpoint_count> weights{0, 1, 0, 0, 0};
+    std::array<unsigned, endpoint_count> weights{0, 1, 0, 0, 0, 0};
 };
 
 // "rank=1,players=19" (missing endpoints weigh 0); nothing when malformed or all weights are 0.

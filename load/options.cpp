@@ -104,10 +104,11 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
         ("seed", po::value(&o.seed)->default_value(o.seed),
          "seed of the Poisson gaps and of the endpoint and player draws")
         ("mix", po::value(&mix)->default_value(mix),
-         "weights over rank, players, leaderboard, healthz and games, e.g. rank=1,players=19; "
-         "players are drawn from the server's club. games POSTs a new game to /games (two "
-         "distinct players, a random result, an id unique to the run: load-RUN-SEED-THREAD-N); "
-         "201 counts as success, a 503 (store busy) as an error under its status")
+         "weights over rank, players, leaderboard, healthz, games and export, e.g. "
+         "rank=1,players=19; players are drawn from the server's club. games POSTs a new game "
+         "to /games (two distinct players, a random result, an id unique to the run: "
+         "load-RUN-SEED-THREAD-N); 201 counts as success, a 503 (store busy) as an error under "
+         "its status. export GETs /games?limit=10000, the export's first page")
         ("canary", po::value(&canary)->default_value(canary),
          "a separate connection sending GET /healthz at this fixed rate (e.g. 50/s), reported "
          "apart and timed from its due times too; 0 disables it")

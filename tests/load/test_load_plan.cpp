@@ -97,6 +97,18 @@ TEST_CASE("games are POSTs of valid, distinct-player games with ids unique to th
     CHECK(results.size() == 3);
 }
 
+TEST_CASE("export asks for the export's largest first page") {
+    const auto mix = parse_mix("export=1");
+    REQUIRE(mix);
+    CHECK(to_string(*mix) == "export=1");
+    RequestPicker picker(*mix, {"alice"}, 1, 7, "load-");
+    const auto request = picker.next();
+    CHECK(request.series == Series::exports);
+    CHECK(series_name(request.series) == "export");
+    CHECK(request.method == "GET");
+    CHECK(request.target == "/games?limit=10000");
+}
+
 TEST_CASE("games need two names to pair") {
     const auto mix = parse_mix("games=1");
     REQUIRE(mix);
