@@ -43,6 +43,7 @@ std::vector<ModeSummary> summarize_by_mode(const Results& results, const RunPlan
         found->seconds += seconds_of(span.to - span.from);
         found->cheap.merge(stats.series[index(Series::players)]);
         found->heavy.merge(stats.series[index(Series::rank)]);
+        found->games.merge(stats.series[index(Series::games)]);
         found->canary.merge(stats.series[index(Series::canary)]);
         found->data.merge(data_series(stats));
         found->achieved_rate += static_cast<double>(stats.sent);

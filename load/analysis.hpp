@@ -16,6 +16,7 @@ struct ModeSummary {
     double seconds = 0;
     SeriesStats cheap;  // GET /players
     SeriesStats heavy;  // GET /rank
+    SeriesStats games;  // POST /games: ok = durable (201)
     SeriesStats canary; // the canary's /healthz
     SeriesStats data;   // every data endpoint together
     double offered_rate = 0;

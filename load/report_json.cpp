@@ -193,15 +193,18 @@ json report_json(const RunReport& r) {
 
     json modes = json::array();
     for (const auto& m : r.modes)
-        modes.push_back({{"mode", m.mode},
-                         {"phases", m.phases},
-                         {"seconds", m.seconds},
-                         {"offered_rate", m.offered_rate},
-                         {"achieved_rate", m.achieved_rate},
-                         {"errors", m.data.error_total() + m.canary.error_total()},
-                         {"players_ms", percentiles(m.cheap.latency)},
-                         {"canary_ms", percentiles(m.canary.latency)},
-                         {"rank_ms", percentiles(m.heavy.latency)}});
+        modes.push_back(
+            {{"mode", m.mode},
+             {"phases", m.phases},
+             {"seconds", m.seconds},
+             {"offered_rate", m.offered_rate},
+             {"achieved_rate", m.achieved_rate},
+             {"errors", m.data.error_total() + m.canary.error_total()},
+             {"players_ms", percentiles(m.cheap.latency)},
+             {"canary_ms", percentiles(m.canary.latency)},
+             {"rank_ms", percentiles(m.heavy.latency)},
+             {"games_ms", percentiles(m.games.latency)},
+             {"durable_games_per_second", static_cast<double>(m.games.ok) / m.seconds}});
     doc["by_mode"] = modes;
     const auto ratio = collapse_ratio(r.modes);
     doc["collapse_ratio"] = ratio ? json(*ratio) : json();

@@ -111,6 +111,13 @@ std::vector<Section> build(const RunReport& r) {
              std::to_string(m.data.error_total() + m.canary.error_total()), cell(m.cheap, 50),
              cell(m.cheap, 99), cell(m.cheap, 100), cell(m.canary, 50), cell(m.canary, 99),
              cell(m.canary, 100), cell(m.heavy, 50), cell(m.heavy, 99)});
+    for (const auto& m : r.modes)
+        if (m.games.planned > 0)
+            by_mode.lines.push_back(
+                m.mode + ": " + number(static_cast<double>(m.games.ok) / m.seconds) +
+                " durable games/s (201) of " +
+                number(static_cast<double>(m.games.planned) / m.seconds) + "/s offered, ack p50 " +
+                cell(m.games, 50) + " ms, p99 " + cell(m.games, 99) + " ms");
     const auto ratio = collapse_ratio(r.modes);
     by_mode.lines.push_back(
         ratio ? "collapse ratio (inline canary p99 / offload canary p99): " +

@@ -1,5 +1,6 @@
 // ranking-load's plan without sockets: due times, the mix, the phases and the command line.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "analysis.hpp"
 #include "data_api.hpp"
 #include "mix.hpp"
 #include "options.hpp"
@@ -130,6 +131,29 @@ TEST_CASE("phases split the measured span at the toggles") {
     CHECK(plan.phase_of(32'999ms) == 2u);
     CHECK_FALSE(plan.phase_of(33'000ms));
     CHECK(plan.drain_deadline() == 43'000ms);
+}
+
+TEST_CASE("per mode, games count what was made durable, phases of one mode merged") {
+    const RunPlan plan(
+        0ms, 30'000ms, 10'000ms,
+        {{10'000ms, ranking::HashMode::inline_on_loop}, {20'000ms, ranking::HashMode::offload}},
+        "offload");
+    Results results;
+    results.phases.resize(3);
+    const std::array<std::uint64_t, 3> durable{900, 40, 1100};
+    for (std::size_t p = 0; p < 3; ++p) {
+        auto& games = results.phases[p].series[index(Series::games)];
+        games.planned = 1000 + 100 * p;
+        games.ok = durable[p];
+    }
+    const auto modes = summarize_by_mode(results, plan);
+    REQUIRE(modes.size() == 2);
+    CHECK(modes[0].mode == "offload");
+    CHECK(modes[0].seconds == doctest::Approx(20));
+    CHECK(modes[0].games.ok == 2000);
+    CHECK(modes[0].games.planned == 2200);
+    CHECK(modes[1].mode == "inline");
+    CHECK(modes[1].games.ok == 40);
 }
 
 TEST_CASE("durations take ms, s, m or bare seconds") {
