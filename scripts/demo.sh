@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the story (alice, bob, charlie) in both modes, then the collapse report: one
 # open-loop load with a costly/cheap mix and a canary, offload -> inline -> offload, measured by
-# ranking-load and drawn into report/. Every server it starts, it stops by PID.
+# ranking-load and drawn into report/; then the same lesson for the database (load/store_demo.sh).
+# Every server it starts, it stops by PID.
 # Usage: scripts/demo.sh BUILD_DIR [OUT_DIR=report]
 set -euo pipefail
 build=${1:-build/release}
@@ -47,5 +48,8 @@ inline=$(grep -c 'WARNING event loop blocked.*mode inline' "$out/server.log" || 
 offload=$(grep -c 'WARNING event loop blocked.*mode offload' "$out/server.log" || true)
 echo "   stall warnings naming a request in inline mode: $inline; in offload mode: $offload"
 grep -m3 -E 'WARNING event loop blocked|held the event loop' "$out/server.log" | sed 's/^/   /' || true
+echo
+echo "== 4. The blocking database call: games and an export through the store, offload then inline"
+"$here/../load/store_demo.sh" "$build" "$out"
 echo
 echo "report: $out/report.md, $out/latency.png, $out/latency.svg, $out/run.json, $out/run.csv"
