@@ -6,7 +6,7 @@ SERVER := $(BUILD)/server/ranking-server
 CLIENT := $(BUILD)/client/ranking-client
 ARGS ?=
 
-.PHONY: all deps test-deps build test test-asan test-tsan fuzz demo bench run format clean
+.PHONY: all deps test-deps build test test-asan test-tsan fuzz demo bench run cluster cluster-down format clean
 
 all: build
 
@@ -37,6 +37,15 @@ bench: build
 # here (kept between runs): make run ARGS=--blocking
 run: build
 	@$(SERVER) $(ARGS)
+
+# Three servers over one throwaway PostgreSQL behind HAProxy on 127.0.0.1:8080 (scripts/cluster.sh);
+# make cluster-down stops all of it.
+cluster: build
+	@scripts/install-deps.sh postgresql haproxy
+	@scripts/cluster.sh up $(BUILD)
+
+cluster-down:
+	@scripts/cluster.sh down
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -1,0 +1,44 @@
+# Shell helpers for a throwaway PostgreSQL in a directory of its own, on a loopback port.
+# Source it, then: start_postgres DIR PORT (initdb, start, create the database `ranking`; sets
+# POSTGRES_URL), stop_postgres DIR. PostgreSQL refuses to run as root: as root, every command
+# runs as the `postgres` user Debian's package creates, and DIR is handed to it.
+
+postgres_bin() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$bin" ] && [ -x "$bin/initdb" ] || {
+    echo "postgres.sh: no PostgreSQL server found (scripts/install-deps.sh postgresql)" >&2
+    return 1
+  }
+  echo "$bin"
+}
+
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+  local dir=$1 port=$2 bin
+  bin=$(postgres_bin) || return 1
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+  as_postgres "$bin/initdb" -D "$dir/data" -A trust -U ranking --no-sync >"$dir/initdb.log" 2>&1 || {
+    cat "$dir/initdb.log" >&2
+    return 1
+  }
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null || {
+    cat "$dir/postgres.log" >&2
+    return 1
+  }
+  as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U ranking ranking || return 1
+  POSTGRES_URL="postgresql://ranking@127.0.0.1:$port/ranking"
+}
+
+# Fast (-m fast: no waiting for clients); the server's PID is in DIR/data/postmaster.pid.
+stop_postgres() {
+  local dir=$1 bin
+  bin=$(postgres_bin) || return 1
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null
+}
