@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# docs/openapi.yaml: valid OpenAPI 3.1, and a running server answers as it says (every route,
+# success and error cases). Packages from npm, kept in the build tree.
+# Usage: openapi.sh RANKING_SERVER WORK_DIR   (exit 77 = skipped: npm missing)
+set -euo pipefail
+server_bin=$1
+work_dir=$2
+here=$(cd "$(dirname "$0")" && pwd)
+command -v npm >/dev/null || { echo "needs npm (make test installs it)" >&2; exit 77; }
+mkdir -p "$work_dir"
+# npm ci only when the lock file changed.
+if ! cmp -s "$here/../openapi/package-lock.json" "$work_dir/package-lock.json" ||
+  [ ! -d "$work_dir/node_modules/ajv" ]; then
+  cp "$here/../openapi/package.json" "$here/../openapi/package-lock.json" "$work_dir/"
+  (cd "$work_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+source "$here/../../scripts/server.sh"
+log=$(mktemp)
+trap 'stop_server >/dev/null 2>&1 || true; rm -f "$log"' EXIT
+export ADMIN_TOKEN=openapi-test-token
+start_server "$log" "$server_bin" --players 100 --hash-iterations 1000 --admin-token "$ADMIN_TOKEN"
+export DATA_URL ADMIN_URL OPENAPI="$here/../../docs/openapi.yaml"
+NODE_PATH="$work_dir/node_modules" node "$here/../openapi/check_openapi.cjs" || {
+  echo "--- server log" >&2
+  cat "$log" >&2
+  exit 1
+}
