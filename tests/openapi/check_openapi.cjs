@@ -57,6 +57,8 @@ const cases = [
   ['GET', data, '/leaderboard?limit=1000'],
   ['GET', data, '/healthz'],
   ['GET', admin, '/healthz', undefined, bearer],
+  ['GET', admin, '/healthz'],
+  ['GET', admin, '/healthz', undefined, { Authorization: 'Bearer wrong' }],
   ['GET', admin, '/mode', undefined, bearer],
   ['GET', admin, '/mode'], // 401
   ['GET', admin, '/mode', undefined, { Authorization: 'Bearer wrong' }], // 403
