@@ -6,7 +6,7 @@ SERVER := $(BUILD)/server/ranking-server
 CLIENT := $(BUILD)/client/ranking-client
 ARGS ?=
 
-.PHONY: all deps test-deps build test test-asan test-tsan fuzz demo bench run cluster cluster-down format clean
+.PHONY: all deps test-deps build package test test-asan test-tsan fuzz demo bench run cluster cluster-down format clean
 
 all: build
 
@@ -16,6 +16,10 @@ deps:
 build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET)
+
+# The Debian package, in build/release: sudo dpkg -i build/release/ranking-server_*.deb
+package: build
+	@cd $(BUILD) && cpack -G DEB
 
 # What only the tests need: promtool, a browser for the dashboard test, npm for Playwright, and
 # curl and jq for the crash test.

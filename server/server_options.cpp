@@ -1,5 +1,6 @@
 #include "server_options.hpp"
 
+#include "dashboard_location.hpp"
 #include "net.hpp"
 
 #include <boost/program_options.hpp>
@@ -21,7 +22,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     std::string mode = "offload";
     std::string club;
     long stall_warn_ms = c.stall_warn.count();
-    std::string dashboard = RANKING_DASHBOARD_DIR;
+    std::string dashboard = default_dashboard_directory().string();
     long idle_ms = c.limits.idle_timeout.count();
     long request_ms = c.limits.request_timeout.count();
     std::size_t max_connections = 0;
