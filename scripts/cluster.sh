@@ -4,8 +4,9 @@
 #   scripts/cluster.sh status                         who runs, and HAProxy's view of the servers
 #   scripts/cluster.sh down                           stops all of it, by PID, and removes it
 # Everything lives in CLUSTER_DIR (default /tmp/ranking-cluster): PostgreSQL's data, logs, PIDs.
-# Ports (env): CLUSTER_PORT 8080 (HAProxy, data plane), 8091-8093 the servers' data planes,
-# 8191-8193 their admin planes, POSTGRES_PORT 5440, HAProxy's stats on 127.0.0.1:8404.
+# Ports (env): CLUSTER_PORT 8080 (HAProxy, data plane), SERVER_PORTS 8091 (8091-8093, the
+# servers' data planes), ADMIN_PORTS 8191 (8191-8193, their admin planes), POSTGRES_PORT 5440,
+# STATS_PORT 8404 (HAProxy's stats page).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/postgres.sh"
@@ -14,8 +15,9 @@ dir=${CLUSTER_DIR:-/tmp/ranking-cluster}
 port=${CLUSTER_PORT:-8080}
 pg_port=${POSTGRES_PORT:-5440}
 servers=(1 2 3)
-data_port() { echo $((8090 + $1)); }
-admin_port() { echo $((8190 + $1)); }
+stats_port=${STATS_PORT:-8404}
+data_port() { echo $((${SERVER_PORTS:-8091} + $1 - 1)); }
+admin_port() { echo $((${ADMIN_PORTS:-8191} + $1 - 1)); }
 
 wait_healthy() { # URL: up to 10 s
   for _ in $(seq 100); do
@@ -44,7 +46,7 @@ frontend ranking
     bind 127.0.0.1:$port
     default_backend servers
 frontend stats
-    bind 127.0.0.1:8404
+    bind 127.0.0.1:$stats_port
     stats enable
     stats uri /
 backend servers
@@ -80,7 +82,7 @@ up() {
   haproxy -f "$dir/haproxy.cfg" -D
   wait_healthy "$port"
   trap - ERR
-  echo "HAProxy: http://127.0.0.1:$port (stats http://127.0.0.1:8404/)"
+  echo "HAProxy: http://127.0.0.1:$port (stats http://127.0.0.1:$stats_port/)"
   echo "try: curl -s -X POST http://127.0.0.1:$port/games -d '{\"id\":\"g1\",\"white\":\"alice\",\"black\":\"bob\",\"result\":\"1-0\"}'"
   echo "stop: scripts/cluster.sh down"
 }
@@ -114,7 +116,7 @@ status() {
     echo "$(basename "$file" .pid): pid $(cat "$file") $state"
   done
   [ -f "$dir/postgres/data/postmaster.pid" ] && echo "postgres: pid $(head -1 "$dir/postgres/data/postmaster.pid")"
-  exec 3<>/dev/tcp/127.0.0.1/8404 && printf 'GET /;csv HTTP/1.0\r\n\r\n' >&3 &&
+  exec 3<>"/dev/tcp/127.0.0.1/$stats_port" && printf 'GET /;csv HTTP/1.0\r\n\r\n' >&3 &&
     sed '1,/^\r$/d' <&3 | awk -F, '$1 == "servers" { print "haproxy sees " $2 ": " $18 }'
 }
 
