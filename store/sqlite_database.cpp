@@ -60,6 +60,17 @@ std::string pragma_text(const Connection& connection, const char* pragma) {
     return statement.step() ? statement.text(0) : std::string();
 }
 
+// "ok", or every problem quick_check found (one row each), joined.
+std::string quick_check(const Connection& connection) {
+    Statement check(connection, "PRAGMA quick_check");
+    std::string found;
+    while (check.step()) {
+        if (!found.empty()) found += "; ";
+        found += check.text(0);
+    }
+    return found;
+}
+
 GameSide read_side(const Statement& row, int first) {
     return {row.text(first),
             {row.real(first + 1), row.real(first + 2), row.real(first + 3)},
@@ -109,6 +120,7 @@ struct SqliteDatabase::Statements {
                           "ORDER BY seq DESC LIMIT ?3) ORDER BY seq DESC LIMIT ?3"),
           games_after(c, "SELECT " GAME_COLUMNS " FROM games WHERE seq > ?1 ORDER BY seq "
                          "LIMIT ?2") {}
+#undef GAME_COLUMNS
     Statement begin, commit, rollback;
     Statement game_by_id, insert_game, update_player, player_games, games_after;
 };
@@ -123,7 +135,7 @@ SqliteDatabase::SqliteDatabase(const std::filesystem::path& file,
     try {
         sqlite3_busy_timeout(connection_.handle(), static_cast<int>(busy_timeout.count()));
         open_schema(make_roster);
-        if (const auto check = pragma_text(connection_, "quick_check"); check != "ok")
+        if (const auto check = quick_check(connection_); check != "ok")
             refuse("the database is corrupt (quick_check: " + check + ")");
         if (pragma_text(connection_, "journal_mode = WAL") != "wal")
             refuse("cannot switch the database to WAL mode");
