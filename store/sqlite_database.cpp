@@ -55,8 +55,9 @@ std::int64_t pragma_integer(const Connection& connection, const char* pragma) {
     return statement.step() ? statement.integer(0) : 0;
 }
 
-std::string pragma_text(const Connection& connection, const char* pragma) {
-    Statement statement(connection, std::string("PRAGMA ") + pragma);
+// The journal mode the file is in once WAL was asked for.
+std::string switch_to_wal(const Connection& connection) {
+    Statement statement(connection, "PRAGMA journal_mode = WAL");
     return statement.step() ? statement.text(0) : std::string();
 }
 
@@ -137,7 +138,7 @@ SqliteDatabase::SqliteDatabase(const std::filesystem::path& file,
         open_schema(make_roster);
         if (const auto check = quick_check(connection_); check != "ok")
             refuse("the database is corrupt (quick_check: " + check + ")");
-        if (pragma_text(connection_, "journal_mode = WAL") != "wal")
+        if (switch_to_wal(connection_) != "wal")
             refuse("cannot switch the database to WAL mode");
         connection_.execute("PRAGMA synchronous = FULL");
         statements_ = std::make_unique<Statements>(connection_);
