@@ -22,8 +22,11 @@ bool succeeded(const PGresult* result) {
     return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 }
 
-std::string trimmed(std::string message) {
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+// libpq's messages span lines ("FATAL: ...\nserver closed the connection..."): one line for logs.
+std::string one_line(std::string message) {
+    for (auto& c : message)
+        if (c == '\n' || c == '\t') c = ' ';
+    while (!message.empty() && message.back() == ' ')
         message.pop_back();
     return message;
 }
@@ -82,10 +85,8 @@ void PgConnection::close() noexcept {
 }
 
 void PgConnection::fail(const char* doing) {
-    const bool lost = !connected();
     throw PgError(std::string(doing) + ": " +
-                      (connection_ ? trimmed(PQerrorMessage(connection_.get())) : "no connection"),
-                  lost);
+                  (connection_ ? one_line(PQerrorMessage(connection_.get())) : "no connection"));
 }
 
 void PgConnection::watch_socket() {
@@ -94,7 +95,7 @@ void PgConnection::watch_socket() {
     if (watched_ && socket == watched_socket_) return;
     watched_.reset();
     const int copy = ::dup(socket);
-    if (copy < 0) throw PgError("dup() of the PostgreSQL socket failed", true);
+    if (copy < 0) throw PgError("dup() of the PostgreSQL socket failed");
     watched_.emplace(executor_, copy);
     watched_socket_ = socket;
 }
@@ -102,7 +103,7 @@ void PgConnection::watch_socket() {
 net::awaitable<void> PgConnection::wait(Wait what) {
     watch_socket();
     auto [ec] = co_await watched_->async_wait(what, use_nothrow);
-    if (ec) throw PgError("waiting for PostgreSQL: " + ec.message(), true);
+    if (ec) throw PgError("waiting for PostgreSQL: " + ec.message());
 }
 
 net::awaitable<void> PgConnection::connect() {
@@ -130,7 +131,7 @@ void PgConnection::connect_blocking() {
 
 net::awaitable<PgResult> PgConnection::query(std::string_view sql,
                                              std::span<const std::string> params) {
-    if (!connected()) throw PgError("not connected to PostgreSQL", true);
+    if (!connected()) throw PgError("not connected to PostgreSQL");
     auto* connection = connection_.get();
     const std::string text(sql);
     const auto values = values_of(params);
@@ -151,22 +152,22 @@ net::awaitable<PgResult> PgConnection::query(std::string_view sql,
         }
         PgResult result(PQgetResult(connection));
         if (!result) break;
-        if (!succeeded(result.get()) && !error) error = trimmed(PQresultErrorMessage(result.get()));
+        if (!succeeded(result.get()) && !error)
+            error = one_line(PQresultErrorMessage(result.get()));
         last = std::move(result);
     }
-    if (error) throw PgError(*error, !connected());
+    if (error) throw PgError(*error);
     co_return last;
 }
 
 PgResult PgConnection::query_blocking(std::string_view sql, std::span<const std::string> params) {
-    if (!connected()) throw PgError("not connected to PostgreSQL", true);
+    if (!connected()) throw PgError("not connected to PostgreSQL");
     const std::string text(sql);
     const auto values = values_of(params);
     PgResult result(PQexecParams(connection_.get(), text.c_str(), static_cast<int>(values.size()),
                                  nullptr, values.data(), nullptr, nullptr, 0));
     if (!result) fail("running a statement");
-    if (!succeeded(result.get()))
-        throw PgError(trimmed(PQresultErrorMessage(result.get())), !connected());
+    if (!succeeded(result.get())) throw PgError(one_line(PQresultErrorMessage(result.get())));
     return result;
 }
 

@@ -28,14 +28,10 @@ struct PgResultFree {
 };
 using PgResult = std::unique_ptr<PGresult, PgResultFree>;
 
-// A statement failed or the connection is gone; `lost()` tells which (retry after reconnecting).
+// A statement failed or the connection is gone (PgConnection::connected() tells which).
 class PgError : public std::runtime_error {
 public:
-    PgError(const std::string& what, bool lost) : std::runtime_error(what), lost_(lost) {}
-    bool lost() const noexcept { return lost_; }
-
-private:
-    bool lost_;
+    using std::runtime_error::runtime_error;
 };
 
 // Text parameters for a statement, and values read back from a result.

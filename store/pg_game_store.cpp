@@ -148,7 +148,7 @@ net::awaitable<void> PgGameStore::work() {
                     read.games = co_await std::move(reading);
                 } catch (const PgError& e) {
                     read.error = e.what();
-                    lost = e.lost();
+                    lost = !online_.connected();
                 }
             }
             pending.done(read);
@@ -183,7 +183,7 @@ net::awaitable<void> PgGameStore::commit_batch() {
         observer_.committed(batch.size(), seconds_since(start));
     for (std::size_t i = 0; i < batch.size(); ++i)
         batch[i].done(std::move(outcomes[i]));
-    if (failed && failed->lost()) lose(failed->what());
+    if (failed && !online_.connected()) lose(failed->what());
 }
 
 void PgGameStore::lose(const std::string& why) {
