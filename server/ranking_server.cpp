@@ -28,7 +28,8 @@ net::awaitable<void> drain(HttpPlane& plane, LagProbe& probe, net::io_context& l
 // The backend the configuration names, and what the start-up line says about it.
 std::unique_ptr<GameStore> open_store(const ServerConfig& config, net::any_io_executor loop,
                                       const std::function<std::vector<Player>()>& make_roster,
-                                      StoreObserver observer, RankingServer::OpenedStore& opened) {
+                                      store::StoreObserver observer,
+                                      RankingServer::OpenedStore& opened) {
     if (config.postgres) {
         auto pg = std::make_unique<store::PgGameStore>(std::move(loop), *config.postgres,
                                                        make_roster, std::move(observer));
@@ -49,10 +50,10 @@ RankingServer::RankingServer(ServerConfig config,
     : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
       data_connections_(&levels_), hash_pool_(config_.pool_threads),
       store_(open_store(config_, data_loop_.get_executor(), make_roster,
-                        StoreObserver{[this](std::size_t games, double seconds) {
-                                          metrics_.observe_commit(games, seconds);
-                                      },
-                                      [this](bool up) { metrics_.store_connection(up); }},
+                        store::StoreObserver{[this](std::size_t games, double seconds) {
+                                                 metrics_.observe_commit(games, seconds);
+                                             },
+                                             [this](bool up) { metrics_.store_connection(up); }},
                         opened_store_)),
       ranking_(store_->players_at_open()), data_context_{ranking_,
                                                          *store_,

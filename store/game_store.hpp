@@ -39,13 +39,6 @@ struct GamesRead {
     std::optional<std::string> error;
 };
 
-// Tallies for metrics and logs; called on whichever thread committed or noticed.
-struct StoreObserver {
-    std::function<void(std::size_t games, double commit_seconds)> committed = {};
-    // A networked store lost (false) or regained (true) its database connection.
-    std::function<void(bool connected)> connection = {};
-};
-
 class GameStore {
 public:
     virtual ~GameStore() = default;
@@ -65,4 +58,14 @@ public:
     virtual const std::vector<Player>& players_at_open() const = 0;
 };
 
+namespace store {
+
+// Tallies for metrics and logs; called on whichever thread committed or noticed.
+struct StoreObserver {
+    std::function<void(std::size_t games, double commit_seconds)> committed = {};
+    // A networked store lost (false) or regained (true) its database connection.
+    std::function<void(bool connected)> connection = {};
+};
+
+} // namespace store
 } // namespace ranking

@@ -1,0 +1,113 @@
+// The PostgreSQL store against a throwaway server (temp_postgres.hpp), one for the whole run:
+// the store's guarantees as for SQLite, then what only a networked, shared database brings:
+// several servers writing at once, and a database that goes away and comes back.
+#include "store_guarantees.hpp"
+
+#include <thread>
+
+using namespace ranking;
+using namespace ranking::guarantees;
+
+TEST_CASE_TEMPLATE_INVOKE(store_guarantees, PgBackend);
+
+namespace {
+
+// One "server": its own loop on its own thread, its own store and connections.
+struct Server {
+    net::io_context loop;
+    std::unique_ptr<GameStore> store;
+    std::vector<RecordOutcome> outcomes;
+};
+
+// Opens the store (both servers at once: the schema must still be created only once) and
+// posts `games` for alice, all sent at once, the odd ones inline when `mixed`.
+void serve(Server& server, PgBackend& backend, const std::string& prefix, int games, bool mixed) {
+    server.store = backend.open(server.loop, trio);
+    std::vector<net::awaitable<RecordOutcome>> calls;
+    for (int i = 0; i < games; ++i) {
+        const char* other = i % 2 ? "bob" : "charlie";
+        auto g = i % 3 ? game(prefix + std::to_string(i), "alice", other, GameResult::white_wins)
+                       : game(prefix + std::to_string(i), other, "alice", GameResult::draw);
+        calls.push_back(server.store->record(std::move(g), mixed && i % 2 ? HashMode::inline_on_loop
+                                                                          : HashMode::offload));
+    }
+    server.outcomes = await_all(server.loop, std::move(calls));
+}
+
+} // namespace
+
+TEST_CASE("two servers on one database: the ratings of games applied in seq order") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    PgBackend backend;
+    Server a, b;
+    constexpr int games = 60;
+    {
+        std::jthread first([&] { serve(a, backend, "a", games, false); });
+        std::jthread second([&] { serve(b, backend, "b", games, true); });
+    }
+    CHECK(a.store->players_at_open() == trio());
+    CHECK(b.store->players_at_open() == trio());
+
+    const auto stored = export_all(a.loop, *a.store, HashMode::offload, 1000);
+    REQUIRE(stored.size() == 2 * games);
+    check_replay(stored, trio()); // seqs 1..N, each game rated from the values before it
+    for (const auto* server : {&a, &b})
+        for (const auto& outcome : server->outcomes) {
+            REQUIRE(outcome.kind == RecordOutcome::Kind::created);
+            CHECK(stored[static_cast<std::size_t>(outcome.game.seq - 1)] == outcome.game);
+        }
+}
+
+TEST_CASE("a stopped database: 'unavailable' and read errors, then the store reconnects") {
+    std::string why;
+    auto* postgres = TempPostgres::shared(why);
+    if (!postgres) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    std::vector<bool> connection; // what the observer was told, in order
+    store::PgGameStore store(loop.get_executor(), backend.config(), trio,
+                             {{}, [&](bool up) { connection.push_back(up); }});
+    REQUIRE(
+        record(loop, store, game("d1", "alice", "bob", GameResult::draw), HashMode::offload).kind ==
+        RecordOutcome::Kind::created);
+
+    postgres->stop();
+    for (auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+        CAPTURE(to_string(mode));
+        const auto refused =
+            record(loop, store, game("d2", "bob", "alice", GameResult::draw), mode);
+        CHECK(refused.kind == RecordOutcome::Kind::unavailable);
+        CHECK_FALSE(refused.message.empty());
+        auto finding = store.find("d1", mode);
+        CHECK(await_one(loop, std::move(finding)).error);
+    }
+    CHECK_FALSE(store.connected());
+
+    postgres->start();
+    // The store reconnects by itself; the loop runs in between tries (bounded: 30 s).
+    RecordOutcome accepted;
+    for (int attempt = 0; attempt < 600 && accepted.kind != RecordOutcome::Kind::created;
+         ++attempt) {
+        loop.restart();
+        loop.run_for(std::chrono::milliseconds(50));
+        accepted =
+            record(loop, store, game("d2", "bob", "alice", GameResult::draw), HashMode::offload);
+    }
+    REQUIRE(accepted.kind == RecordOutcome::Kind::created);
+    CHECK(accepted.game.seq == 2); // the refused attempts left no trace
+    CHECK(accepted.game.white.before ==
+          record(loop, store, game("d1", "alice", "bob", GameResult::draw), HashMode::offload)
+              .game.black.after);
+    const auto blocking = record(loop, store, game("d3", "charlie", "bob", GameResult::draw),
+                                 HashMode::inline_on_loop);
+    CHECK(blocking.kind == RecordOutcome::Kind::created);
+    CHECK(blocking.game.seq == 3);
+    CHECK(connection == std::vector<bool>{false, true});
+}
