@@ -3,6 +3,8 @@
 #include "await_callback.hpp"
 #include "unix_time.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
@@ -127,7 +129,8 @@ net::awaitable<GamesRead> PgGameStore::read_inline(GamesQuery query) {
 void PgGameStore::wake_worker() {
     if (working_) return; // it takes the new work on its next round
     working_ = true;
-    net::co_spawn(loop_, work(), net::detached);
+    // Posted, not started here: the records already queued on the loop join the first batch.
+    net::post(loop_, [this] { net::co_spawn(loop_, work(), net::detached); });
 }
 
 net::awaitable<void> PgGameStore::work() {

@@ -10,6 +10,45 @@ using namespace ranking::guarantees;
 
 TEST_CASE_TEMPLATE_INVOKE(store_guarantees, PgBackend);
 
+TEST_CASE("no thread: offload commits games sent together at once, inline one by one, both on "
+          "the loop's thread") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    std::vector<std::pair<std::thread::id, std::size_t>> commits;
+    store::PgGameStore store(loop.get_executor(), backend.config(), trio,
+                             {[&](std::size_t games, double) {
+                                  commits.emplace_back(std::this_thread::get_id(), games);
+                              },
+                              {}});
+    for (auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+        CAPTURE(to_string(mode));
+        commits.clear();
+        std::vector<net::awaitable<RecordOutcome>> calls;
+        for (int i = 0; i < 30; ++i) {
+            const auto& [white, black] = pairings[i % 6];
+            calls.push_back(store.record(game(std::string(to_string(mode)) + std::to_string(i),
+                                              white, black, GameResult::draw),
+                                         mode));
+        }
+        for (const auto& outcome : await_all(loop, std::move(calls)))
+            CHECK(outcome.kind == RecordOutcome::Kind::created);
+        std::size_t games = 0;
+        for (const auto& [thread, count] : commits) {
+            CHECK(thread == std::this_thread::get_id());
+            if (mode == HashMode::inline_on_loop) CHECK(count == 1);
+            games += count;
+        }
+        CHECK(games == 30);
+        // All 30 are queued while the first transaction starts: one or two carry them all.
+        if (mode == HashMode::offload) CHECK(commits.size() <= 2);
+    }
+}
+
 namespace {
 
 // One "server": its own loop on its own thread, its own store and connections.
