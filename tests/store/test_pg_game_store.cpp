@@ -49,6 +49,36 @@ TEST_CASE("no thread: offload commits games sent together at once, inline one by
     }
 }
 
+TEST_CASE("past the bounded queue: 'overloaded', nothing written, no hole in the seqs") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    auto config = backend.config();
+    config.max_pending_games = 5;
+    store::PgGameStore store(loop.get_executor(), config, trio);
+    std::vector<net::awaitable<RecordOutcome>> calls;
+    for (int i = 0; i < 20; ++i)
+        calls.push_back(store.record(
+            game("o" + std::to_string(i), "alice", "bob", GameResult::draw), HashMode::offload));
+    std::set<std::int64_t> seqs;
+    std::size_t overloaded = 0;
+    for (const auto& outcome : await_all(loop, std::move(calls))) {
+        if (outcome.kind == RecordOutcome::Kind::overloaded)
+            ++overloaded;
+        else if (outcome.kind == RecordOutcome::Kind::created)
+            seqs.insert(outcome.game.seq);
+    }
+    CHECK(overloaded > 0);
+    CHECK(seqs.size() + overloaded == 20);
+    REQUIRE_FALSE(seqs.empty());
+    CHECK(*seqs.rbegin() == static_cast<std::int64_t>(seqs.size()));
+    CHECK(export_all(loop, store, HashMode::offload, 100).size() == seqs.size());
+}
+
 namespace {
 
 // One "server": its own loop on its own thread, its own store and connections.
