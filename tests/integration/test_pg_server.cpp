@@ -1,6 +1,7 @@
 // The server on PostgreSQL (--db postgresql://...), against a throwaway server
-// (tests/store/temp_postgres.hpp): the same API, lookups answered from memory while the
-// database is down and POST /games answered 503, then the store back by itself.
+// (tests/store/temp_postgres.hpp): a game waiting inside PostgreSQL holds the loop only inline;
+// the same API; lookups answered from memory while the database is down and POST /games
+// answered 503, then the store back by itself.
 #include "json_shapes.hpp"
 #include "temp_postgres.hpp"
 #include "test_server.hpp"
