@@ -82,7 +82,7 @@ TEST_CASE_TEMPLATE_DEFINE("the store's guarantees", Backend, store_guarantees) {
     using namespace ranking::guarantees;
     std::string why;
     if (!Backend::available(why)) {
-        MESSAGE("skipped for " << Backend::name << ": " << why);
+        MESSAGE("skipped for " << std::string(Backend::name) << ": " << why);
         return;
     }
     net::io_context loop; // first: the store's coroutines run on it, so it outlives the store
