@@ -246,8 +246,10 @@ net::awaitable<std::vector<RecordOutcome>>
 record_in_transaction(PgSession session, std::vector<GameSubmission> games, std::int64_t now_ms) {
     using Kind = RecordOutcome::Kind;
     PgArray ids, names;
-    for (const auto& game : games)
-        ids.add(game.id), names.add(game.white), names.add(game.black);
+    for (const auto& game : games) {
+        ids.add(game.id);
+        names.add(game.white).add(game.black);
+    }
 
     auto finding = session.query("SELECT " GAME_COLUMNS " FROM games WHERE id = ANY($1::text[])",
                                  {ids.text()});
@@ -294,8 +296,10 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
             rate_game(before_white.glicko(), before_black.glicko(), white_score(game.result));
         for (auto [player, after] :
              {std::pair{&white->second, rated.white}, std::pair{&black->second, rated.black}}) {
-            player->rating = after.rating, player->rd = after.rd;
-            player->volatility = after.volatility, ++player->games;
+            player->rating = after.rating;
+            player->rd = after.rd;
+            player->volatility = after.volatility;
+            ++player->games;
         }
         StoredGame made{game.id,
                         0, // the seq comes from the counter row, once the batch is known

@@ -31,7 +31,8 @@ PgGameStore::PgGameStore(net::any_io_executor loop, const PgStoreConfig& config,
                          const std::function<std::vector<Player>()>& make_roster,
                          StoreObserver observer)
     : config_(config), observer_(std::move(observer)), loop_(loop), online_(loop, config.conninfo),
-      blocking_(loop, config.conninfo), backoff_(loop) {
+      blocking_(loop, config.conninfo), backoff_(loop),
+      worker_idle_(loop, net::steady_timer::time_point::max()) {
     try {
         blocking_.connect_blocking();
         club_ = open_pg_database(blocking_, make_roster);
@@ -43,6 +44,8 @@ PgGameStore::PgGameStore(net::any_io_executor loop, const PgStoreConfig& config,
 
 net::awaitable<RecordOutcome> PgGameStore::record(GameSubmission game, HashMode mode) {
     if (mode == HashMode::inline_on_loop) {
+        auto settling = offload_settled();
+        co_await std::move(settling);
         auto recording = record_inline(std::move(game));
         co_return co_await std::move(recording);
     }
@@ -54,6 +57,14 @@ net::awaitable<RecordOutcome> PgGameStore::record(GameSubmission game, HashMode 
         wake_worker();
     });
     co_return co_await std::move(recording);
+}
+
+// Switched to inline while offloaded work is in flight: its transaction may hold rows that the
+// blocking call would wait for, and it can only finish while the loop runs. Let it finish first
+// (without this, the loop would wait for itself).
+net::awaitable<void> PgGameStore::offload_settled() {
+    while (working_)
+        co_await worker_idle_.async_wait(use_nothrow);
 }
 
 bool PgGameStore::ensure_blocking_connection() {
@@ -100,6 +111,8 @@ net::awaitable<GamesRead> PgGameStore::games_after(std::int64_t after, std::size
 
 net::awaitable<GamesRead> PgGameStore::read(GamesQuery query, HashMode mode) {
     if (mode == HashMode::inline_on_loop) {
+        auto settling = offload_settled();
+        co_await std::move(settling);
         auto reading = read_inline(std::move(query));
         co_return co_await std::move(reading);
     }
@@ -159,6 +172,7 @@ net::awaitable<void> PgGameStore::work() {
         }
     }
     working_ = false;
+    worker_idle_.cancel(); // wakes inline calls waiting in offload_settled()
 }
 
 net::awaitable<void> PgGameStore::commit_batch() {

@@ -77,6 +77,7 @@ private:
     net::awaitable<GamesRead> read(GamesQuery query, HashMode mode);
     net::awaitable<GamesRead> read_inline(GamesQuery query);
     net::awaitable<RecordOutcome> record_inline(GameSubmission game);
+    net::awaitable<void> offload_settled();
     void wake_worker();
     net::awaitable<void> work();         // offload: drains the queues on the loop
     net::awaitable<void> commit_batch(); // one group commit from pending_games_
@@ -98,6 +99,7 @@ private:
     bool working_ = false;      // work() is running
     bool reconnecting_ = false; // reconnect() is running
     net::steady_timer backoff_;
+    net::steady_timer worker_idle_; // never expires: cancelled when work() returns
 };
 
 } // namespace ranking::store

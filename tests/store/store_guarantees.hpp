@@ -51,7 +51,9 @@ inline void check_replay(const std::vector<StoredGame>& games, const std::vector
         CHECK(g.white.after == rated.white);
         CHECK(g.black.after == rated.black);
         for (auto [p, after] : {std::pair{&white, rated.white}, std::pair{&black, rated.black}}) {
-            p->rating = after.rating, p->rd = after.rd, p->volatility = after.volatility;
+            p->rating = after.rating;
+            p->rd = after.rd;
+            p->volatility = after.volatility;
             ++p->games;
             club.apply(p->name, after, p->games, g.seq);
         }

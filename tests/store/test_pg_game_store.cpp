@@ -3,6 +3,9 @@
 // several servers writing at once, and a database that goes away and comes back.
 #include "store_guarantees.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include <thread>
 
 using namespace ranking;
@@ -47,6 +50,43 @@ TEST_CASE("no thread: offload commits games sent together at once, inline one by
         // All 30 are queued while the first transaction starts: one or two carry them all.
         if (mode == HashMode::offload) CHECK(commits.size() <= 2);
     }
+}
+
+namespace {
+
+// An inline game for alice `delay` after an offloaded one was queued: over the delays tried,
+// some land while the offloaded transaction holds alice's row.
+net::awaitable<RecordOutcome> inline_after(GameStore& store, std::chrono::microseconds delay,
+                                           GameSubmission game) {
+    net::steady_timer timer(co_await net::this_coro::executor, delay);
+    co_await timer.async_wait(use_nothrow);
+    auto recording = store.record(std::move(game), HashMode::inline_on_loop);
+    co_return co_await std::move(recording);
+}
+
+} // namespace
+
+TEST_CASE(
+    "a switch to inline while a transaction is in flight: the loop does not wait for itself") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    store::PgGameStore store(loop.get_executor(), backend.config(), trio);
+    for (int step = 0; step < 40; ++step) {
+        std::vector<net::awaitable<RecordOutcome>> calls;
+        const auto n = std::to_string(step);
+        calls.push_back(
+            store.record(game("x" + n, "alice", "bob", GameResult::draw), HashMode::offload));
+        calls.push_back(inline_after(store, std::chrono::microseconds(250 * step),
+                                     game("y" + n, "alice", "charlie", GameResult::white_wins)));
+        for (const auto& outcome : await_all(loop, std::move(calls)))
+            CHECK(outcome.kind == RecordOutcome::Kind::created);
+    }
+    check_replay(export_all(loop, store, HashMode::offload, 1000), trio());
 }
 
 TEST_CASE("past the bounded queue: 'overloaded', nothing written, no hole in the seqs") {
