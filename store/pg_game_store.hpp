@@ -14,8 +14,9 @@
 // `games_after(last seq it applied)` (commit order, no holes) whenever it learns that the
 // counter moved, e.g. from a LISTEN connection; that follower is not built yet.
 //
-// Lifetime: every coroutine the store starts runs on `loop`; destroy the store only when that
-// loop no longer runs (RankingServer declares the loop first, so it is destroyed after).
+// Threads: none of its own. Call it from the thread that runs `loop` (its queues and connections
+// have no lock). Lifetime: every coroutine the store starts runs on `loop`; destroy the store
+// only when that loop no longer runs (RankingServer declares the loop first, so it outlives it).
 #include "game_store.hpp"
 #include "pg_connection.hpp"
 #include "pg_database.hpp"
