@@ -125,6 +125,7 @@ Player read_player(const PGresult* rows, int row) {
 
 // How many players outside the batch are rated above each rounded rating: a histogram read
 // once per transaction, so that ranks within a batch follow each game as the SQLite store's do.
+// Players with a rating outside 0..3999 count in the end buckets, as rounded_rating() clamps.
 class RatingsAbove {
 public:
     explicit RatingsAbove(const PGresult* histogram) : above_(max_rating + 2, 0) {
@@ -261,17 +262,14 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
                                  "WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE",
                                  {names.text()});
     const auto locked_rows = co_await std::move(locking);
-    std::map<std::string, Player> locked; // the batch's players as the batch moves them
+    std::map<std::string, Player> locked; // the batch's players, moved by each game in turn
     PgArray locked_names;
     for (int row = 0; row < PQntuples(locked_rows.get()); ++row) {
         auto player = read_player(locked_rows.get(), row);
         locked_names.add(player.name);
         locked.emplace(player.name, std::move(player));
     }
-    auto counting = session.query("SELECT " ROUNDED_RATING ", count(*) FROM players WHERE NOT "
-                                  "(name = ANY($1::text[])) GROUP BY 1",
-                                  {locked_names.text()});
-    const RatingsAbove outside((co_await std::move(counting)).get());
+    const auto locked_before = locked;
 
     std::vector<RecordOutcome> outcomes;
     std::map<std::string, std::size_t> created; // id -> its outcome, for retries in the batch
@@ -301,14 +299,13 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
             player->volatility = after.volatility;
             ++player->games;
         }
+        // The seq and the ranks come once the counter row is ours (below).
         StoredGame made{game.id,
-                        0, // the seq comes from the counter row, once the batch is known
+                        0,
                         game.result,
                         game.played_at_ms.value_or(now_ms),
-                        {game.white, before_white.glicko(), rated.white,
-                         rank_in(outside, locked, game.white), white->second.games},
-                        {game.black, before_black.glicko(), rated.black,
-                         rank_in(outside, locked, game.black), black->second.games}};
+                        {game.white, before_white.glicko(), rated.white, 0, white->second.games},
+                        {game.black, before_black.glicko(), rated.black, 0, black->second.games}};
         created.emplace(game.id, outcomes.size());
         outcomes.push_back({Kind::created, std::move(made), {}});
     }
@@ -320,11 +317,22 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
                                  {pg_text(static_cast<std::int64_t>(created.size()))});
     auto seq = pg_integer((co_await std::move(counter)).get(), 0, 0) -
                static_cast<std::int64_t>(created.size());
+    // Every earlier writer has committed by now (they held the counter row): this statement's
+    // snapshot is the club as of the previous commit, so ranks follow the commit order.
+    auto counting = session.query("SELECT " ROUNDED_RATING ", count(*) FROM players WHERE NOT "
+                                  "(name = ANY($1::text[])) GROUP BY 1",
+                                  {locked_names.text()});
+    const RatingsAbove outside((co_await std::move(counting)).get());
+    auto club = locked_before; // the batch's players, moved game by game again for the ranks
     std::array<PgArray, 22> columns;
     for (auto& outcome : outcomes) {
         if (outcome.kind != Kind::created) continue;
         auto& game = outcome.game;
         game.seq = ++seq;
+        for (auto* side : {&game.white, &game.black})
+            club.at(side->player).rating = side->after.rating;
+        for (auto* side : {&game.white, &game.black})
+            side->rank = rank_in(outside, club, side->player);
         columns[0].add(game.seq);
         columns[1].add(game.id);
         columns[2].add(to_string(game.result));
