@@ -7,6 +7,8 @@
 // copy: it locks the players' rows (SELECT ... FOR UPDATE, by name: one order for everyone, no
 // deadlocks), rates from the locked values, and takes its seqs from the counter row in
 // ranking_meta, locked last and held until COMMIT, so seqs follow commit order with no holes.
+// Ranks are counted once that row is held: every earlier commit is visible then, so a game's
+// `rank` is the player's place right after it in the commit order, as with SQLite.
 #include "game_store.hpp"
 #include "pg_connection.hpp"
 
