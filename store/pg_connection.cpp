@@ -85,8 +85,12 @@ void PgConnection::close() noexcept {
 }
 
 void PgConnection::fail(const char* doing) {
-    throw PgError(std::string(doing) + ": " +
-                  (connection_ ? one_line(PQerrorMessage(connection_.get())) : "no connection"));
+    const auto why = std::string(doing) + ": " +
+                     (connection_ ? one_line(PQerrorMessage(connection_.get())) : "no connection");
+    // A connection that could not connect, send or read is in an unknown state (a statement
+    // may be half sent): drop it, so that connected() says false and the owner reconnects.
+    close();
+    throw PgError(why);
 }
 
 void PgConnection::watch_socket() {

@@ -66,7 +66,7 @@ private:
     };
 
     net::awaitable<void> wait(net::posix::descriptor_base::wait_type what);
-    [[noreturn]] void fail(const char* doing);
+    [[noreturn]] void fail(const char* doing); // closes the connection, throws PgError
     void watch_socket();
 
     net::any_io_executor executor_;
