@@ -36,13 +36,13 @@ int main(int argc, char* argv[]) {
         const double hash_ms = measure_hash(config.hash_iterations).count();
 
         RankingServer server(config, make_roster);
-        auto& store = server.store();
-        const auto club_size = store.players_at_open().size();
+        const auto& store = server.opened_store();
+        const auto club_size = server.club_size_at_open();
         const std::string store_line =
-            store.created()
-                ? "created " + config.store.file.string() + " with the club"
-                : "loaded " + config.store.file.string() + " (" + std::to_string(club_size) +
-                      " players, " + std::to_string(store.last_seq()) + " games" +
+            store.created
+                ? "created " + store.name + " with the club"
+                : "loaded " + store.name + " (" + std::to_string(club_size) + " players, " +
+                      std::to_string(store.games) + " games" +
                       (options.club || options.players_given ? "; --players/--club ignored" : "") +
                       ")";
         std::printf("ranking-server: data %s | admin %s | mode %s | pool %u thread%s | hash %u "

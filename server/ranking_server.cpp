@@ -25,17 +25,36 @@ net::awaitable<void> drain(HttpPlane& plane, LagProbe& probe, net::io_context& l
     probe.stop(); // last: the watchdog would take a silent probe for a frozen loop
 }
 
+// The backend the configuration names, and what the start-up line says about it.
+std::unique_ptr<GameStore> open_store(const ServerConfig& config, net::any_io_executor loop,
+                                      const std::function<std::vector<Player>()>& make_roster,
+                                      store::StoreObserver observer,
+                                      RankingServer::OpenedStore& opened) {
+    if (config.postgres) {
+        auto pg = std::make_unique<store::PgGameStore>(std::move(loop), *config.postgres,
+                                                       make_roster, std::move(observer));
+        opened = {"PostgreSQL database '" + pg->database() + "'", pg->created(),
+                  pg->last_seq_at_open()};
+        return pg;
+    }
+    auto sqlite =
+        std::make_unique<store::SqliteGameStore>(config.store, make_roster, std::move(observer));
+    opened = {config.store.file.string(), sqlite->created(), sqlite->last_seq()};
+    return sqlite;
+}
+
 } // namespace
 
 RankingServer::RankingServer(ServerConfig config,
                              const std::function<std::vector<Player>()>& make_roster)
     : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
       data_connections_(&levels_), hash_pool_(config_.pool_threads),
-      store_(std::make_unique<store::SqliteGameStore>(
-          config_.store, make_roster,
-          store::StoreObserver{[this](std::size_t games, double seconds) {
-              metrics_.observe_commit(games, seconds);
-          }})),
+      store_(open_store(config_, data_loop_.get_executor(), make_roster,
+                        store::StoreObserver{[this](std::size_t games, double seconds) {
+                                                 metrics_.observe_commit(games, seconds);
+                                             },
+                                             [this](bool up) { metrics_.store_connection(up); }},
+                        opened_store_)),
       ranking_(store_->players_at_open()), data_context_{ranking_,
                                                          *store_,
                                                          mode_,

@@ -50,12 +50,20 @@ public:
     std::uint16_t admin_port() const { return admin_plane_.port(); }
     net::any_io_executor data_executor() { return data_loop_.get_executor(); }
     std::vector<StallRecord> stalls() const { return watch_.recent_stalls(); }
-    store::SqliteGameStore& store() { return *store_; }
+    // What the start-up line says about the store.
+    struct OpenedStore {
+        std::string name; // the file, or the PostgreSQL database's name (never the conninfo)
+        bool created = false;
+        std::int64_t games = 0;
+    };
+    const OpenedStore& opened_store() const { return opened_store_; }
+    std::size_t club_size_at_open() const { return store_->players_at_open().size(); }
 
 private:
     // Declaration order is destruction order reversed: registries outlive the loops whose
     // coroutine frames (destroyed with the loops) deregister from them; the pool and the store's
-    // thread are joined and destroyed before the loops they post results to.
+    // thread are joined and destroyed before the loops they post results to (and a PostgreSQL
+    // store, whose coroutines run on data_loop_, is gone before that loop is).
     ServerConfig config_;
     std::atomic<HashMode> mode_;
     LoadLevels levels_;
@@ -66,7 +74,8 @@ private:
     net::io_context data_loop_{1};
     net::io_context admin_loop_{1};
     net::thread_pool hash_pool_;
-    std::unique_ptr<store::SqliteGameStore> store_;
+    OpenedStore opened_store_;
+    std::unique_ptr<GameStore> store_; // SQLite (its own thread) or PostgreSQL (on data_loop_)
     Ranking ranking_; // the durable ratings as lookups see them: follows the store's commits
     DataContext data_context_;
     AdminContext admin_context_;

@@ -1,12 +1,14 @@
 #pragma once
 // What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret, store.
 #include "mode.hpp"
+#include "pg_game_store.hpp"
 #include "server_connection.hpp"
 #include "sqlite_game_store.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace ranking {
@@ -28,6 +30,7 @@ struct ServerConfig {
     std::filesystem::path dashboard_directory;
     std::string admin_token; // empty: no auth (loopback admin plane only)
     store::SqliteStoreConfig store;
+    std::optional<store::PgStoreConfig> postgres; // set: PostgreSQL instead of the SQLite file
 };
 
 } // namespace ranking

@@ -71,6 +71,17 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                          .Register(*registry_)
                          .Add({}, pm::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200,
                                                                   500, 1000, 2000, 5000, 10000});
+    store_connected_ = &pm::BuildGauge()
+                            .Name("ranking_store_connected")
+                            .Help("1 while the store reaches its database (always 1 for SQLite)")
+                            .Register(*registry_)
+                            .Add({});
+    store_connected_->Set(1);
+    store_disconnects_ = &pm::BuildCounter()
+                              .Name("ranking_store_disconnects_total")
+                              .Help("Database connections lost (the store reconnects by itself)")
+                              .Register(*registry_)
+                              .Add({});
     hash_queue_wait_ = &pm::BuildHistogram()
                             .Name("ranking_hash_queue_wait_seconds")
                             .Help("Time a token hash waited for a pool thread")

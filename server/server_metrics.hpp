@@ -46,6 +46,12 @@ public:
         commit_games_->Observe(static_cast<double>(games));
     }
 
+    // A networked store lost (false) or regained (true) its database connection.
+    void store_connection(bool up) {
+        store_connected_->Set(up ? 1 : 0);
+        if (!up) store_disconnects_->Increment();
+    }
+
     // The gauges are read from their owners' atomics just before each collection.
     std::vector<prometheus::MetricFamily> collect(const LoadLevels& levels, HashMode mode);
 
@@ -68,6 +74,8 @@ private:
     std::array<prometheus::Counter*, outcome_count> games_{};
     prometheus::Histogram* commit_seconds_;
     prometheus::Histogram* commit_games_;
+    prometheus::Gauge* store_connected_;
+    prometheus::Counter* store_disconnects_;
     prometheus::Histogram* hash_queue_wait_;
     prometheus::Histogram* hash_run_;
     prometheus::Gauge* in_flight_;

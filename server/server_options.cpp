@@ -57,15 +57,17 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         ("club", po::value(&club),
          "load the roster from a .csv (name,rating[,rd[,volatility]]) or .json file")
         ("db", po::value(&db)->default_value(db),
-         "the SQLite database of players, ratings and games; created with the club "
-         "(--players or --club) when missing, loaded as it is otherwise")
+         "where players, ratings and games are kept: a SQLite file (the default), or "
+         "PostgreSQL when it is a postgresql:// or postgres:// URI or a libpq key=value "
+         "string (host=... dbname=...); created with the club (--players or --club) when "
+         "missing or empty, loaded as it is otherwise")
         ("db-busy-timeout-ms", po::value(&busy_ms)->default_value(busy_ms),
          "how long a write waits for another process's lock on the database before the game "
          "is answered 503")
         ("max-pending-games",
          po::value(&c.store.max_pending_games)->default_value(c.store.max_pending_games),
-         "offload mode: games waiting for the storage thread past which POST /games answers "
-         "503 at once")
+         "offload mode: games waiting for the storage thread (or the PostgreSQL connection) "
+         "past which POST /games answers 503 at once")
         ("stall-warn-ms", po::value(&stall_warn_ms)->default_value(stall_warn_ms),
          "log a warning naming the culprit when the data loop is blocked this long")
         ("dashboard-dir", po::value(&dashboard)->default_value(dashboard),
@@ -149,12 +151,18 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
                     " is not loopback: give it --admin-token or RANKING_ADMIN_TOKEN");
     if (o.players < 3 || o.players > 1'000'000) return fail("--players must be 3..1000000");
     o.players_given = !vm["players"].defaulted();
-    if (db.empty()) return fail("--db must name a file");
-    c.store.file = db;
+    if (db.empty()) return fail("--db must name a file or a PostgreSQL database");
+    if (store::is_pg_conninfo(db)) {
+        c.postgres.emplace();
+        c.postgres->conninfo = db;
+    } else {
+        c.store.file = db;
+    }
     if (busy_ms < 0 || busy_ms > 600'000) return fail("--db-busy-timeout-ms must be 0..600000");
     c.store.busy_timeout = std::chrono::milliseconds(busy_ms);
     if (c.store.max_pending_games < 1 || c.store.max_pending_games > 1'000'000)
         return fail("--max-pending-games must be 1..1000000");
+    if (c.postgres) c.postgres->max_pending_games = c.store.max_pending_games;
     if (!club.empty()) {
         if (!vm["players"].defaulted()) return fail("give --players or --club, not both");
         o.club = club;

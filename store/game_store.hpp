@@ -1,6 +1,7 @@
 #pragma once
 // What the routes await: record a game durably, read games back. One interface, one backend per
-// database: SQLite on a storage thread (sqlite_game_store.hpp); PostgreSQL to come.
+// database: SQLite on a storage thread (sqlite_game_store.hpp), PostgreSQL on the loop itself
+// through libpq's non-blocking API (pg_game_store.hpp).
 //
 // `mode` is the lesson's switch: offload runs the database work away from the loop (a storage
 // thread for a blocking driver), inline runs the very same calls on the loop thread, one
@@ -11,6 +12,7 @@
 #include "net.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,4 +58,14 @@ public:
     virtual const std::vector<Player>& players_at_open() const = 0;
 };
 
+namespace store {
+
+// Tallies for metrics and logs; called on whichever thread committed or noticed.
+struct StoreObserver {
+    std::function<void(std::size_t games, double commit_seconds)> committed = {};
+    // A networked store lost (false) or regained (true) its database connection.
+    std::function<void(bool connected)> connection = {};
+};
+
+} // namespace store
 } // namespace ranking

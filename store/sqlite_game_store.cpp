@@ -1,34 +1,10 @@
 #include "sqlite_game_store.hpp"
 
+#include "await_callback.hpp"
 #include "unix_time.hpp"
-
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
-
-#include <memory>
 
 namespace ranking::store {
 namespace {
-
-// Hands `enqueue` a copyable callback that completes the awaiting operation on its own
-// executor. The tracked executor keeps the loop's run() going while the work is away; a
-// callback never called (the store stopped first) just lets the operation go with the loop.
-template <typename Result, typename Enqueue> net::awaitable<Result> on_storage(Enqueue enqueue) {
-    return net::async_initiate<decltype(net::use_awaitable), void(Result)>(
-        [enqueue](auto handler) mutable {
-            auto loop = net::prefer(net::get_associated_executor(handler),
-                                    net::execution::outstanding_work.tracked);
-            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            enqueue([shared, loop](Result result) {
-                net::post(loop, [shared, result = std::move(result)]() mutable {
-                    std::move (*shared)(std::move(result));
-                });
-            });
-        },
-        net::use_awaitable);
-}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -66,7 +42,7 @@ net::awaitable<RecordOutcome> SqliteGameStore::record(GameSubmission game, HashM
         finish_checkpoint();
         co_return outcome;
     }
-    auto recording = on_storage<RecordOutcome>([this, game = std::move(game)](GameDone done) {
+    auto recording = await_callback<RecordOutcome>([this, game = std::move(game)](GameDone done) {
         enqueue_game(std::move(game), std::move(done));
     });
     co_return co_await std::move(recording);
@@ -90,7 +66,7 @@ net::awaitable<Result> SqliteGameStore::read(Work work, HashMode mode) {
         const std::lock_guard lock(database_mutex_);
         co_return work(database_);
     }
-    auto reading = on_storage<Result>([this, work](std::function<void(Result)> done) {
+    auto reading = await_callback<Result>([this, work](std::function<void(Result)> done) {
         enqueue_read([this, work, done] {
             Result result;
             {

@@ -23,11 +23,6 @@ struct SqliteStoreConfig {
     std::size_t max_pending_games = 10'000;       // queued past this: `overloaded`
 };
 
-// Latency and batch tallies for metrics; called on whichever thread committed.
-struct StoreObserver {
-    std::function<void(std::size_t games, double commit_seconds)> committed;
-};
-
 class SqliteGameStore final : public GameStore {
 public:
     SqliteGameStore(const SqliteStoreConfig& config,

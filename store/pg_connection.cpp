@@ -1,0 +1,178 @@
+#include "pg_connection.hpp"
+
+#include <charconv>
+#include <unistd.h>
+#include <vector>
+
+namespace ranking::store {
+namespace {
+
+using Wait = net::posix::descriptor_base::wait_type;
+
+std::vector<const char*> values_of(std::span<const std::string> params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& param : params)
+        values.push_back(param.c_str());
+    return values;
+}
+
+bool succeeded(const PGresult* result) {
+    const auto status = PQresultStatus(result);
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+// libpq's messages span lines ("FATAL: ...\nserver closed the connection..."): one line for logs.
+std::string one_line(std::string message) {
+    for (auto& c : message)
+        if (c == '\n' || c == '\t') c = ' ';
+    while (!message.empty() && message.back() == ' ')
+        message.pop_back();
+    return message;
+}
+
+} // namespace
+
+std::string pg_text(double value) {
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr; // shortest exact
+    return {buffer, end};
+}
+
+std::string pg_text(std::int64_t value) {
+    return std::to_string(value);
+}
+
+double pg_double(const PGresult* result, int row, int column) {
+    const char* text = PQgetvalue(result, row, column);
+    double value = 0;
+    std::from_chars(text, text + PQgetlength(result, row, column), value);
+    return value;
+}
+
+std::int64_t pg_integer(const PGresult* result, int row, int column) {
+    const char* text = PQgetvalue(result, row, column);
+    std::int64_t value = 0;
+    std::from_chars(text, text + PQgetlength(result, row, column), value);
+    return value;
+}
+
+std::string pg_string(const PGresult* result, int row, int column) {
+    return {PQgetvalue(result, row, column),
+            static_cast<std::size_t>(PQgetlength(result, row, column))};
+}
+
+PgConnection::PgConnection(net::any_io_executor executor, std::string conninfo)
+    : executor_(std::move(executor)), conninfo_(std::move(conninfo)) {}
+
+PgConnection::~PgConnection() {
+    close();
+}
+
+bool PgConnection::connected() const noexcept {
+    return connection_ && PQstatus(connection_.get()) == CONNECTION_OK;
+}
+
+std::string PgConnection::database() const {
+    const char* name = connection_ ? PQdb(connection_.get()) : nullptr;
+    return name ? name : "?";
+}
+
+void PgConnection::close() noexcept {
+    watched_.reset(); // our dup first: libpq's socket is closed by PQfinish below
+    watched_socket_ = -1;
+    connection_.reset();
+}
+
+void PgConnection::fail(const char* doing) {
+    const auto why = std::string(doing) + ": " +
+                     (connection_ ? one_line(PQerrorMessage(connection_.get())) : "no connection");
+    // A connection that could not connect, send or read is in an unknown state (a statement
+    // may be half sent): drop it, so that connected() says false and the owner reconnects.
+    close();
+    throw PgError(why);
+}
+
+void PgConnection::watch_socket() {
+    const int socket = PQsocket(connection_.get());
+    if (socket < 0) fail("watching the connection");
+    if (watched_ && socket == watched_socket_) return;
+    watched_.reset();
+    const int copy = ::dup(socket);
+    if (copy < 0) throw PgError("dup() of the PostgreSQL socket failed");
+    watched_.emplace(executor_, copy);
+    watched_socket_ = socket;
+}
+
+net::awaitable<void> PgConnection::wait(Wait what) {
+    watch_socket();
+    auto [ec] = co_await watched_->async_wait(what, use_nothrow);
+    if (ec) throw PgError("waiting for PostgreSQL: " + ec.message());
+}
+
+net::awaitable<void> PgConnection::connect() {
+    close();
+    connection_.reset(PQconnectStart(conninfo_.c_str()));
+    if (!connection_ || PQstatus(connection_.get()) == CONNECTION_BAD) fail("connecting");
+    // libpq's handshake loop: wait for what the last poll asked for (writable at first).
+    auto status = PGRES_POLLING_WRITING;
+    while (status != PGRES_POLLING_OK) {
+        if (status == PGRES_POLLING_FAILED) fail("connecting");
+        // During the handshake libpq may close its socket and open another with the same
+        // number (the next address of a host): watch it afresh each round.
+        watched_.reset();
+        co_await wait(status == PGRES_POLLING_READING ? Wait::wait_read : Wait::wait_write);
+        status = PQconnectPoll(connection_.get());
+    }
+    if (PQsetnonblocking(connection_.get(), 1) != 0) fail("switching to non-blocking mode");
+}
+
+void PgConnection::connect_blocking() {
+    close();
+    connection_.reset(PQconnectdb(conninfo_.c_str()));
+    if (!connected()) fail("connecting");
+}
+
+net::awaitable<PgResult> PgConnection::query(std::string_view sql,
+                                             std::span<const std::string> params) {
+    if (!connected()) throw PgError("not connected to PostgreSQL");
+    auto* connection = connection_.get();
+    const std::string text(sql);
+    const auto values = values_of(params);
+    if (!PQsendQueryParams(connection, text.c_str(), static_cast<int>(values.size()), nullptr,
+                           values.data(), nullptr, nullptr, 0))
+        fail("sending a statement");
+    for (int flushed; (flushed = PQflush(connection)) != 0;) {
+        if (flushed < 0) fail("sending a statement");
+        co_await wait(Wait::wait_write);
+    }
+    // Every result of the statement must be collected (until null) before the next one.
+    PgResult last;
+    std::optional<std::string> error;
+    for (;;) {
+        while (PQisBusy(connection)) {
+            co_await wait(Wait::wait_read);
+            if (!PQconsumeInput(connection)) fail("reading an answer");
+        }
+        PgResult result(PQgetResult(connection));
+        if (!result) break;
+        if (!succeeded(result.get()) && !error)
+            error = one_line(PQresultErrorMessage(result.get()));
+        last = std::move(result);
+    }
+    if (error) throw PgError(*error);
+    co_return last;
+}
+
+PgResult PgConnection::query_blocking(std::string_view sql, std::span<const std::string> params) {
+    if (!connected()) throw PgError("not connected to PostgreSQL");
+    const std::string text(sql);
+    const auto values = values_of(params);
+    PgResult result(PQexecParams(connection_.get(), text.c_str(), static_cast<int>(values.size()),
+                                 nullptr, values.data(), nullptr, nullptr, 0));
+    if (!result) fail("running a statement");
+    if (!succeeded(result.get())) throw PgError(one_line(PQresultErrorMessage(result.get())));
+    return result;
+}
+
+} // namespace ranking::store

@@ -1,0 +1,83 @@
+#pragma once
+// One libpq connection, awaited on the loop: the glue between libpq's non-blocking API and Asio.
+// A query is sent with PQsendQueryParams, flushed with PQflush, and its results are collected
+// with PQconsumeInput / PQisBusy / PQgetResult while the coroutine waits for the socket to be
+// readable through Asio; no thread anywhere. The blocking twins (PQconnectdb, PQexecParams) are
+// the same statements run on the calling thread: the seeds' mistake when that thread is the loop.
+//
+// One statement at a time per connection (no pipelining): the caller serialises its queries.
+// Parameters and results travel as text; doubles are written and read shortest-exact so that
+// values survive the round trip bit for bit.
+#include "net.hpp"
+
+#include <libpq-fe.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ranking::store {
+
+struct PgResultFree {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using PgResult = std::unique_ptr<PGresult, PgResultFree>;
+
+// A statement failed or the connection is gone (PgConnection::connected() tells which).
+class PgError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Text parameters for a statement, and values read back from a result.
+std::string pg_text(double value);
+std::string pg_text(std::int64_t value);
+double pg_double(const PGresult* result, int row, int column);
+std::int64_t pg_integer(const PGresult* result, int row, int column);
+std::string pg_string(const PGresult* result, int row, int column);
+
+class PgConnection {
+public:
+    PgConnection(net::any_io_executor executor, std::string conninfo);
+    ~PgConnection();
+    PgConnection(const PgConnection&) = delete;
+    PgConnection& operator=(const PgConnection&) = delete;
+
+    bool connected() const noexcept;
+    std::string database() const; // its name, for messages (the conninfo may hold a password)
+
+    // (Re)connects; throws PgError. The awaitable one polls the handshake on the loop.
+    net::awaitable<void> connect();
+    void connect_blocking();
+    void close() noexcept;
+
+    // Runs one statement and returns its (last) result; throws PgError on any error.
+    net::awaitable<PgResult> query(std::string_view sql, std::span<const std::string> params = {});
+    PgResult query_blocking(std::string_view sql, std::span<const std::string> params = {});
+
+private:
+    struct Finish {
+        void operator()(PGconn* connection) const noexcept { PQfinish(connection); }
+    };
+
+    net::awaitable<void> wait(net::posix::descriptor_base::wait_type what);
+    [[noreturn]] void fail(const char* doing); // closes the connection, throws PgError
+    void watch_socket();
+
+    net::any_io_executor executor_;
+    std::string conninfo_;
+    std::unique_ptr<PGconn, Finish> connection_;
+    // Asio watches a dup() of libpq's socket, never the socket itself: libpq closes its own
+    // descriptor when it drops a broken connection, and a number closed under Asio's reactor
+    // could be reused by another socket before we noticed. The dup keeps our registration
+    // valid until we close it, and closing it never closes libpq's socket.
+    std::optional<net::posix::stream_descriptor> watched_;
+    int watched_socket_ = -1; // libpq's descriptor that `watched_` is a dup of
+};
+
+} // namespace ranking::store

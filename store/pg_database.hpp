@@ -1,0 +1,65 @@
+#pragma once
+// The club's games and ratings in PostgreSQL: the schema (versioned in ranking_meta, with a
+// migration path), the transaction that records games, and the reads. SQL and arithmetic only:
+// which connection, which mode and when is pg_game_store.hpp's business.
+//
+// Several servers may write to one database at once, so a transaction never trusts a local
+// copy: it locks the players' rows (SELECT ... FOR UPDATE, by name: one order for everyone, no
+// deadlocks), rates from the locked values, and takes its seqs from the counter row in
+// ranking_meta, locked last and held until COMMIT, so seqs follow commit order with no holes.
+// Ranks are counted once that row is held: every earlier commit is visible then, so a game's
+// `rank` is the player's place right after it in the commit order, as with SQLite.
+#include "game_store.hpp"
+#include "pg_connection.hpp"
+
+#include <functional>
+#include <span>
+#include <variant>
+
+namespace ranking::store {
+
+inline constexpr int pg_schema_version = 1;
+
+// Where a statement runs: awaited on the loop (offload) or blocking the calling thread (inline).
+// The same transaction code serves both; a blocking session's coroutines never suspend.
+struct PgSession {
+    PgConnection& connection;
+    bool blocking = false;
+    net::awaitable<PgResult> query(std::string_view sql, std::vector<std::string> params = {});
+};
+
+struct PgClub {
+    bool created = false; // the database was empty and got the roster
+    std::vector<Player> players;
+    std::int64_t last_seq = 0;
+};
+
+// Blocking, at start: creates or migrates the schema (under an advisory lock, so that servers
+// starting together do it once), writes the roster into an empty database, loads the club.
+// Throws std::runtime_error for a foreign database or one of a newer schema.
+PgClub open_pg_database(PgConnection& connection,
+                        const std::function<std::vector<Player>()>& make_roster);
+
+// One transaction for all of `games`, in order (a game sees those before it: the same id twice
+// is a retry). Throws PgError when the transaction fails; nothing of it stays then.
+net::awaitable<std::vector<RecordOutcome>>
+record_pg_games(PgSession session, std::vector<GameSubmission> games, std::int64_t now_ms);
+
+struct FindGame {
+    std::string id;
+};
+struct PlayerGames {
+    std::string player;
+    std::size_t limit = 20;
+    std::optional<std::int64_t> before;
+};
+struct GamesAfter {
+    std::int64_t after = 0;
+    std::size_t limit = 100;
+};
+using GamesQuery = std::variant<FindGame, PlayerGames, GamesAfter>;
+
+// Throws PgError.
+net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQuery query);
+
+} // namespace ranking::store

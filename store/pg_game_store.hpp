@@ -1,0 +1,106 @@
+#pragma once
+// PostgreSQL behind the GameStore interface, with no thread at all. Offload mode: the loop
+// itself sends the statements and awaits the answers on the connection's socket (libpq
+// non-blocking, pg_connection.hpp); games that arrive while a transaction is in flight go
+// together into the next one (group commit). Inline mode: the very same statements through
+// libpq's blocking calls on the loop thread, one transaction per game: the seeds' mistake.
+//
+// When the connection is lost, `record` answers `unavailable` and reads an error at once while
+// the store reconnects by itself with backoff (logged, and told to the observer). A game is
+// `created` only once COMMIT has returned, so nothing acknowledged is lost with a connection.
+//
+// Other servers writing to the same database: every transaction rates from locked rows (see
+// pg_database.hpp), so ratings stay right. To follow their games, a server reads them with
+// `games_after(last seq it applied)` (commit order, no holes) whenever it learns that the
+// counter moved, e.g. from a LISTEN connection; that follower is not built yet.
+//
+// Threads: none of its own. Call it from the thread that runs `loop` (its queues and connections
+// have no lock). Lifetime: every coroutine the store starts runs on `loop`; destroy the store
+// only when that loop no longer runs (RankingServer declares the loop first, so it outlives it).
+#include "game_store.hpp"
+#include "pg_connection.hpp"
+#include "pg_database.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+
+namespace ranking::store {
+
+struct PgStoreConfig {
+    std::string conninfo;                   // any libpq connection string or URI
+    std::size_t max_pending_games = 10'000; // queued past this: `overloaded`
+    std::size_t max_batch = 1'000;          // games per transaction
+    std::chrono::milliseconds first_retry{100}, max_retry{5'000}; // reconnect backoff
+};
+
+// True for what selects PostgreSQL on the command line: a postgres(ql):// URI or a libpq
+// key=value string.
+bool is_pg_conninfo(std::string_view db);
+
+class PgGameStore final : public GameStore {
+public:
+    // Blocking, before the loop runs: connects, creates or migrates the schema, writes the club
+    // `make_roster()` returns into an empty database, loads the players. Throws
+    // std::runtime_error when the database is unreachable, foreign or newer.
+    PgGameStore(net::any_io_executor loop, const PgStoreConfig& config,
+                const std::function<std::vector<Player>()>& make_roster,
+                StoreObserver observer = {});
+
+    net::awaitable<RecordOutcome> record(GameSubmission game, HashMode mode) override;
+    net::awaitable<GamesRead> find(std::string id, HashMode mode) override;
+    net::awaitable<GamesRead> player_games(std::string player, std::size_t limit,
+                                           std::optional<std::int64_t> before,
+                                           HashMode mode) override;
+    net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
+                                          HashMode mode) override;
+    const std::vector<Player>& players_at_open() const override { return club_.players; }
+
+    bool created() const noexcept { return club_.created; }
+    std::int64_t last_seq_at_open() const noexcept { return club_.last_seq; }
+    bool connected() const noexcept { return online_.connected(); }
+    std::string database() const { return blocking_.database(); } // its name, for messages
+
+private:
+    using GameDone = std::function<void(RecordOutcome)>;
+    using ReadDone = std::function<void(GamesRead)>;
+    struct PendingGame {
+        GameSubmission game;
+        GameDone done;
+    };
+    struct PendingRead {
+        GamesQuery query;
+        ReadDone done;
+    };
+
+    net::awaitable<GamesRead> read(GamesQuery query, HashMode mode);
+    net::awaitable<GamesRead> read_inline(GamesQuery query);
+    net::awaitable<RecordOutcome> record_inline(GameSubmission game);
+    net::awaitable<void> offload_settled();
+    void wake_worker();
+    net::awaitable<void> work();         // offload: drains the queues on the loop
+    net::awaitable<void> commit_batch(); // one group commit from pending_games_
+    net::awaitable<void> reconnect();    // offload connection, with backoff
+    void lose(const std::string& why);   // fails what waits, starts reconnect()
+    bool ensure_blocking_connection();
+
+    const PgStoreConfig config_;
+    StoreObserver observer_;
+    net::any_io_executor loop_;
+    // Two connections, both used on the loop thread only: one awaited (offload), one blocking
+    // (inline). One statement at a time each, so a mode switch never interleaves them.
+    PgConnection online_;
+    PgConnection blocking_;
+    PgClub club_;
+
+    std::vector<PendingGame> pending_games_;
+    std::deque<PendingRead> pending_reads_;
+    bool working_ = false;      // work() is running
+    bool reconnecting_ = false; // reconnect() is running
+    net::steady_timer backoff_;
+    net::steady_timer worker_idle_; // never expires: cancelled when work() returns
+};
+
+} // namespace ranking::store

@@ -1,0 +1,230 @@
+#pragma once
+// The store's guarantees, one body for every backend (store_backends.hpp): each test binary
+// invokes it with its backends (TEST_CASE_TEMPLATE_INVOKE(store_guarantees, ...)). Offload and
+// inline calls are mixed on purpose: both paths must agree.
+#include "ranking.hpp"
+#include "store_backends.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+
+namespace ranking::guarantees {
+
+using Kind = RecordOutcome::Kind;
+
+inline std::vector<Player> trio() {
+    return {{"alice", 1613, 60, 0.06}, {"bob", 1477, 90, 0.06}, {"charlie", 1388, 120, 0.06}};
+}
+
+inline constexpr std::pair<const char*, const char*> pairings[] = {
+    {"alice", "bob"}, {"bob", "charlie"}, {"charlie", "alice"},
+    {"bob", "alice"}, {"charlie", "bob"}, {"alice", "charlie"}};
+
+inline GameSubmission game(std::string id, std::string white, std::string black,
+                           GameResult result) {
+    return {std::move(id), std::move(white), std::move(black), result, std::nullopt};
+}
+
+inline RecordOutcome record(net::io_context& loop, GameStore& store, GameSubmission submission,
+                            HashMode mode) {
+    auto call = store.record(std::move(submission), mode);
+    return await_one(loop, std::move(call));
+}
+
+// Replays stored games in seq order from the roster with Glicko-2 and the club's ranking:
+// every game's values and ranks must be what that replay gives.
+inline void check_replay(const std::vector<StoredGame>& games, const std::vector<Player>& roster) {
+    Ranking club(roster);
+    std::map<std::string, Player> now;
+    for (const auto& p : roster)
+        now[p.name] = p;
+    std::int64_t seq = 0;
+    for (const auto& g : games) {
+        REQUIRE(g.seq == ++seq);
+        auto& white = now.at(g.white.player);
+        auto& black = now.at(g.black.player);
+        CHECK(g.white.before == white.glicko());
+        CHECK(g.black.before == black.glicko());
+        const auto rated = rate_game(white.glicko(), black.glicko(), white_score(g.result));
+        CHECK(g.white.after == rated.white);
+        CHECK(g.black.after == rated.black);
+        for (auto [p, after] : {std::pair{&white, rated.white}, std::pair{&black, rated.black}}) {
+            p->rating = after.rating;
+            p->rd = after.rd;
+            p->volatility = after.volatility;
+            ++p->games;
+            club.apply(p->name, after, p->games, g.seq);
+        }
+        CHECK(g.white.games == white.games);
+        CHECK(g.black.games == black.games);
+        CHECK(g.white.rank == club.standing(g.white.player)->rank);
+        CHECK(g.black.rank == club.standing(g.black.player)->rank);
+    }
+}
+
+inline std::vector<StoredGame> export_all(net::io_context& loop, GameStore& store, HashMode mode,
+                                          std::size_t page) {
+    std::vector<StoredGame> all;
+    for (std::int64_t after = 0;;) {
+        auto call = store.games_after(after, page, mode);
+        const auto read = await_one(loop, std::move(call));
+        REQUIRE_FALSE(read.error);
+        all.insert(all.end(), read.games.begin(), read.games.end());
+        if (read.games.size() < page) return all;
+        after = read.games.back().seq;
+    }
+}
+
+} // namespace ranking::guarantees
+
+TEST_CASE_TEMPLATE_DEFINE("the store's guarantees", Backend, store_guarantees) {
+    using namespace ranking;
+    using namespace ranking::guarantees;
+    std::string why;
+    if (!Backend::available(why)) {
+        MESSAGE("skipped for " << std::string(Backend::name) << ": " << why);
+        return;
+    }
+    net::io_context loop; // first: the store's coroutines run on it, so it outlives the store
+    Backend backend;
+    auto store = backend.open(loop, trio);
+    constexpr auto offload = HashMode::offload;
+    constexpr auto inline_on_loop = HashMode::inline_on_loop;
+
+    SUBCASE("a new database gets the club") {
+        CHECK(store->players_at_open() == trio());
+    }
+
+    SUBCASE("created, retried, conflict, unknown player; seqs 1, 2 with no holes") {
+        const auto first =
+            record(loop, *store, game("g1", "alice", "charlie", GameResult::draw), offload);
+        REQUIRE(first.kind == Kind::created);
+        const auto expected = rate_game({1613, 60, 0.06}, {1388, 120, 0.06}, 0.5);
+        CHECK(first.game.seq == 1);
+        CHECK(first.game.played_at_ms > 0); // the server's clock when the client gave none
+        CHECK(first.game.white.before == Glicko{1613, 60, 0.06});
+        CHECK(first.game.white.after == expected.white);
+        CHECK(first.game.black.after == expected.black);
+        CHECK(first.game.white.games == 1);
+        CHECK(first.game.white.rank == 1); // alice stays on top of three
+        CHECK(first.game.black.rank == 3);
+
+        const auto retried =
+            record(loop, *store, game("g1", "alice", "charlie", GameResult::draw), inline_on_loop);
+        CHECK(retried.kind == Kind::retried);
+        CHECK(retried.game == first.game);
+        const auto conflict =
+            record(loop, *store, game("g1", "alice", "charlie", GameResult::white_wins), offload);
+        CHECK(conflict.kind == Kind::conflict);
+        CHECK(conflict.game.seq == 1);
+        const auto unknown =
+            record(loop, *store, game("g2", "alice", "zed", GameResult::draw), inline_on_loop);
+        CHECK(unknown.kind == Kind::unknown_player);
+        CHECK(unknown.message == "zed");
+
+        auto timed = game("g3", "bob", "alice", GameResult::white_wins);
+        timed.played_at_ms = 77;
+        const auto next = record(loop, *store, timed, inline_on_loop);
+        REQUIRE(next.kind == Kind::created);
+        CHECK(next.game.seq == 2); // unknown players and retries take no seq
+        CHECK(next.game.played_at_ms == 77);
+        CHECK(next.game.black.before == first.game.white.after);
+        CHECK(next.game.black.games == 2);
+        check_replay({first.game, next.game}, trio());
+    }
+
+    SUBCASE("games sent together: seqs in commit order, no holes, ratings chained") {
+        constexpr int games = 60;
+        std::vector<net::awaitable<RecordOutcome>> calls;
+        for (int i = 0; i < games; ++i) {
+            const auto& [white, black] = pairings[i % 6];
+            calls.push_back(store->record(
+                game("g" + std::to_string(i), white, black, static_cast<GameResult>(i % 3)),
+                offload));
+        }
+        // The same id twice in the queue: the second is a retry of the first.
+        calls.push_back(store->record(game("g0", "alice", "bob", GameResult::white_wins), offload));
+        const auto outcomes = await_all(loop, std::move(calls));
+        std::set<std::int64_t> seqs;
+        for (int i = 0; i < games; ++i) {
+            REQUIRE(outcomes[i].kind == Kind::created);
+            seqs.insert(outcomes[i].game.seq);
+        }
+        CHECK(outcomes.back().kind == Kind::retried);
+        CHECK(outcomes.back().game == outcomes[0].game);
+        CHECK(seqs.size() == games);
+        CHECK(*seqs.rbegin() == games);
+        const auto stored = export_all(loop, *store, offload, 7);
+        REQUIRE(stored.size() == games);
+        check_replay(stored, trio());
+        for (const auto& outcome : outcomes)
+            CHECK(stored[static_cast<std::size_t>(outcome.game.seq - 1)] == outcome.game);
+    }
+
+    SUBCASE("reads: one game, a player's games newest first, the export in commit order") {
+        std::vector<StoredGame> recorded;
+        for (int i = 1; i <= 10; ++i) {
+            const auto& [white, black] = pairings[i % 6];
+            const auto outcome = record(
+                loop, *store, game("r" + std::to_string(i), white, black, GameResult::black_wins),
+                i % 2 ? offload : inline_on_loop);
+            REQUIRE(outcome.kind == Kind::created);
+            recorded.push_back(outcome.game);
+        }
+        for (auto mode : {offload, inline_on_loop}) {
+            CAPTURE(to_string(mode));
+            auto finding = store->find("r3", mode);
+            const auto found = await_one(loop, std::move(finding));
+            REQUIRE(found.games.size() == 1);
+            CHECK(found.games[0] == recorded[2]);
+            auto missing = store->find("nope", mode);
+            CHECK(await_one(loop, std::move(missing)).games.empty());
+
+            std::vector<StoredGame> alices, paged;
+            for (auto it = recorded.rbegin(); it != recorded.rend(); ++it)
+                if (it->white.player == "alice" || it->black.player == "alice")
+                    alices.push_back(*it);
+            std::optional<std::int64_t> before;
+            for (;;) {
+                auto reading = store->player_games("alice", 3, before, mode);
+                const auto page = await_one(loop, std::move(reading));
+                REQUIRE_FALSE(page.error);
+                paged.insert(paged.end(), page.games.begin(), page.games.end());
+                if (page.games.size() < 3) break;
+                before = page.games.back().seq;
+            }
+            CHECK(paged == alices);
+            CHECK(export_all(loop, *store, mode, 4) == recorded);
+        }
+    }
+
+    SUBCASE("a reopened store keeps every game and player, and ignores the roster") {
+        const auto one =
+            record(loop, *store, game("k1", "alice", "bob", GameResult::black_wins), offload);
+        const auto two =
+            record(loop, *store, game("k2", "bob", "charlie", GameResult::draw), inline_on_loop);
+        REQUIRE(two.kind == Kind::created);
+        store.reset();
+        bool roster_asked = false;
+        store = backend.open(loop, [&] {
+            roster_asked = true;
+            return std::vector<Player>{{"zed", 1500}};
+        });
+        CHECK_FALSE(roster_asked);
+        std::map<std::string, Player> players;
+        for (const auto& p : store->players_at_open())
+            players[p.name] = p;
+        REQUIRE(players.size() == 3);
+        CHECK(players["alice"].glicko() == one.game.white.after);
+        CHECK(players["bob"].glicko() == two.game.white.after);
+        CHECK(players["bob"].games == 2);
+        CHECK(players["charlie"].glicko() == two.game.black.after);
+        CHECK(export_all(loop, *store, offload, 100) ==
+              std::vector<StoredGame>{one.game, two.game});
+        const auto three =
+            record(loop, *store, game("k3", "charlie", "alice", GameResult::draw), offload);
+        CHECK(three.game.seq == 3);
+    }
+}

@@ -1,0 +1,222 @@
+// The PostgreSQL store against a throwaway server (temp_postgres.hpp), one for the whole run:
+// the store's guarantees as for SQLite, then what only a networked, shared database brings:
+// several servers writing at once, and a database that goes away and comes back.
+#include "store_guarantees.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <thread>
+
+using namespace ranking;
+using namespace ranking::guarantees;
+
+TEST_CASE_TEMPLATE_INVOKE(store_guarantees, PgBackend);
+
+TEST_CASE("no thread: offload commits games sent together at once, inline one by one, both on "
+          "the loop's thread") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    std::vector<std::pair<std::thread::id, std::size_t>> commits;
+    store::PgGameStore store(loop.get_executor(), backend.config(), trio,
+                             {[&](std::size_t games, double) {
+                                  commits.emplace_back(std::this_thread::get_id(), games);
+                              },
+                              {}});
+    for (auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+        CAPTURE(to_string(mode));
+        commits.clear();
+        std::vector<net::awaitable<RecordOutcome>> calls;
+        for (int i = 0; i < 30; ++i) {
+            const auto& [white, black] = pairings[i % 6];
+            calls.push_back(store.record(game(std::string(to_string(mode)) + std::to_string(i),
+                                              white, black, GameResult::draw),
+                                         mode));
+        }
+        for (const auto& outcome : await_all(loop, std::move(calls)))
+            CHECK(outcome.kind == RecordOutcome::Kind::created);
+        std::size_t games = 0;
+        for (const auto& [thread, count] : commits) {
+            CHECK(thread == std::this_thread::get_id());
+            if (mode == HashMode::inline_on_loop) CHECK(count == 1);
+            games += count;
+        }
+        CHECK(games == 30);
+        // All 30 are queued while the first transaction starts: one or two carry them all.
+        if (mode == HashMode::offload) CHECK(commits.size() <= 2);
+    }
+}
+
+namespace {
+
+// An inline game for alice `delay` after an offloaded one was queued: over the delays tried,
+// some land while the offloaded transaction holds alice's row.
+net::awaitable<RecordOutcome> inline_after(GameStore& store, std::chrono::microseconds delay,
+                                           GameSubmission game) {
+    net::steady_timer timer(co_await net::this_coro::executor, delay);
+    co_await timer.async_wait(use_nothrow);
+    auto recording = store.record(std::move(game), HashMode::inline_on_loop);
+    co_return co_await std::move(recording);
+}
+
+} // namespace
+
+TEST_CASE(
+    "a switch to inline while a transaction is in flight: the loop does not wait for itself") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    store::PgGameStore store(loop.get_executor(), backend.config(), trio);
+    for (int step = 0; step < 40; ++step) {
+        std::vector<net::awaitable<RecordOutcome>> calls;
+        const auto n = std::to_string(step);
+        calls.push_back(
+            store.record(game("x" + n, "alice", "bob", GameResult::draw), HashMode::offload));
+        calls.push_back(inline_after(store, std::chrono::microseconds(250 * step),
+                                     game("y" + n, "alice", "charlie", GameResult::white_wins)));
+        for (const auto& outcome : await_all(loop, std::move(calls)))
+            CHECK(outcome.kind == RecordOutcome::Kind::created);
+    }
+    check_replay(export_all(loop, store, HashMode::offload, 1000), trio());
+}
+
+TEST_CASE("past the bounded queue: 'overloaded', nothing written, no hole in the seqs") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    auto config = backend.config();
+    config.max_pending_games = 5;
+    store::PgGameStore store(loop.get_executor(), config, trio);
+    std::vector<net::awaitable<RecordOutcome>> calls;
+    for (int i = 0; i < 20; ++i)
+        calls.push_back(store.record(
+            game("o" + std::to_string(i), "alice", "bob", GameResult::draw), HashMode::offload));
+    std::set<std::int64_t> seqs;
+    std::size_t overloaded = 0;
+    for (const auto& outcome : await_all(loop, std::move(calls))) {
+        if (outcome.kind == RecordOutcome::Kind::overloaded)
+            ++overloaded;
+        else if (outcome.kind == RecordOutcome::Kind::created)
+            seqs.insert(outcome.game.seq);
+    }
+    CHECK(overloaded > 0);
+    CHECK(seqs.size() + overloaded == 20);
+    REQUIRE_FALSE(seqs.empty());
+    CHECK(*seqs.rbegin() == static_cast<std::int64_t>(seqs.size()));
+    CHECK(export_all(loop, store, HashMode::offload, 100).size() == seqs.size());
+}
+
+namespace {
+
+// One "server": its own loop on its own thread, its own store and connections.
+struct Server {
+    net::io_context loop;
+    std::unique_ptr<GameStore> store;
+    std::vector<RecordOutcome> outcomes;
+};
+
+// Opens the store (both servers at once: the schema must still be created only once) and
+// posts `games` for alice, all sent at once, the odd ones inline when `mixed`.
+void serve(Server& server, PgBackend& backend, const std::string& prefix, int games, bool mixed) {
+    server.store = backend.open(server.loop, trio);
+    std::vector<net::awaitable<RecordOutcome>> calls;
+    for (int i = 0; i < games; ++i) {
+        const char* other = i % 2 ? "bob" : "charlie";
+        auto g = i % 3 ? game(prefix + std::to_string(i), "alice", other, GameResult::white_wins)
+                       : game(prefix + std::to_string(i), other, "alice", GameResult::draw);
+        calls.push_back(server.store->record(std::move(g), mixed && i % 2 ? HashMode::inline_on_loop
+                                                                          : HashMode::offload));
+    }
+    server.outcomes = await_all(server.loop, std::move(calls));
+}
+
+} // namespace
+
+TEST_CASE("two servers on one database: the ratings of games applied in seq order") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    PgBackend backend;
+    Server a, b;
+    constexpr int games = 60;
+    {
+        std::jthread first([&] { serve(a, backend, "a", games, false); });
+        std::jthread second([&] { serve(b, backend, "b", games, true); });
+    }
+    CHECK(a.store->players_at_open() == trio());
+    CHECK(b.store->players_at_open() == trio());
+
+    const auto stored = export_all(a.loop, *a.store, HashMode::offload, 1000);
+    REQUIRE(stored.size() == 2 * games);
+    check_replay(stored, trio()); // seqs 1..N, each game rated from the values before it
+    for (const auto* server : {&a, &b})
+        for (const auto& outcome : server->outcomes) {
+            REQUIRE(outcome.kind == RecordOutcome::Kind::created);
+            CHECK(stored[static_cast<std::size_t>(outcome.game.seq - 1)] == outcome.game);
+        }
+}
+
+TEST_CASE("a stopped database: 'unavailable' and read errors, then the store reconnects") {
+    std::string why;
+    auto* postgres = TempPostgres::shared(why);
+    if (!postgres) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    std::vector<bool> connection; // what the observer was told, in order
+    store::PgGameStore store(loop.get_executor(), backend.config(), trio,
+                             {{}, [&](bool up) { connection.push_back(up); }});
+    REQUIRE(
+        record(loop, store, game("d1", "alice", "bob", GameResult::draw), HashMode::offload).kind ==
+        RecordOutcome::Kind::created);
+
+    postgres->stop();
+    for (auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+        CAPTURE(to_string(mode));
+        const auto refused =
+            record(loop, store, game("d2", "bob", "alice", GameResult::draw), mode);
+        CHECK(refused.kind == RecordOutcome::Kind::unavailable);
+        CHECK_FALSE(refused.message.empty());
+        auto finding = store.find("d1", mode);
+        CHECK(await_one(loop, std::move(finding)).error);
+    }
+    CHECK_FALSE(store.connected());
+
+    postgres->start();
+    // The store reconnects by itself; the loop runs in between tries (bounded: 30 s).
+    RecordOutcome accepted;
+    for (int attempt = 0; attempt < 600 && accepted.kind != RecordOutcome::Kind::created;
+         ++attempt) {
+        loop.restart();
+        loop.run_for(std::chrono::milliseconds(50));
+        accepted =
+            record(loop, store, game("d2", "bob", "alice", GameResult::draw), HashMode::offload);
+    }
+    REQUIRE(accepted.kind == RecordOutcome::Kind::created);
+    CHECK(accepted.game.seq == 2); // the refused attempts left no trace
+    CHECK(accepted.game.white.before ==
+          record(loop, store, game("d1", "alice", "bob", GameResult::draw), HashMode::offload)
+              .game.black.after);
+    const auto blocking = record(loop, store, game("d3", "charlie", "bob", GameResult::draw),
+                                 HashMode::inline_on_loop);
+    CHECK(blocking.kind == RecordOutcome::Kind::created);
+    CHECK(blocking.game.seq == 3);
+    CHECK(connection == std::vector<bool>{false, true});
+}
