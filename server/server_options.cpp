@@ -1,6 +1,7 @@
 #include "server_options.hpp"
 
 #include "net.hpp"
+#include "version.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -36,6 +37,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     // clang-format off
     desc.add_options()
         ("help,h", "print this help and exit")
+        ("version", "print the version (ranking-server X.Y.Z) and exit")
         ("address", po::value(&c.address)->default_value(c.address), "data plane address")
         ("port", po::value(&c.port)->default_value(c.port), "data plane port (0: any free port)")
         ("admin-address", po::value(&c.admin_address)->default_value(c.admin_address),
@@ -93,6 +95,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         po::notify(vm);
     } catch (const po::error& e) {
         return fail(e.what());
+    }
+    if (vm.count("version")) {
+        out << version_line("ranking-server");
+        return {std::nullopt, 0};
     }
     if (vm.count("help")) {
         out << desc

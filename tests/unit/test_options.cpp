@@ -1,5 +1,6 @@
 #include "client_options.hpp"
 #include "server_options.hpp"
+#include "version.hpp"
 
 #include <doctest/doctest.h>
 
@@ -44,6 +45,20 @@ TEST_CASE("server options: defaults, --blocking, and contradictions") {
     const auto help = parse(parse_server_options, {"--help"});
     CHECK_FALSE(help.options);
     CHECK(help.exit_code == 0);
+}
+
+TEST_CASE("server and client options: --version prints the name and version, exit 0") {
+    std::vector<const char*> args{"prog", "--version"};
+    std::ostringstream out, err;
+    const auto server = parse_server_options(2, args.data(), out, err);
+    CHECK_FALSE(server.options);
+    CHECK(server.exit_code == 0);
+    CHECK(out.str() == "ranking-server " + std::string(project_version) + "\n");
+    out.str("");
+    const auto client = parse_client_options(2, args.data(), out, err);
+    CHECK_FALSE(client.options);
+    CHECK(client.exit_code == 0);
+    CHECK(out.str() == "ranking-client " + std::string(project_version) + "\n");
 }
 
 TEST_CASE("client options: commands and their words") {
