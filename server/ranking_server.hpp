@@ -51,6 +51,8 @@ public:
     net::any_io_executor data_executor() { return data_loop_.get_executor(); }
     std::vector<StallRecord> stalls() const { return watch_.recent_stalls(); }
     store::SqliteGameStore& store() { return *store_; }
+    // The hash pool (tests run jobs on it the way the hash goes, to see where they run).
+    net::thread_pool& hash_pool() { return hash_pool_; }
 
 private:
     // Declaration order is destruction order reversed: registries outlive the loops whose
