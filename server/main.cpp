@@ -30,9 +30,8 @@ int main(int argc, char* argv[]) {
         const char* secret = std::getenv("RANKING_SECRET");
         config.secret = secret && *secret ? secret : random_secret();
         const long files = raise_open_file_limit().soft;
-        if (config.limits.max_connections == 0) // keep descriptors for listeners, logs, the pool
-            config.limits.max_connections =
-                static_cast<std::size_t>(std::clamp(files - 256, 16L, 10'000L));
+        if (config.limits.max_connections == 0) // the open-file limit less a reserve
+            config.limits.max_connections = default_max_connections(files);
         const double hash_ms = measure_hash(config.hash_iterations).count();
 
         RankingServer server(config, make_roster);

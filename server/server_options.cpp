@@ -80,7 +80,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "where the admin plane's dashboard files are")
         ("max-connections", po::value(&max_connections),
          "open data connections past which new ones get a 503 and are closed "
-         "(default: the open-file limit less 256, at most 10000)")
+         "(default: the open-file limit, raised to its hard limit at start, less 256 kept "
+         "for listeners, the admin plane and the store)")
         ("max-pending-hashes", po::value(&max_pending),
          "offload mode: hashes waiting for the pool past which /rank answers 503 at once "
          "(default: 16 per pool thread)")
