@@ -8,6 +8,12 @@
 namespace ranking {
 namespace {
 
+std::optional<double> cpu_seconds(clockid_t clock) {
+    timespec used{};
+    if (::clock_gettime(clock, &used) != 0) return std::nullopt;
+    return static_cast<double>(used.tv_sec) + static_cast<double>(used.tv_nsec) / 1e9;
+}
+
 std::int64_t to_ns(Clock::duration d) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
 }
@@ -21,17 +27,21 @@ LoopWatch::LoopWatch(ServerMetrics& metrics, std::chrono::milliseconds stall_war
 void LoopWatch::bind_loop_thread() {
     loop_thread_.store(std::this_thread::get_id());
     clockid_t clock{};
-    if (::pthread_getcpuclockid(::pthread_self(), &clock) == 0) {
-        loop_cpu_clock_.store(clock);
-        has_cpu_clock_.store(true, std::memory_order_release);
-    }
+    if (::pthread_getcpuclockid(::pthread_self(), &clock) != 0) return;
+    // From now on: what the thread did before it became the loop (start-up, calibration) is not
+    // the loop's.
+    const auto used = cpu_seconds(clock);
+    if (!used) return;
+    loop_cpu_clock_.store(clock);
+    loop_cpu_at_bind_.store(*used);
+    has_cpu_clock_.store(true, std::memory_order_release);
 }
 
 std::optional<double> LoopWatch::loop_cpu_seconds() const {
     if (!has_cpu_clock_.load(std::memory_order_acquire)) return std::nullopt;
-    timespec used{};
-    if (::clock_gettime(loop_cpu_clock_.load(), &used) != 0) return std::nullopt;
-    return static_cast<double>(used.tv_sec) + static_cast<double>(used.tv_nsec) / 1e9;
+    const auto used = cpu_seconds(loop_cpu_clock_.load());
+    if (!used) return std::nullopt;
+    return *used - loop_cpu_at_bind_.load();
 }
 
 void LoopWatch::heartbeat(Clock::time_point now, Clock::duration lag) {

@@ -63,8 +63,8 @@ public:
     ScopeSnapshot current_scope() const; // any thread
     // Any thread: seconds inside our handler scopes, the running one included (wall time).
     double handler_seconds(Clock::time_point now) const;
-    // Any thread, while the loop thread lives: the CPU time the loop thread has used, from its
-    // thread CPU clock (pthread_getcpuclockid); nothing before bind_loop_thread().
+    // Any thread, while the loop thread lives: the CPU time the loop thread has used since
+    // bind_loop_thread(), from its thread CPU clock (pthread_getcpuclockid); nothing before.
     std::optional<double> loop_cpu_seconds() const;
 
     // The watchdog names a scope in a warning; that scope logs its exact hold when it ends.
@@ -83,6 +83,7 @@ private:
     std::atomic<std::thread::id> loop_thread_{};
     std::atomic<bool> has_cpu_clock_{false};
     std::atomic<clockid_t> loop_cpu_clock_{};
+    std::atomic<double> loop_cpu_at_bind_{0};
 
     std::atomic<Clock::rep> heartbeat_;
     std::atomic<std::int64_t> max_lag_ns_current_{0}, max_lag_ns_previous_{0};
