@@ -33,7 +33,8 @@ test: build test-deps
 demo: build
 	@scripts/demo.sh $(BUILD) report
 
-# ranking-load against wrk on the same cheap endpoint (installs wrk if missing).
+# ranking-server against nginx (one worker) under wrk on a cheap endpoint, then ranking-load
+# against wrk (installs wrk and nginx-light if missing; nginx runs as a child on loopback).
 bench: build
 	@load/bench $(BUILD)
 

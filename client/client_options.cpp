@@ -2,6 +2,7 @@
 
 #include "mode.hpp"
 #include "player_name.hpp"
+#include "version.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -59,6 +60,7 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
     // clang-format off
     desc.add_options()
         ("help,h", "print this help and exit")
+        ("version", "print the version (ranking-client X.Y.Z) and exit")
         ("url", po::value(&o.data_url)->default_value(o.data_url), "the server's data plane")
         ("admin-url", po::value(&o.admin_url)->default_value(o.admin_url),
          "the server's admin plane")
@@ -88,6 +90,10 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         po::notify(vm);
     } catch (const po::error& e) {
         return fail(e.what());
+    }
+    if (vm.count("version")) {
+        out << version_line("ranking-client");
+        return {std::nullopt, 0};
     }
     if (vm.count("help")) {
         out << desc;

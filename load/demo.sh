@@ -22,8 +22,7 @@ mkdir -p "$out"
 log="$out/server.log"
 trap 'stop_server >/dev/null 2>&1 || true' EXIT
 
-# Niced: on 2 cores the tool must keep to its plan even while inline mode burns the loop.
-SERVER_NICE=10 start_server "$log" "$build/server/ranking-server" --mode offload --pool-threads 1 \
+start_server "$log" "$build/server/ranking-server" --mode offload --pool-threads 1 \
   --stall-warn-ms "${STALL_WARN_MS:-50}"
 echo "$SERVER_LINE"
 echo "== ranking-load: $rate req/s ($mix) on $connections connections, ${duration} s after a ${warmup} s warmup;"

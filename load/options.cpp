@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "version.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -78,6 +80,7 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
     // clang-format off
     desc.add_options()
         ("help,h", "print this help and exit")
+        ("version", "print the version (ranking-load X.Y.Z) and exit")
         ("url", po::value(&o.url)->default_value(o.url), "the data plane to load")
         ("admin-url", po::value(&o.admin_url)->default_value(o.admin_url),
          "the admin plane: GET /mode labels the phases, PUT /mode applies --toggle-at, "
@@ -140,6 +143,10 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
         po::notify(vm);
     } catch (const po::error& e) {
         return fail(e.what());
+    }
+    if (vm.count("version")) {
+        out << version_line("ranking-load");
+        return {std::nullopt, 0};
     }
     if (vm.count("help")) {
         out << desc

@@ -3,8 +3,9 @@
 //   inline   the store's one transaction per game, called in turn (what --mode inline does)
 //   offload  the storage thread with group commit, games offered open-loop at --rate per second
 // Acks are timed from each game's due time, so a late commit counts in full.
-// Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp]
+// Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp] | --version
 #include "sqlite_game_store.hpp"
+#include "version.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -174,6 +175,10 @@ Figures offload_group_commit(const std::string& dir, double rate, double seconds
 int main(int argc, char* argv[]) {
     double rate = 5000, seconds = 5;
     std::string dir = std::filesystem::temp_directory_path().string();
+    if (argc == 2 && !std::strcmp(argv[1], "--version")) {
+        std::fputs(version_line("store-bench").c_str(), stdout);
+        return 0;
+    }
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--rate"))
             rate = std::atof(argv[i + 1]);
@@ -182,12 +187,14 @@ int main(int argc, char* argv[]) {
         else if (!std::strcmp(argv[i], "--dir"))
             dir = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: store-bench [--rate N] [--seconds S] [--dir DIR]\n");
+            std::fprintf(stderr,
+                         "usage: store-bench [--rate N] [--seconds S] [--dir DIR] | --version\n");
             return 2;
         }
     }
     if (argc % 2 == 0 || !(rate > 0) || !(seconds > 0)) {
-        std::fprintf(stderr, "usage: store-bench [--rate N] [--seconds S] [--dir DIR]\n");
+        std::fprintf(stderr,
+                     "usage: store-bench [--rate N] [--seconds S] [--dir DIR] | --version\n");
         return 2;
     }
     const auto reference = sqlite_reference(dir, 3000);

@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <climits>
 
 namespace ranking {
@@ -24,6 +25,13 @@ OpenFileLimit raise_open_file_limit() noexcept {
         if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
     }
     return {as_long(limit.rlim_cur), as_long(limit.rlim_max)};
+}
+
+std::size_t default_max_connections(long soft) noexcept {
+    const long files = soft < 0 ? 1024 : soft;
+    const long room = files - descriptor_reserve;
+    return static_cast<std::size_t>(
+        std::clamp(room, 16L, static_cast<long>(max_connections_ceiling)));
 }
 
 } // namespace ranking

@@ -2,8 +2,6 @@
 # Source it, then: start_server LOG SERVER_BIN [server flags...]; sets SERVER_PID, DATA_URL,
 # ADMIN_URL. stop_server sends SIGTERM and waits (KILL after 5 s). Loopback only.
 # Without a --db flag the server gets a throwaway database, removed by stop_server.
-# SERVER_NICE=N starts the server with that niceness, so that a load generator sharing the
-# machine's cores is not the one kept waiting for a CPU.
 
 start_server() {
   local log=$1 bin=$2
@@ -13,7 +11,7 @@ start_server() {
     SERVER_DB_DIR=$(mktemp -d)
     db=(--db "$SERVER_DB_DIR/ranking.db")
   fi
-  nice -n "${SERVER_NICE:-0}" "$bin" --port 0 --admin-port 0 "${db[@]}" "$@" >"$log" 2>&1 &
+  "$bin" --port 0 --admin-port 0 "${db[@]}" "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   local line=""
   for _ in $(seq 200); do

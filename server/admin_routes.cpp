@@ -66,8 +66,8 @@ net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& contex
     const bool is_get = request.method == "GET";
     if (path == "/metrics" && is_get) {
         Reply reply;
-        reply.body =
-            ServerMetrics::serialize(context.metrics.collect(context.levels, context.mode.load()));
+        reply.body = ServerMetrics::serialize(context.metrics.collect(
+            context.levels, context.mode.load(), context.watch.loop_cpu_seconds()));
         reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
         co_return reply;
     }

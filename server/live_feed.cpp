@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ranking {
@@ -48,13 +49,16 @@ histograms_by_route(const std::vector<prometheus::MetricFamily>& families) {
 LiveFeed::LiveFeed(ServerMetrics& metrics, const LoopWatch& watch, const LoadLevels& levels,
                    const std::atomic<HashMode>& mode)
     : metrics_(metrics), watch_(watch), levels_(levels), mode_(mode), previous_at_(Clock::now()),
-      previous_busy_(watch.busy_seconds(previous_at_)),
-      previous_(histograms_by_route(metrics_.collect(levels_, mode_.load()))) {}
+      previous_busy_(watch.loop_cpu_seconds().value_or(0)),
+      previous_handler_(watch.handler_seconds(previous_at_)),
+      previous_(
+          histograms_by_route(metrics_.collect(levels_, mode_.load(), watch.loop_cpu_seconds()))) {}
 
 std::string LiveFeed::next_sample() {
     const auto now = Clock::now();
     const auto mode = mode_.load();
-    const auto families = metrics_.collect(levels_, mode);
+    const auto loop_cpu = watch_.loop_cpu_seconds();
+    const auto families = metrics_.collect(levels_, mode, loop_cpu);
     const double window = std::chrono::duration<double>(now - previous_at_).count();
 
     auto current = histograms_by_route(families);
@@ -74,7 +78,13 @@ std::string LiveFeed::next_sample() {
     const double lag_now = std::max(
         0.0,
         std::chrono::duration<double>(now - watch_.last_heartbeat() - lag_probe_period).count());
-    const double busy = watch_.busy_seconds(now);
+    // Busy: the loop thread's CPU time per wall second (all of its work); handlers: the share of
+    // it spent in our own scopes (the rest is Beast and Asio).
+    const double busy = loop_cpu.value_or(previous_busy_);
+    const double handlers = watch_.handler_seconds(now);
+    const auto ratio = [window](double delta) {
+        return window > 0 ? round3(std::clamp(delta / window, 0.0, 1.0)) : 0.0;
+    };
 
     nlohmann::json sample{
         {"t", unix_ms_now()},
@@ -82,7 +92,8 @@ std::string LiveFeed::next_sample() {
         {"lag_p99_ms", quantile_ms(window_of("ranking_event_loop_lag_seconds"), 0.99)},
         {"lag_max_ms", round3(std::max(watch_.recent_max_lag_seconds(), lag_now) * 1000.0)},
         {"lag_now_ms", round3(lag_now * 1000.0)},
-        {"busy_ratio", window > 0 ? round3(std::min(1.0, (busy - previous_busy_) / window)) : 0.0},
+        {"busy_ratio", ratio(busy - previous_busy_)},
+        {"handler_ratio", ratio(handlers - previous_handler_)},
         {"in_flight", levels_.in_flight.load()},
         {"pool_queue", levels_.hash_queue.load()},
         {"connections", levels_.open_connections.load()},
@@ -112,6 +123,7 @@ std::string LiveFeed::next_sample() {
     previous_ = std::move(current);
     previous_at_ = now;
     previous_busy_ = busy;
+    previous_handler_ = handlers;
     return sample.dump();
 }
 

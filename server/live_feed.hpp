@@ -27,7 +27,8 @@ private:
     const LoadLevels& levels_;
     const std::atomic<HashMode>& mode_;
     Clock::time_point previous_at_;
-    double previous_busy_ = 0;
+    double previous_busy_ = 0;                          // the loop thread's CPU seconds
+    double previous_handler_ = 0;                       // seconds inside our handler scopes
     std::map<std::string, CumulativeBuckets> previous_; // by family name and route
 };
 

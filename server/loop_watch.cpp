@@ -1,10 +1,18 @@
 #include "loop_watch.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdio>
 
 namespace ranking {
 namespace {
+
+std::optional<double> cpu_seconds(clockid_t clock) {
+    timespec used{};
+    if (::clock_gettime(clock, &used) != 0) return std::nullopt;
+    return static_cast<double>(used.tv_sec) + static_cast<double>(used.tv_nsec) / 1e9;
+}
 
 std::int64_t to_ns(Clock::duration d) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
@@ -15,6 +23,26 @@ std::int64_t to_ns(Clock::duration d) {
 LoopWatch::LoopWatch(ServerMetrics& metrics, std::chrono::milliseconds stall_warn)
     : metrics_(metrics), stall_warn_(stall_warn),
       heartbeat_(Clock::now().time_since_epoch().count()) {}
+
+void LoopWatch::bind_loop_thread() {
+    loop_thread_.store(std::this_thread::get_id());
+    clockid_t clock{};
+    if (::pthread_getcpuclockid(::pthread_self(), &clock) != 0) return;
+    // From now on: what the thread did before it became the loop (start-up, calibration) is not
+    // the loop's.
+    const auto used = cpu_seconds(clock);
+    if (!used) return;
+    loop_cpu_clock_.store(clock);
+    loop_cpu_at_bind_.store(*used);
+    has_cpu_clock_.store(true, std::memory_order_release);
+}
+
+std::optional<double> LoopWatch::loop_cpu_seconds() const {
+    if (!has_cpu_clock_.load(std::memory_order_acquire)) return std::nullopt;
+    const auto used = cpu_seconds(loop_cpu_clock_.load());
+    if (!used) return std::nullopt;
+    return *used - loop_cpu_at_bind_.load();
+}
 
 void LoopWatch::heartbeat(Clock::time_point now, Clock::duration lag) {
     heartbeat_.store(now.time_since_epoch().count(), std::memory_order_release);
@@ -55,11 +83,11 @@ void LoopWatch::leave() {
     const double seconds = std::chrono::duration<double>(held).count();
     scope_seq_.fetch_add(1, std::memory_order_acq_rel);
     scope_active_.store(false, std::memory_order_release);
-    busy_seconds_.store(busy_seconds_.load(std::memory_order_relaxed) + seconds,
-                        std::memory_order_relaxed);
+    handler_seconds_.store(handler_seconds_.load(std::memory_order_relaxed) + seconds,
+                           std::memory_order_relaxed);
     scope_seq_.fetch_add(1, std::memory_order_release);
 
-    metrics_.add_loop_busy(seconds);
+    metrics_.add_handler_time(scope.route, seconds);
     metrics_.observe_handler(scope.route, scope.mode, seconds);
     if (flagged_.load() == scope.request_id) {
         std::fprintf(stderr,
@@ -98,11 +126,11 @@ ScopeSnapshot LoopWatch::current_scope() const {
     }
 }
 
-double LoopWatch::busy_seconds(Clock::time_point now) const {
+double LoopWatch::handler_seconds(Clock::time_point now) const {
     const auto scope = current_scope();
     const double running =
         scope.active ? std::chrono::duration<double>(now - scope.started).count() : 0;
-    return busy_seconds_.load(std::memory_order_relaxed) + std::max(running, 0.0);
+    return handler_seconds_.load(std::memory_order_relaxed) + std::max(running, 0.0);
 }
 
 void LoopWatch::begin_stall(std::int64_t started_unix_ms, Route route) {

@@ -1,6 +1,8 @@
 #pragma once
 // What the data loop is doing right now, readable from other threads: the heartbeat of the lag
-// probe, the handler scope holding the loop (route, request, hash cost), and the busy time.
+// probe, the handler scope holding the loop (route, request, hash cost), the loop thread's own
+// CPU time (the honest busy total: Beast's parsing and writing and Asio's work included) and the
+// time inside our handler scopes (a breakdown of it).
 // The loop thread writes; the watchdog and the admin thread read. No locks on the loop's side.
 #include "data_api.hpp"
 #include "mode.hpp"
@@ -9,8 +11,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,7 +43,9 @@ class LoopWatch {
 public:
     LoopWatch(ServerMetrics& metrics, std::chrono::milliseconds stall_warn);
 
-    void bind_loop_thread() { loop_thread_.store(std::this_thread::get_id()); }
+    // Called on the thread that is to run the loop: it becomes the loop thread, and its CPU clock
+    // the busy clock.
+    void bind_loop_thread();
     bool on_loop_thread() const { return std::this_thread::get_id() == loop_thread_.load(); }
     std::chrono::milliseconds stall_warn() const { return stall_warn_; }
     ServerMetrics& metrics() { return metrics_; }
@@ -54,8 +60,12 @@ public:
     void enter(Route route, std::uint64_t request_id, std::uint32_t iterations, HashMode mode);
     void leave();
     void relabel(Route route);
-    ScopeSnapshot current_scope() const;              // any thread
-    double busy_seconds(Clock::time_point now) const; // any thread; counts the running scope
+    ScopeSnapshot current_scope() const; // any thread
+    // Any thread: seconds inside our handler scopes, the running one included (wall time).
+    double handler_seconds(Clock::time_point now) const;
+    // Any thread, while the loop thread lives: the CPU time the loop thread has used since
+    // bind_loop_thread(), from its thread CPU clock (pthread_getcpuclockid); nothing before.
+    std::optional<double> loop_cpu_seconds() const;
 
     // The watchdog names a scope in a warning; that scope logs its exact hold when it ends.
     void flag(std::uint64_t request_id) { flagged_.store(request_id); }
@@ -71,6 +81,9 @@ private:
     ServerMetrics& metrics_;
     const std::chrono::milliseconds stall_warn_;
     std::atomic<std::thread::id> loop_thread_{};
+    std::atomic<bool> has_cpu_clock_{false};
+    std::atomic<clockid_t> loop_cpu_clock_{};
+    std::atomic<double> loop_cpu_at_bind_{0};
 
     std::atomic<Clock::rep> heartbeat_;
     std::atomic<std::int64_t> max_lag_ns_current_{0}, max_lag_ns_previous_{0};
@@ -84,7 +97,7 @@ private:
     std::atomic<std::uint32_t> scope_iterations_{0};
     std::atomic<int> scope_mode_{0};
     std::atomic<Clock::rep> scope_started_{0};
-    std::atomic<double> busy_seconds_{0};
+    std::atomic<double> handler_seconds_{0};
     std::atomic<std::uint64_t> flagged_{0};
 
     std::atomic<std::int64_t> stall_since_{0};

@@ -30,9 +30,8 @@ int main(int argc, char* argv[]) {
         const char* secret = std::getenv("RANKING_SECRET");
         config.secret = secret && *secret ? secret : random_secret();
         const long files = raise_open_file_limit().soft;
-        if (config.limits.max_connections == 0) // keep descriptors for listeners, logs, the pool
-            config.limits.max_connections =
-                static_cast<std::size_t>(std::clamp(files - 256, 16L, 10'000L));
+        if (config.limits.max_connections == 0) // the open-file limit less a reserve
+            config.limits.max_connections = default_max_connections(files);
         const double hash_ms = measure_hash(config.hash_iterations).count();
 
         RankingServer server(config, make_roster);
@@ -45,13 +44,15 @@ int main(int argc, char* argv[]) {
                       std::to_string(store.games) + " games" +
                       (options.club || options.players_given ? "; --players/--club ignored" : "") +
                       ")";
-        std::printf("ranking-server: data %s | admin %s | mode %s | pool %u thread%s | hash %u "
+        std::printf("ranking-server: data %s | admin %s | mode %s | pool %u thread%s (priority %s) "
+                    "| hash %u "
                     "iterations = %.1f ms | club %zu players | store: %s | max connections %zu | "
                     "max pending hashes %ld\n",
                     server.data_url().c_str(), server.admin_url().c_str(),
                     std::string(to_string(config.mode)).c_str(), config.pool_threads,
-                    config.pool_threads == 1 ? "" : "s", config.hash_iterations, hash_ms, club_size,
-                    store_line.c_str(), config.limits.max_connections, config.max_pending_hashes);
+                    config.pool_threads == 1 ? "" : "s", to_string(config.pool_priority).c_str(),
+                    config.hash_iterations, hash_ms, club_size, store_line.c_str(),
+                    config.limits.max_connections, config.max_pending_hashes);
         std::fflush(stdout);
 
         net::signal_set signals(server.data_executor(), SIGINT, SIGTERM);

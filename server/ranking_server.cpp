@@ -1,5 +1,7 @@
 #include "ranking_server.hpp"
 
+#include "thread_priority.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -83,7 +85,13 @@ RankingServer::RankingServer(ServerConfig config,
           [this](IncomingRequest request) {
               return answer_admin(std::move(request), admin_context_);
           },
-          config_.limits, admin_connections_, "ranking-server admin") {}
+          config_.limits, admin_connections_, "ranking-server admin") {
+    // The loop outranks its pool: each pool thread lowers itself once, before any hash.
+    for (const auto& failure :
+         lower_pool_threads(hash_pool_, config_.pool_threads, config_.pool_priority))
+        std::fprintf(stderr, "ranking-server: warning: --pool-priority %s not applied: %s\n",
+                     to_string(config_.pool_priority).c_str(), failure.c_str());
+}
 
 RankingServer::~RankingServer() {
     request_stop();

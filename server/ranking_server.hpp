@@ -58,6 +58,8 @@ public:
     };
     const OpenedStore& opened_store() const { return opened_store_; }
     std::size_t club_size_at_open() const { return store_->players_at_open().size(); }
+    // The hash pool (tests run jobs on it the way the hash goes, to see where they run).
+    net::thread_pool& hash_pool() { return hash_pool_; }
 
 private:
     // Declaration order is destruction order reversed: registries outlive the loops whose

@@ -2,6 +2,7 @@
 // What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret, store.
 #include "mode.hpp"
 #include "pg_game_store.hpp"
+#include "pool_priority.hpp"
 #include "server_connection.hpp"
 #include "sqlite_game_store.hpp"
 
@@ -22,6 +23,7 @@ struct ServerConfig {
     std::uint16_t admin_port = 8081;
     HashMode mode = HashMode::offload;
     unsigned pool_threads = 1;
+    PoolPriority pool_priority;   // the pool's threads below the loop thread (default SCHED_IDLE)
     long max_pending_hashes = 16; // offload mode: queued hashes past which /rank sheds (503)
     std::uint32_t hash_iterations = default_hash_iterations;
     std::string secret; // never logged

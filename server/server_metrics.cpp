@@ -24,9 +24,17 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                      .Add({}, buckets);
     loop_busy_ = &pm::BuildCounter()
                       .Name("ranking_event_loop_busy_seconds_total")
-                      .Help("Time the data loop spent inside the server's own handlers")
+                      .Help("CPU time used by the data loop's thread (its thread CPU clock): "
+                            "Beast's parsing and writing and Asio's own work included; per "
+                            "second of wall time, the loop's busy ratio")
                       .Register(*registry_)
                       .Add({});
+    auto& handler_time =
+        pm::BuildCounter()
+            .Name("ranking_event_loop_handler_seconds_total")
+            .Help("Time the data loop spent inside the server's own handler scopes, by route: a "
+                  "breakdown of ranking_event_loop_busy_seconds_total (wall time in the scope)")
+            .Register(*registry_);
     auto& stalls = pm::BuildCounter()
                        .Name("ranking_event_loop_stalls_total")
                        .Help("Loop stalls past --stall-warn-ms, by the route that held the loop")
@@ -42,6 +50,7 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
     for (std::size_t r = 0; r < route_count; ++r) {
         const std::string route(route_name(static_cast<Route>(r)));
         stalls_[r] = &stalls.Add({{"route", route}});
+        handler_time_[r] = &handler_time.Add({{"route", route}});
         for (HashMode mode : {HashMode::offload, HashMode::inline_on_loop}) {
             const pm::Labels labels{{"route", route}, {"mode", std::string(to_string(mode))}};
             handler_[r][index(mode)] = &handler.Add(labels, buckets);
@@ -125,7 +134,12 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                                 .Add({});
 }
 
-std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, HashMode mode) {
+std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, HashMode mode,
+                                                     std::optional<double> loop_cpu_seconds) {
+    if (loop_cpu_seconds && *loop_cpu_seconds > loop_busy_seen_) {
+        loop_busy_->Increment(*loop_cpu_seconds - loop_busy_seen_);
+        loop_busy_seen_ = *loop_cpu_seconds;
+    }
     in_flight_->Set(static_cast<double>(levels.in_flight.load()));
     open_connections_->Set(static_cast<double>(levels.open_connections.load()));
     pool_queue_depth_->Set(static_cast<double>(levels.hash_queue.load()));

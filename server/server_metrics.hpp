@@ -14,6 +14,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,10 @@ public:
     ServerMetrics();
 
     void observe_loop_lag(double seconds) { loop_lag_->Observe(seconds); }
-    void add_loop_busy(double seconds) { loop_busy_->Increment(seconds); }
+    // Our handler scopes' time on the loop, by route: a breakdown of the loop's busy time.
+    void add_handler_time(Route route, double seconds) {
+        handler_time_[index(route)]->Increment(seconds);
+    }
     void count_stall(Route route) { stalls_[index(route)]->Increment(); }
     void observe_handler(Route route, HashMode mode, double seconds) {
         handler_[index(route)][index(mode)]->Observe(seconds);
@@ -52,8 +56,11 @@ public:
         if (!up) store_disconnects_->Increment();
     }
 
-    // The gauges are read from their owners' atomics just before each collection.
-    std::vector<prometheus::MetricFamily> collect(const LoadLevels& levels, HashMode mode);
+    // The gauges are read from their owners' atomics just before each collection, and the busy
+    // counter from the loop thread's CPU clock (`loop_cpu_seconds`, when there is one).
+    // Admin thread only.
+    std::vector<prometheus::MetricFamily> collect(const LoadLevels& levels, HashMode mode,
+                                                  std::optional<double> loop_cpu_seconds);
 
     // The text exposition format, for GET /metrics.
     static std::string serialize(const std::vector<prometheus::MetricFamily>& families);
@@ -67,6 +74,8 @@ private:
     std::shared_ptr<prometheus::Registry> registry_;
     prometheus::Histogram* loop_lag_;
     prometheus::Counter* loop_busy_;
+    double loop_busy_seen_ = 0;
+    std::array<prometheus::Counter*, route_count> handler_time_{};
     std::array<prometheus::Counter*, route_count> stalls_{};
     std::array<std::array<prometheus::Histogram*, 2>, route_count> handler_{};
     std::array<std::array<prometheus::Histogram*, 2>, route_count> request_{};

@@ -2,6 +2,7 @@
 
 #include "dashboard_location.hpp"
 #include "net.hpp"
+#include "version.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -20,6 +21,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     ServerConfig& c = o.server;
     c.pool_threads = std::max(1u, std::thread::hardware_concurrency() - 1);
     std::string mode = "offload";
+    std::string pool_priority = to_string(c.pool_priority);
     std::string club;
     long stall_warn_ms = c.stall_warn.count();
     std::string dashboard = default_dashboard_directory().string();
@@ -37,6 +39,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     // clang-format off
     desc.add_options()
         ("help,h", "print this help and exit")
+        ("version", "print the version (ranking-server X.Y.Z) and exit")
         ("address", po::value(&c.address)->default_value(c.address), "data plane address")
         ("port", po::value(&c.port)->default_value(c.port), "data plane port (0: any free port)")
         ("admin-address", po::value(&c.admin_address)->default_value(c.admin_address),
@@ -48,6 +51,12 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         ("blocking", "same as --mode inline")
         ("pool-threads", po::value(&c.pool_threads)->default_value(c.pool_threads),
          "hash pool threads (default: cores - 1, at least 1)")
+        ("pool-priority", po::value(&pool_priority)->default_value(pool_priority),
+         "the hash pool threads' scheduling, below the loop thread's so that the loop answers "
+         "at once even when the pool keeps every core busy: idle (SCHED_IDLE: the pool gets "
+         "only CPU time no normal thread wants; it can starve while other processes fill the "
+         "cores), nice:N (N = 1..19 nice steps below the loop), or normal (the pool competes "
+         "with the loop as an equal)")
         ("hash-iterations", po::value(&c.hash_iterations)->default_value(c.hash_iterations),
          "PBKDF2 iterations per token")
         ("hash-ms", po::value<double>(),
@@ -74,7 +83,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "where the admin plane's dashboard files are")
         ("max-connections", po::value(&max_connections),
          "open data connections past which new ones get a 503 and are closed "
-         "(default: the open-file limit less 256, at most 10000)")
+         "(default: the open-file limit, raised to its hard limit at start, less 256 kept "
+         "for listeners, the admin plane and the store)")
         ("max-pending-hashes", po::value(&max_pending),
          "offload mode: hashes waiting for the pool past which /rank answers 503 at once "
          "(default: 16 per pool thread)")
@@ -97,6 +107,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     } catch (const po::error& e) {
         return fail(e.what());
     }
+    if (vm.count("version")) {
+        out << version_line("ranking-server");
+        return {std::nullopt, 0};
+    }
     if (vm.count("help")) {
         out << desc
             << "\nEnvironment:\n  RANKING_SECRET       the token secret (default: random per "
@@ -110,6 +124,11 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     if (vm.count("blocking") && *parsed_mode == HashMode::offload && !vm["mode"].defaulted())
         return fail("--blocking contradicts --mode offload");
     if (c.pool_threads < 1 || c.pool_threads > 256) return fail("--pool-threads must be 1..256");
+    const auto parsed_priority = parse_pool_priority(pool_priority);
+    if (!parsed_priority)
+        return fail("--pool-priority must be idle, normal or nice:N with N 1..19, not '" +
+                    pool_priority + "'");
+    c.pool_priority = *parsed_priority;
     if (c.hash_iterations < 1 || c.hash_iterations > 100'000'000)
         return fail("--hash-iterations must be 1..100000000");
     if (vm.count("hash-ms")) {

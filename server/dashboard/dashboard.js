@@ -56,7 +56,10 @@ function lineChart(id, datasets, extraScales = {}) {
 const series = (label, color, extra = {}) => ({ label, data: [], borderColor: color, backgroundColor: color, ...extra });
 const lagChart = lineChart('lag-chart', [series('p99', '#2471a3'), series('max', '#c0392b')]);
 const latencyChart = lineChart('latency-chart', []);
-const loadChart = lineChart('load-chart', [series('busy %', '#c0392b'), series('pool queue', '#2471a3', { yAxisID: 'queue' })],
+// busy %: the loop thread's CPU time per second (all its work); handlers %: the part of it inside
+// our own handler scopes (the rest is Beast's parsing and writing and Asio's own work).
+const loadChart = lineChart('load-chart', [series('busy %', '#c0392b'), series('pool queue', '#2471a3', { yAxisID: 'queue' }),
+  series('our handlers %', '#e59866')],
   { y: { beginAtZero: true, max: 100 }, queue: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } } });
 
 function push(chart, index, x, y) {
@@ -110,6 +113,7 @@ function render(sample) {
   for (const [route, stats] of Object.entries(sample.routes)) push(latencyChart, routeSeries(route), x, stats.p99_ms);
   push(loadChart, 0, x, sample.busy_ratio * 100);
   push(loadChart, 1, x, sample.pool_queue);
+  push(loadChart, 2, x, (sample.handler_ratio ?? 0) * 100);
   for (const chart of [lagChart, latencyChart, loadChart]) {
     chart.options.scales.x.min = Math.max(0, x - windowSeconds);
     chart.options.scales.x.max = Math.max(x, 10);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/grafana/ranking-server.json asks only for what the server exports: every metric name in
 # every panel's query is in a running server's /metrics (histograms by their _bucket, _sum and
-# _count series), every label it groups by is on some series there, and every query is valid
+# _count series), every label it groups by is on that query's series there, and every query is valid
 # PromQL (promtool check rules, on the queries written as recording rules).
 # Usage: grafana.sh RANKING_SERVER   (exit 77 = skipped: promtool or jq missing)
 set -euo pipefail
@@ -31,7 +31,9 @@ while IFS= read -r query; do
   done
   for label in $(grep -oE 'by \([a-z_, ]+\)' <<<"$query" | sed -E 's/by \(|\)//g; s/,/ /g'); do
     [ "$label" = le ] || [ "$label" = instance ] && continue
-    grep -q "[{,]$label=\"" "$work/metrics.txt" || { echo "FAIL: no series has the label $label (query: $query)" >&2; failed=1; }
+    carried=0
+    for name in $used; do grep -q "^$name{.*$label=\"" "$work/metrics.txt" && carried=1; done
+    [ "$carried" = 1 ] || { echo "FAIL: no series of $(echo $used) has the label $label (query: $query)" >&2; failed=1; }
   done
 done <"$work/queries.txt"
 

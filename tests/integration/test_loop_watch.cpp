@@ -30,7 +30,66 @@ std::vector<StallRecord> stalls_after_slow_rank(TestServer& server) {
     return server.server().stalls();
 }
 
+// Closed loop on one keep-alive connection: GET /players/bob again as soon as it is answered.
+net::awaitable<void> keep_asking(HttpEndpoint endpoint, Clock::time_point until, long& answered) {
+    ClientConnection connection(co_await net::this_coro::executor);
+    auto connecting = connection.connect(endpoint.host, endpoint.port, std::chrono::seconds(10));
+    if (co_await std::move(connecting)) co_return;
+    while (Clock::now() < until) {
+        HttpResponse response;
+        auto exchange =
+            connection.request("GET", "/players/bob", {}, std::chrono::seconds(10), response);
+        if (co_await std::move(exchange)) co_return;
+        ++answered;
+    }
+}
+
+struct BusyWindow {
+    double busy_ratio = 0;      // loop thread CPU seconds per wall second
+    double handler_seconds = 0; // of which inside our /players scopes
+};
+
+// The loop's busy counter and its /players breakdown across `during()`, from /metrics.
+template <typename During> BusyWindow busy_across(TestServer& server, During during) {
+    const auto scrape = [&] { return request(server.admin(), "GET", "/metrics").response.body; };
+    const auto before = scrape();
+    const auto start = Clock::now();
+    during();
+    const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+    const auto after = scrape();
+    const auto delta = [&](const std::string& series) {
+        return metric_value(after, series) - metric_value(before, series);
+    };
+    return {delta("ranking_event_loop_busy_seconds_total") / wall,
+            delta(R"(ranking_event_loop_handler_seconds_total{route="/players"})")};
+}
+
 } // namespace
+
+// Busy is the loop thread's own CPU time, so Beast's and Asio's work count; asserted as an
+// ordering and generous bounds, never a timing.
+TEST_CASE("busy ratio: an idle loop reads low, a loop kept busy with cheap requests reads high") {
+    TestServer server;
+    const auto idle =
+        busy_across(server, [] { std::this_thread::sleep_for(std::chrono::milliseconds(500)); });
+    long answered = 0;
+    const auto busy = busy_across(server, [&] {
+        net::io_context client;
+        const auto until = Clock::now() + std::chrono::seconds(1);
+        for (int i = 0; i < 16; ++i)
+            net::co_spawn(client, keep_asking(server.data(), until, answered), net::detached);
+        client.run();
+    });
+    MESSAGE("busy ratio idle " << idle.busy_ratio << ", under " << answered << " cheap requests "
+                               << busy.busy_ratio << " (our /players scopes "
+                               << busy.handler_seconds << " s of it)");
+    REQUIRE(answered > 100);
+    CHECK(idle.busy_ratio < 0.2);
+    CHECK(busy.busy_ratio > idle.busy_ratio + 0.1);
+    CHECK(busy.busy_ratio <= 1.05); // one thread's CPU time cannot outrun the wall clock
+    CHECK(idle.handler_seconds == 0);
+    CHECK(busy.handler_seconds > 0); // the per-route breakdown of our own scopes is still there
+}
 
 TEST_CASE("inline: a 200 ms hash is one stall named /rank, and the lag histogram saw it") {
     TestServer server(HashMode::inline_on_loop,

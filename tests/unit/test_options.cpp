@@ -1,5 +1,6 @@
 #include "client_options.hpp"
 #include "server_options.hpp"
+#include "version.hpp"
 
 #include <doctest/doctest.h>
 
@@ -44,6 +45,40 @@ TEST_CASE("server options: defaults, --blocking, and contradictions") {
     const auto help = parse(parse_server_options, {"--help"});
     CHECK_FALSE(help.options);
     CHECK(help.exit_code == 0);
+}
+
+TEST_CASE("server options: --pool-priority idle (default), normal, nice:N") {
+    const auto defaults = parse(parse_server_options, {});
+    REQUIRE(defaults.options);
+    CHECK(defaults.options->server.pool_priority == PoolPriority{PoolPriorityKind::idle, 0});
+    CHECK(
+        parse(parse_server_options, {"--pool-priority", "normal"}).options->server.pool_priority ==
+        PoolPriority{PoolPriorityKind::normal, 0});
+    CHECK(
+        parse(parse_server_options, {"--pool-priority", "nice:19"}).options->server.pool_priority ==
+        PoolPriority{PoolPriorityKind::nice, 19});
+    std::string err;
+    for (const char* bad : {"nice:0", "nice:20", "nice:", "nice:5x", "nice:-3", "low", ""}) {
+        CHECK(parse(parse_server_options, {"--pool-priority", bad}, &err).exit_code == 2);
+        CHECK(err.find("--pool-priority must be") != std::string::npos);
+    }
+    CHECK(to_string(PoolPriority{PoolPriorityKind::nice, 7}) == "nice:7");
+    CHECK(parse_pool_priority(to_string(PoolPriority{PoolPriorityKind::nice, 7})) ==
+          PoolPriority{PoolPriorityKind::nice, 7});
+}
+
+TEST_CASE("server and client options: --version prints the name and version, exit 0") {
+    std::vector<const char*> args{"prog", "--version"};
+    std::ostringstream out, err;
+    const auto server = parse_server_options(2, args.data(), out, err);
+    CHECK_FALSE(server.options);
+    CHECK(server.exit_code == 0);
+    CHECK(out.str() == "ranking-server " + std::string(project_version) + "\n");
+    out.str("");
+    const auto client = parse_client_options(2, args.data(), out, err);
+    CHECK_FALSE(client.options);
+    CHECK(client.exit_code == 0);
+    CHECK(out.str() == "ranking-client " + std::string(project_version) + "\n");
 }
 
 TEST_CASE("client options: commands and their words") {

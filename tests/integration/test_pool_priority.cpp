@@ -1,0 +1,101 @@
+// The loop outranks its pool: each thread is asked what its own scheduling is, the pool's threads
+// through the hash's own hand-off (async_run_on), the loop thread on the loop. No timings.
+#include "hash_offload.hpp"
+#include "test_server.hpp"
+#include "thread_priority.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <future>
+#include <latch>
+#include <sched.h>
+#include <set>
+#include <thread>
+
+using namespace ranking;
+using namespace ranking::testing;
+
+namespace {
+
+struct Seen {
+    ThreadSchedule schedule;
+    std::thread::id thread;
+};
+
+// Stands for the hash: held until every pool thread has one, so that each thread answers.
+struct ReportSchedule {
+    std::latch* together;
+    Seen operator()() const {
+        together->arrive_and_wait();
+        return {this_thread_schedule(), std::this_thread::get_id()};
+    }
+};
+
+std::vector<Seen> ask_pool_threads(RankingServer& server, unsigned threads) {
+    std::latch together(threads);
+    std::vector<std::promise<Seen>> answers(threads);
+    for (auto& answer : answers)
+        async_run_on(
+            server.hash_pool(), ReportSchedule{&together},
+            net::bind_executor(server.data_executor(), [&answer](std::exception_ptr, Seen seen) {
+                answer.set_value(seen);
+            }));
+    std::vector<Seen> seen;
+    for (auto& answer : answers)
+        seen.push_back(answer.get_future().get());
+    return seen;
+}
+
+Seen ask_loop_thread(RankingServer& server) {
+    std::promise<Seen> answer;
+    net::post(server.data_executor(), [&answer] {
+        answer.set_value({this_thread_schedule(), std::this_thread::get_id()});
+    });
+    return answer.get_future().get();
+}
+
+ServerConfig with_pool(PoolPriority priority, unsigned threads) {
+    auto config = test_config();
+    config.pool_threads = threads;
+    config.pool_priority = priority;
+    return config;
+}
+
+} // namespace
+
+TEST_CASE("pool priority idle: every pool thread runs SCHED_IDLE, the loop thread does not") {
+    TestServer server(with_pool({PoolPriorityKind::idle, 0}, 2));
+    const auto pool = ask_pool_threads(server.server(), 2);
+    const auto loop = ask_loop_thread(server.server());
+    CHECK(pool[0].thread != pool[1].thread); // both threads answered
+    for (const auto& seen : pool) {
+        CHECK(seen.thread != loop.thread);
+        CHECK(seen.schedule.policy == SCHED_IDLE);
+    }
+    CHECK(loop.schedule.policy == SCHED_OTHER);
+}
+
+TEST_CASE("pool priority nice:5: pool threads 5 nice steps below the loop thread") {
+    const int before = this_thread_schedule().nice; // the threads inherit the test's nice
+    TestServer server(with_pool({PoolPriorityKind::nice, 5}, 2));
+    const auto pool = ask_pool_threads(server.server(), 2);
+    const auto loop = ask_loop_thread(server.server());
+    CHECK(loop.schedule.policy == SCHED_OTHER);
+    CHECK(loop.schedule.nice == before);
+    for (const auto& seen : pool) {
+        CHECK(seen.schedule.policy == SCHED_OTHER);
+        CHECK(seen.schedule.nice == std::min(19, before + 5));
+    }
+}
+
+TEST_CASE("pool priority normal: the pool threads as the loop thread") {
+    TestServer server(with_pool({PoolPriorityKind::normal, 0}, 1));
+    const auto pool = ask_pool_threads(server.server(), 1);
+    const auto loop = ask_loop_thread(server.server());
+    CHECK(pool[0].schedule.policy == loop.schedule.policy);
+    CHECK(pool[0].schedule.nice == loop.schedule.nice);
+}
