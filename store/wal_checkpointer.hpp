@@ -4,7 +4,7 @@
 // it, and every game that arrives meanwhile waits too (the store's ack p99). Here the writing
 // connection only counts pages (sqlite3_wal_hook replaces the automatic checkpoint) and wakes a
 // thread of its own, which runs a PASSIVE checkpoint on a second connection: it takes no lock a
-// writer needs, so commits carry on meanwhile.
+// writer needs, so commits carry on meanwhile. The thread runs SCHED_IDLE.
 //
 // What that thread cannot do is restart the WAL: a writer starts the WAL over only if, when it
 // begins, every frame has been copied, and under steady load a commit always lands while the
