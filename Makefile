@@ -6,7 +6,7 @@ SERVER := $(BUILD)/server/ranking-server
 CLIENT := $(BUILD)/client/ranking-client
 ARGS ?=
 
-.PHONY: all deps test-deps build package test test-asan test-tsan fuzz demo bench run cluster cluster-down format clean
+.PHONY: all deps test-deps build package test test-asan test-tsan fuzz demo bench run cluster cluster-down cluster-demo format clean
 
 all: build
 
@@ -51,6 +51,11 @@ cluster: build
 
 cluster-down:
 	@scripts/cluster.sh down
+
+# The seeds' remedies for a database call side by side, in one run (also make demo's last chapter).
+cluster-demo: build
+	@scripts/install-deps.sh postgresql
+	@load/remedies_demo.sh $(BUILD) report
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the story (alice, bob, charlie) in both modes, then the collapse report: one
 # open-loop load with a costly/cheap mix and a canary, offload -> inline -> offload, measured by
-# ranking-load and drawn into report/; then the same lesson for the database (load/store_demo.sh).
+# ranking-load and drawn into report/; then the same lesson for the database (load/store_demo.sh)
+# and the seeds' three remedies for it side by side (load/remedies_demo.sh).
 # Every server it starts, it stops by PID.
 # Usage: scripts/demo.sh BUILD_DIR [OUT_DIR=report]
 set -euo pipefail
@@ -51,5 +52,8 @@ grep -m3 -E 'WARNING event loop blocked|held the event loop' "$out/server.log" |
 echo
 echo "== 4. The blocking database call: games and an export through the store, offload then inline"
 "$here/../load/store_demo.sh" "$build" "$out"
+echo
+echo "== 5. The three remedies side by side: a native async driver, a thread, the blocking call"
+"$here/../load/remedies_demo.sh" "$build" "$out"
 echo
 echo "report: $out/report.md, $out/latency.png, $out/latency.svg, $out/run.json, $out/run.csv"
