@@ -21,7 +21,7 @@ admin_port() { echo $((${ADMIN_PORTS:-8191} + $1 - 1)); }
 
 wait_healthy() { # URL: up to 10 s
   for _ in $(seq 100); do
-    if exec 3<>"/dev/tcp/127.0.0.1/${1##*:}" 2>/dev/null; then
+    if { exec 3<>"/dev/tcp/127.0.0.1/${1##*:}"; } 2>/dev/null; then
       printf 'GET /healthz HTTP/1.0\r\n\r\n' >&3
       if head -1 <&3 | grep -q ' 200 '; then exec 3<&-; return 0; fi
       exec 3<&-
@@ -34,7 +34,8 @@ wait_healthy() { # URL: up to 10 s
 haproxy_config() {
   cat <<EOF
 global
-    maxconn 20000
+    # Two descriptors per proxied connection, under the 20,000 open files a process may have here.
+    maxconn 9000
     pidfile $dir/haproxy.pid
 defaults
     mode http
