@@ -9,13 +9,8 @@ if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null; then
   echo "needs /usr/bin/chromium and npm (make test installs them)" >&2
   exit 77
 fi
-mkdir -p "$work_dir"
-# npm ci only when the lock file changed: the packages stay in the build tree.
-if ! cmp -s "$here/../dashboard/package-lock.json" "$work_dir/package-lock.json" ||
-  [ ! -d "$work_dir/node_modules/playwright-core" ]; then
-  cp "$here/../dashboard/package.json" "$here/../dashboard/package-lock.json" "$work_dir/"
-  (cd "$work_dir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+source "$here/npm_packages.sh"
+npm_packages "$here/../dashboard" "$work_dir"
 
 source "$here/../../scripts/server.sh"
 log=$(mktemp)

@@ -7,13 +7,8 @@ server_bin=$1
 work_dir=$2
 here=$(cd "$(dirname "$0")" && pwd)
 command -v npm >/dev/null || { echo "needs npm (make test installs it)" >&2; exit 77; }
-mkdir -p "$work_dir"
-# npm ci only when the lock file changed.
-if ! cmp -s "$here/../openapi/package-lock.json" "$work_dir/package-lock.json" ||
-  [ ! -d "$work_dir/node_modules/ajv" ]; then
-  cp "$here/../openapi/package.json" "$here/../openapi/package-lock.json" "$work_dir/"
-  (cd "$work_dir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+source "$here/npm_packages.sh"
+npm_packages "$here/../openapi" "$work_dir"
 
 source "$here/../../scripts/server.sh"
 log=$(mktemp)
