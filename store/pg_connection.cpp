@@ -164,6 +164,22 @@ net::awaitable<PgResult> PgConnection::query(std::string_view sql,
     co_return last;
 }
 
+net::awaitable<int> PgConnection::notifications() {
+    if (!connected()) throw PgError("not connected to PostgreSQL");
+    auto* connection = connection_.get();
+    for (;;) {
+        int count = 0;
+        while (PGnotify* notify = PQnotifies(connection)) {
+            PQfreemem(notify);
+            ++count;
+        }
+        if (count > 0) co_return count;
+        co_await wait(Wait::wait_read);
+        // False also when the server closed the connection (a restart): its state is unknown.
+        if (!PQconsumeInput(connection)) fail("listening");
+    }
+}
+
 PgResult PgConnection::query_blocking(std::string_view sql, std::span<const std::string> params) {
     if (!connected()) throw PgError("not connected to PostgreSQL");
     const std::string text(sql);

@@ -60,6 +60,11 @@ public:
     net::awaitable<PgResult> query(std::string_view sql, std::span<const std::string> params = {});
     PgResult query_blocking(std::string_view sql, std::span<const std::string> params = {});
 
+    // After LISTEN: waits until at least one notification has arrived (those that came with
+    // earlier answers count), consumes them all and returns how many; throws PgError when the
+    // connection is lost. No statement may be in flight on this connection meanwhile.
+    net::awaitable<int> notifications();
+
 private:
     struct Finish {
         void operator()(PGconn* connection) const noexcept { PQfinish(connection); }
