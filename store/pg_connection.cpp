@@ -164,6 +164,20 @@ net::awaitable<PgResult> PgConnection::query(std::string_view sql,
     co_return last;
 }
 
+bool PgConnection::alive() noexcept {
+    if (!connected()) return false;
+    // Non-blocking for a non-blocking connection; a blocking one has nothing to wait for
+    // either: this reads only what already arrived, or the end of the stream.
+    // A read that brings bytes (the server's last words, "FATAL: terminating connection") ends
+    // there; the end of the stream shows on the next one. A live idle connection reads nothing.
+    for (int read = 0; read < 3; ++read)
+        if (!PQconsumeInput(connection_.get()) || !connected()) {
+            close();
+            return false;
+        }
+    return true;
+}
+
 net::awaitable<int> PgConnection::notifications() {
     if (!connected()) throw PgError("not connected to PostgreSQL");
     auto* connection = connection_.get();

@@ -60,6 +60,11 @@ public:
     net::awaitable<PgResult> query(std::string_view sql, std::span<const std::string> params = {});
     PgResult query_blocking(std::string_view sql, std::span<const std::string> params = {});
 
+    // For an idle connection (no statement in flight): reads whatever the server sent, and
+    // false (closed) if it has closed the connection, which a connection left idle across a
+    // database restart only finds out this way or on its next statement.
+    bool alive() noexcept;
+
     // After LISTEN: waits until at least one notification has arrived (those that came with
     // earlier answers count), consumes them all and returns how many; throws PgError when the
     // connection is lost. No statement may be in flight on this connection meanwhile.

@@ -272,11 +272,13 @@ net::awaitable<void> PgGameStore::listen() {
             const auto statement = std::string("LISTEN ") + pg_games_channel;
             auto listening = listener_.query(statement);
             co_await std::move(listening);
-            if (listened)
+            if (listened) {
                 std::fprintf(stderr,
                              "ranking-server: PostgreSQL listener back (attempt %d); reading "
                              "the games after seq %lld\n",
                              attempt, static_cast<long long>(followed_seq_));
+                check_idle_connections();
+            }
             if (observer_.follower) observer_.follower(true);
             listened = true;
             attempt = 0; // from now on 0 means "was listening"
@@ -311,6 +313,17 @@ net::awaitable<void> PgGameStore::listen() {
         if (ec) co_return; // cancelled: the store is going away, touch nothing
         delay = std::min(delay * 2, config_.max_retry);
     }
+}
+
+// The listener was lost, so the database may have restarted under the other connections too;
+// if they sat idle meanwhile they do not know yet, and the next game or read through them would
+// fail. Ask them now: only when idle (no statement of theirs in flight can be disturbed).
+void PgGameStore::check_idle_connections() {
+    if (!working_ && !reconnecting_ && online_.connected() && !online_.alive())
+        lose("closed by the server while idle");
+    // A blocking statement never outlasts its call, so this one is always idle here; closed
+    // when dead, it is connected again on its next use.
+    if (blocking_.connected()) blocking_.alive();
 }
 
 net::awaitable<void> PgGameStore::catch_up() {

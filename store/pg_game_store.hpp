@@ -91,6 +91,7 @@ private:
     bool ensure_blocking_connection();
     net::awaitable<void> listen(); // follow(): (re)connects, LISTENs, catches up, waits
     net::awaitable<void> catch_up();
+    void check_idle_connections(); // after the listener came back from a loss
 
     const PgStoreConfig config_;
     StoreObserver observer_;

@@ -208,7 +208,20 @@ TEST_CASE("on PostgreSQL restarted under load: every lookup answered, games 201 
         if (on_b != last_alice) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     CHECK(on_b == last_alice);
-    const auto metrics = request(b.admin(), "GET", "/metrics").response.body;
+    // B wrote and read nothing through its store connection, idle across the restart: the
+    // listener's return had it checked and reconnected (bounded wait), so B reads at once.
+    std::string metrics;
+    for (int i = 0; i < 600; ++i) {
+        metrics = request(b.admin(), "GET", "/metrics").response.body;
+        if (metrics.find("ranking_store_disconnects_total 1") != std::string::npos &&
+            metrics.find("ranking_store_connected 1") != std::string::npos)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(metrics.find("ranking_store_disconnects_total 1") != std::string::npos);
+    CHECK(metrics.find("ranking_store_connected 1") != std::string::npos);
     CHECK(metrics.find("ranking_store_follower_disconnects_total 1") != std::string::npos);
     CHECK(metrics.find("ranking_store_following 1") != std::string::npos);
+    CHECK(request(b.data(), "GET", "/games/" + exported.back()["id"].get<std::string>())
+              .response.status == 200);
 }

@@ -245,9 +245,12 @@ TEST_CASE("following: another server's games arrive in seq order, and those comm
     }
     net::io_context loop;
     PgBackend backend;
-    std::vector<bool> listening; // what the observer was told, in order
+    std::vector<bool> listening, connection; // what the observer was told, in order
     store::PgGameStore follower(loop.get_executor(), backend.config(), trio,
-                                {{}, {}, [&](bool up) { listening.push_back(up); }, {}});
+                                {{},
+                                 [&](bool up) { connection.push_back(up); },
+                                 [&](bool up) { listening.push_back(up); },
+                                 {}});
     store::PgGameStore writer(loop.get_executor(), backend.config(), trio);
     std::vector<StoredGame> seen;
     follower.follow(follower.last_seq_at_open(), [&](const std::vector<StoredGame>& games) {
@@ -285,6 +288,10 @@ TEST_CASE("following: another server's games arrive in seq order, and those comm
     }
     REQUIRE(run_until(loop, [&] { return seen.size() >= written.size(); }));
     CHECK(seen == written);
-    CHECK(export_all(loop, writer, HashMode::offload, 100) == written); // the database agrees
     CHECK(listening == std::vector<bool>{true, false, true});
+    // The follower wrote nothing and read nothing through its own connection, idle across the
+    // restart: the listener's return had it checked and reconnected, so its reads work at once.
+    REQUIRE(run_until(loop, [&] { return connection.size() == 2; }));
+    CHECK(connection == std::vector<bool>{false, true});
+    CHECK(export_all(loop, follower, HashMode::offload, 100) == written);
 }
