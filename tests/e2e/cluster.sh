@@ -18,16 +18,23 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "needs postgresql 
 
 work=$(mktemp -d)
 chmod 755 "$work" # as root, PostgreSQL runs as `postgres`, which must reach its directory in it
-base=$((20000 + RANDOM % 20000))
-export CLUSTER_DIR="$work/cluster" CLUSTER_PORT=$base SERVER_PORTS=$((base + 1)) \
-  ADMIN_PORTS=$((base + 11)) POSTGRES_PORT=$((base + 21)) STATS_PORT=$((base + 22))
 trap '"$here/../../scripts/cluster.sh" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 fail() {
   echo "FAIL: $*" >&2
-  for log in "$CLUSTER_DIR"/server-*.log; do echo "--- $log" >&2; tail -20 "$log" >&2; done
+  for log in "$CLUSTER_DIR"/server-*.log; do [ -f "$log" ] && { echo "--- $log" >&2; tail -20 "$log" >&2; }; done
   exit 1
 }
-"$here/../../scripts/cluster.sh" up "$build" >"$work/up.log" 2>&1 || { cat "$work/up.log" >&2; fail "cluster up"; }
+# Random ports below the ephemeral range (32768 up), where outgoing connections take theirs;
+# another port taken by chance means another try on other ports.
+for attempt in 1 2 3; do
+  base=$((20000 + RANDOM % 12000))
+  export CLUSTER_DIR="$work/cluster" CLUSTER_PORT=$base SERVER_PORTS=$((base + 1)) \
+    ADMIN_PORTS=$((base + 11)) POSTGRES_PORT=$((base + 21)) STATS_PORT=$((base + 22))
+  "$here/../../scripts/cluster.sh" up "$build" >"$work/up.log" 2>&1 && break
+  grep -q -i "address already in use\|could not bind\|cannot bind" "$work/up.log" && [ "$attempt" -lt 3 ] && continue
+  cat "$work/up.log" >&2
+  fail "cluster up"
+done
 lb="http://127.0.0.1:$CLUSTER_PORT"
 server() { echo "http://127.0.0.1:$((SERVER_PORTS + $1 - 1))"; }
 post() { # BASE ID WHITE BLACK RESULT
