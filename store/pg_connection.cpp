@@ -133,13 +133,11 @@ void PgConnection::connect_blocking() {
     if (!connected()) fail("connecting");
 }
 
-net::awaitable<PgResult> PgConnection::query(std::string_view sql,
-                                             std::span<const std::string> params) {
+net::awaitable<PgResult> PgConnection::query(std::string sql, std::span<const std::string> params) {
     if (!connected()) throw PgError("not connected to PostgreSQL");
     auto* connection = connection_.get();
-    const std::string text(sql);
     const auto values = values_of(params);
-    if (!PQsendQueryParams(connection, text.c_str(), static_cast<int>(values.size()), nullptr,
+    if (!PQsendQueryParams(connection, sql.c_str(), static_cast<int>(values.size()), nullptr,
                            values.data(), nullptr, nullptr, 0))
         fail("sending a statement");
     for (int flushed; (flushed = PQflush(connection)) != 0;) {

@@ -56,8 +56,10 @@ public:
     void connect_blocking();
     void close() noexcept;
 
-    // Runs one statement and returns its (last) result; throws PgError on any error.
-    net::awaitable<PgResult> query(std::string_view sql, std::span<const std::string> params = {});
+    // Runs one statement and returns its (last) result; throws PgError on any error. The
+    // awaitable starts only when awaited: it owns `sql` (a view of a temporary would dangle by
+    // then), while `params` must outlive it.
+    net::awaitable<PgResult> query(std::string sql, std::span<const std::string> params = {});
     PgResult query_blocking(std::string_view sql, std::span<const std::string> params = {});
 
     // For an idle connection (no statement in flight): reads whatever the server sent, and

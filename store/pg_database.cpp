@@ -175,9 +175,9 @@ std::string refusal(PgConnection& connection, const std::string& why) {
 
 } // namespace
 
-net::awaitable<PgResult> PgSession::query(std::string_view sql, std::vector<std::string> params) {
+net::awaitable<PgResult> PgSession::query(std::string sql, std::vector<std::string> params) {
     if (blocking) co_return connection.query_blocking(sql, params);
-    auto answer = connection.query(sql, params);
+    auto answer = connection.query(std::move(sql), params);
     co_return co_await std::move(answer);
 }
 
@@ -427,7 +427,7 @@ net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQu
         sql = "SELECT " GAME_COLUMNS " FROM games WHERE seq > $1 ORDER BY seq LIMIT $2";
         params = {pg_text(page.after), pg_text(static_cast<std::int64_t>(page.limit))};
     }
-    auto reading = session.query(sql, std::move(params));
+    auto reading = session.query(std::move(sql), std::move(params));
     const auto rows = co_await std::move(reading);
     co_return read_games(rows.get());
 }

@@ -29,7 +29,8 @@ inline constexpr const char* pg_games_channel = "ranking_games";
 struct PgSession {
     PgConnection& connection;
     bool blocking = false;
-    net::awaitable<PgResult> query(std::string_view sql, std::vector<std::string> params = {});
+    // Owns its arguments: the awaitable starts only when awaited.
+    net::awaitable<PgResult> query(std::string sql, std::vector<std::string> params = {});
 };
 
 struct PgClub {

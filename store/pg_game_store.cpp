@@ -268,9 +268,7 @@ net::awaitable<void> PgGameStore::listen() {
         try {
             auto connecting = listener_.connect();
             co_await std::move(connecting);
-            // The statement outlives the awaitable: query() keeps a view of it until it runs.
-            const auto statement = std::string("LISTEN ") + pg_games_channel;
-            auto listening = listener_.query(statement);
+            auto listening = listener_.query(std::string("LISTEN ") + pg_games_channel);
             co_await std::move(listening);
             if (listened) {
                 std::fprintf(stderr,
