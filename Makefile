@@ -21,10 +21,10 @@ build: deps
 package: build
 	@cd $(BUILD) && cpack -G DEB
 
-# What only the tests need: promtool, a browser for the dashboard test, npm for Playwright, and
-# curl and jq for the crash test.
+# What only the tests need: promtool, a browser for the dashboard test, npm for Playwright,
+# curl and jq for the crash and cluster tests, HAProxy for the cluster test.
 test-deps:
-	@scripts/install-deps.sh prometheus chromium clang libclang-rt-14-dev curl jq
+	@scripts/install-deps.sh prometheus chromium clang libclang-rt-14-dev curl jq haproxy
 	@command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 
 test: build test-deps

@@ -2,8 +2,15 @@
 //   sqlite   SQLite's own: one small INSERT per transaction, WAL, synchronous=FULL (the reference)
 //   inline   the store's one transaction per game, called in turn (what --mode inline does)
 //   offload  the storage thread with group commit, games offered open-loop at --rate per second
+// With --db postgresql://... the same three again against that PostgreSQL, in the same run:
+// PostgreSQL's own rate for one small INSERT per transaction (synchronous_commit as the server
+// has it), the PostgreSQL store inline (blocking libpq, one transaction per game) and offload
+// (non-blocking libpq on the loop, group commit); 1000 commits for the first two (PostgreSQL
+// commits take milliseconds). The database must be empty: the bench creates
+// its tables and drops them after each part.
 // Acks are timed from each game's due time, so a late commit counts in full.
-// Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp] | --version
+// Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp] [--db postgresql://...] | --version
+#include "pg_game_store.hpp"
 #include "sqlite_game_store.hpp"
 #include "version.hpp"
 
@@ -95,35 +102,40 @@ GameSubmission random_game(std::uint64_t n) {
             std::nullopt};
 }
 
+// One game after the other, each awaited: the store's inline mode, one transaction per game.
+Figures inline_run(GameStore& store, net::io_context& loop, int games) {
+    std::vector<double> ms;
+    const auto start = Clock::now();
+    net::co_spawn(
+        loop,
+        [](GameStore& s, int n, std::vector<double>& out) -> net::awaitable<void> {
+            for (int i = 0; i < n; ++i) {
+                const auto t0 = Clock::now();
+                auto recording =
+                    s.record(random_game(static_cast<std::uint64_t>(i)), HashMode::inline_on_loop);
+                const auto outcome = co_await std::move(recording);
+                if (outcome.kind == RecordOutcome::Kind::created) out.push_back(ms_since(t0));
+            }
+        }(store, games, ms),
+        net::detached);
+    loop.run();
+    return summarise(std::move(ms), ms_since(start) / 1000.0);
+}
+
 Figures inline_per_game(const std::string& dir, int games) {
     const auto path = fresh(dir, "inline");
-    std::vector<double> ms;
-    double seconds = 0;
+    Figures figures;
     {
         store::SqliteGameStore store({path}, club);
         net::io_context loop;
-        const auto start = Clock::now();
-        net::co_spawn(
-            loop,
-            [](store::SqliteGameStore& s, int n, std::vector<double>& out) -> net::awaitable<void> {
-                for (int i = 0; i < n; ++i) {
-                    const auto t0 = Clock::now();
-                    auto recording = s.record(random_game(static_cast<std::uint64_t>(i)),
-                                              HashMode::inline_on_loop);
-                    const auto outcome = co_await std::move(recording);
-                    if (outcome.kind == RecordOutcome::Kind::created) out.push_back(ms_since(t0));
-                }
-            }(store, games, ms),
-            net::detached);
-        loop.run();
-        seconds = ms_since(start) / 1000.0;
+        figures = inline_run(store, loop, games);
     }
     for (const char* suffix : {"", "-wal", "-shm"})
         std::filesystem::remove(path.string() + suffix);
-    return summarise(std::move(ms), seconds);
+    return figures;
 }
 
-net::awaitable<void> post_due(store::SqliteGameStore& store, std::uint64_t n, Clock::time_point due,
+net::awaitable<void> post_due(GameStore& store, std::uint64_t n, Clock::time_point due,
                               std::vector<double>& acks) {
     net::steady_timer wait(co_await net::this_coro::executor, due);
     co_await wait.async_wait(use_nothrow);
@@ -139,11 +151,24 @@ struct Transactions {
     int checkpoints = 0; // by the WAL checkpointer's thread, outside the commits
 };
 
+// Games offered open-loop at `rate` for `seconds`: the store's offload mode, group commit.
+Figures offload_run(GameStore& store, net::io_context& loop, double rate, double seconds) {
+    std::vector<double> ms;
+    const auto games = static_cast<std::uint64_t>(rate * seconds);
+    const auto start = Clock::now() + std::chrono::milliseconds(50);
+    for (std::uint64_t i = 0; i < games; ++i) {
+        const auto due = start + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                     1e9 * static_cast<double>(i) / rate));
+        net::co_spawn(loop, post_due(store, i, due, ms), net::detached);
+    }
+    loop.run();
+    return summarise(std::move(ms), ms_since(start) / 1000.0);
+}
+
 Figures offload_group_commit(const std::string& dir, double rate, double seconds,
                              Transactions& transactions) {
     const auto path = fresh(dir, "offload");
-    std::vector<double> ms;
-    double took = 0;
+    Figures figures;
     {
         std::mutex mutex;
         store::SqliteGameStore store(
@@ -154,31 +179,110 @@ Figures offload_group_commit(const std::string& dir, double rate, double seconds
                 transactions.ms.push_back(commit_seconds * 1000);
             }});
         net::io_context loop;
-        const auto games = static_cast<std::uint64_t>(rate * seconds);
-        const auto start = Clock::now() + std::chrono::milliseconds(50);
-        for (std::uint64_t i = 0; i < games; ++i) {
-            const auto due = start + std::chrono::nanoseconds(static_cast<std::int64_t>(
-                                         1e9 * static_cast<double>(i) / rate));
-            net::co_spawn(loop, post_due(store, i, due, ms), net::detached);
-        }
-        loop.run();
-        took = ms_since(start) / 1000.0;
+        figures = offload_run(store, loop, rate, seconds);
         transactions.checkpoints = store.checkpoints();
     }
     for (const char* suffix : {"", "-wal", "-shm"})
         std::filesystem::remove(path.string() + suffix);
-    return summarise(std::move(ms), took);
+    return figures;
+}
+
+// The same three against PostgreSQL. Blocking libpq for the reference, as SQLite's is blocking.
+struct PgFigures {
+    std::string version;
+    Figures reference, one_per_game, grouped;
+    Transactions transactions;
+};
+
+void drop_bench_tables(store::PgConnection& db) {
+    db.query_blocking("DROP TABLE IF EXISTS store_bench, games, players, ranking_meta");
+}
+
+PgFigures postgres_runs(const std::string& conninfo, int commits, double rate, double seconds) {
+    PgFigures figures;
+    net::io_context admin_loop; // the blocking connection never waits on it
+    store::PgConnection db(admin_loop.get_executor(), conninfo);
+    db.connect_blocking();
+    db.query_blocking("SET client_min_messages = warning"); // no NOTICE for DROP ... IF EXISTS
+    if (store::pg_integer(db.query_blocking("SELECT count(*) FROM pg_tables WHERE schemaname = "
+                                            "current_schema()")
+                              .get(),
+                          0, 0) != 0)
+        throw std::runtime_error("database '" + db.database() +
+                                 "' is not empty: store-bench creates and drops its tables there");
+    figures.version = store::pg_string(db.query_blocking("SHOW server_version").get(), 0, 0) +
+                      ", synchronous_commit " +
+                      store::pg_string(db.query_blocking("SHOW synchronous_commit").get(), 0, 0);
+
+    db.query_blocking("CREATE TABLE store_bench (id text PRIMARY KEY, v float8)");
+    std::vector<double> ms;
+    auto start = Clock::now();
+    for (int i = 0; i < commits; ++i) {
+        const auto t0 = Clock::now();
+        db.query_blocking("BEGIN");
+        const std::vector<std::string> row{"row-" + std::to_string(i), std::to_string(i)};
+        db.query_blocking("INSERT INTO store_bench VALUES ($1, $2)", row);
+        db.query_blocking("COMMIT");
+        ms.push_back(ms_since(t0));
+    }
+    figures.reference = summarise(std::move(ms), ms_since(start) / 1000.0);
+    drop_bench_tables(db);
+
+    store::PgStoreConfig config;
+    config.conninfo = conninfo;
+    config.max_pending_games = 1'000'000;
+    {
+        net::io_context loop;
+        store::PgGameStore store(loop.get_executor(), config, club);
+        figures.one_per_game = inline_run(store, loop, commits);
+    }
+    drop_bench_tables(db);
+    {
+        net::io_context loop;
+        auto& transactions = figures.transactions; // the observer runs on `loop`: no lock
+        store::PgGameStore store(loop.get_executor(), config, club,
+                                 store::StoreObserver{[&](std::size_t games, double took) {
+                                     transactions.games.push_back(games);
+                                     transactions.ms.push_back(took * 1000);
+                                 }});
+        figures.grouped = offload_run(store, loop, rate, seconds);
+    }
+    drop_bench_tables(db);
+    return figures;
+}
+
+void print_transactions(Transactions& transactions) {
+    auto& batches = transactions.games;
+    std::sort(batches.begin(), batches.end());
+    const auto commits = summarise(transactions.ms, 1);
+    const double longest = transactions.ms.empty()
+                               ? 0
+                               : *std::max_element(transactions.ms.begin(), transactions.ms.end());
+    std::printf("group commit: %zu transactions, median %zu games each, largest %zu\n",
+                batches.size(), batches.empty() ? 0 : batches[batches.size() / 2],
+                batches.empty() ? 0 : batches.back());
+    std::printf("transaction time: p50 %.3f ms, p99 %.3f ms, longest %.3f ms", commits.p50_ms,
+                commits.p99_ms, longest);
+}
+
+void print_row(const char* what, const Figures& f, const std::string& note = {}) {
+    std::printf("%-42s %12.0f %9.3f %9.3f%s\n", what, f.per_second, f.p50_ms, f.p99_ms,
+                note.c_str());
 }
 
 } // namespace
 
 int main(int argc, char* argv[]) {
+    const char* usage =
+        "usage: store-bench [--rate N] [--seconds S] [--dir DIR] [--db postgresql://...] | "
+        "--version\n";
     double rate = 5000, seconds = 5;
     std::string dir = std::filesystem::temp_directory_path().string();
     if (argc == 2 && !std::strcmp(argv[1], "--version")) {
         std::fputs(version_line("store-bench").c_str(), stdout);
         return 0;
     }
+    std::string postgres;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--rate"))
             rate = std::atof(argv[i + 1]);
@@ -186,45 +290,56 @@ int main(int argc, char* argv[]) {
             seconds = std::atof(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--dir"))
             dir = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--db") && store::is_pg_conninfo(argv[i + 1]))
+            postgres = argv[i + 1];
         else {
-            std::fprintf(stderr,
-                         "usage: store-bench [--rate N] [--seconds S] [--dir DIR] | --version\n");
+            std::fputs(usage, stderr);
             return 2;
         }
     }
     if (argc % 2 == 0 || !(rate > 0) || !(seconds > 0)) {
-        std::fprintf(stderr,
-                     "usage: store-bench [--rate N] [--seconds S] [--dir DIR] | --version\n");
+        std::fputs(usage, stderr);
         return 2;
     }
     const auto reference = sqlite_reference(dir, 3000);
     const auto one_per_game = inline_per_game(dir, 3000);
     Transactions transactions;
     const auto grouped = offload_group_commit(dir, rate, seconds, transactions);
-    auto& batches = transactions.games;
-    std::sort(batches.begin(), batches.end());
-    const auto commits = summarise(transactions.ms, 1);
-    const double longest = transactions.ms.empty()
-                               ? 0
-                               : *std::max_element(transactions.ms.begin(), transactions.ms.end());
+    std::optional<PgFigures> pg;
+    if (!postgres.empty()) {
+        try {
+            pg = postgres_runs(postgres, 1000, rate, seconds); // ~4 ms a commit here: 1000
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "store-bench: PostgreSQL: %s\n", e.what());
+            return 1;
+        }
+    }
+
+    char offered[96];
+    std::snprintf(offered, sizeof offered, "   (offered %.0f/s for %.0f s; ack from due time)",
+                  rate, seconds);
     std::printf("store-bench on %s (SQLite %s, WAL, synchronous=FULL)\n", dir.c_str(),
                 sqlite3_libversion());
-    std::printf("%-40s %12s %9s %9s\n", "", "per second", "p50 ms", "p99 ms");
-    std::printf("%-40s %12.0f %9.3f %9.3f\n", "SQLite alone, one INSERT per commit",
-                reference.per_second, reference.p50_ms, reference.p99_ms);
-    std::printf("%-40s %12.0f %9.3f %9.3f\n", "store inline, one transaction per game",
-                one_per_game.per_second, one_per_game.p50_ms, one_per_game.p99_ms);
-    std::printf("%-40s %12.0f %9.3f %9.3f   (offered %.0f/s for %.0f s; ack from due time)\n",
-                "store offload, group commit", grouped.per_second, grouped.p50_ms, grouped.p99_ms,
-                rate, seconds);
-    std::printf("group commit: %zu transactions, median %zu games each, largest %zu\n",
-                batches.size(), batches.empty() ? 0 : batches[batches.size() / 2],
-                batches.empty() ? 0 : batches.back());
-    std::printf("transaction time: p50 %.3f ms, p99 %.3f ms, longest %.3f ms; %d WAL checkpoints "
-                "on their own thread\n",
-                commits.p50_ms, commits.p99_ms, longest, transactions.checkpoints);
+    std::printf("%-42s %12s %9s %9s\n", "", "per second", "p50 ms", "p99 ms");
+    print_row("SQLite alone, one INSERT per commit", reference);
+    print_row("store inline, one transaction per game", one_per_game);
+    print_row("store offload, group commit", grouped, offered);
+    print_transactions(transactions);
+    std::printf("; %d WAL checkpoints on their own thread\n", transactions.checkpoints);
     std::printf("ratios: inline / SQLite alone %.2f; offload durable rate / inline %.1fx\n",
                 one_per_game.per_second / reference.per_second,
                 grouped.per_second / one_per_game.per_second);
+    if (pg) {
+        std::printf("\nPostgreSQL %s\n", pg->version.c_str());
+        print_row("PostgreSQL alone, one INSERT per commit", pg->reference);
+        print_row("PG store inline, one transaction per game", pg->one_per_game);
+        print_row("PG store offload, group commit", pg->grouped, offered);
+        print_transactions(pg->transactions);
+        std::printf("\nratios: inline / PostgreSQL alone %.2f; offload / PostgreSQL alone %.1fx; "
+                    "offload / inline %.1fx\n",
+                    pg->one_per_game.per_second / pg->reference.per_second,
+                    pg->grouped.per_second / pg->reference.per_second,
+                    pg->grouped.per_second / pg->one_per_game.per_second);
+    }
     return 0;
 }

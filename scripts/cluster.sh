@@ -19,8 +19,9 @@ stats_port=${STATS_PORT:-8404}
 data_port() { echo $((${SERVER_PORTS:-8091} + $1 - 1)); }
 admin_port() { echo $((${ADMIN_PORTS:-8191} + $1 - 1)); }
 
-wait_healthy() { # URL: up to 10 s
+wait_healthy() { # PORT: up to 10 s
   for _ in $(seq 100); do
+    # The group's 2>/dev/null is for the refused connects only: on a bare exec it would stay.
     if { exec 3<>"/dev/tcp/127.0.0.1/${1##*:}"; } 2>/dev/null; then
       printf 'GET /healthz HTTP/1.0\r\n\r\n' >&3
       if head -1 <&3 | grep -q ' 200 '; then exec 3<&-; return 0; fi
@@ -34,8 +35,8 @@ wait_healthy() { # URL: up to 10 s
 haproxy_config() {
   cat <<EOF
 global
-    # Two descriptors per proxied connection, under the 20,000 open files a process may have here.
-    maxconn 9000
+    # Two descriptors a connection: within the open-file limit here (20,000, hard).
+    maxconn 8000
     pidfile $dir/haproxy.pid
 defaults
     mode http

@@ -22,6 +22,10 @@ start_postgres() {
   bin=$(postgres_bin) || return 1
   mkdir -p "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+  as_postgres test -w "$dir" || {
+    echo "postgres.sh: the postgres user cannot write $dir (a parent directory closed to it?)" >&2
+    return 1
+  }
   as_postgres "$bin/initdb" -D "$dir/data" -A trust -U ranking --no-sync >"$dir/initdb.log" 2>&1 || {
     cat "$dir/initdb.log" >&2
     return 1

@@ -15,19 +15,13 @@ Reply store_unavailable(const std::string& why) {
     return reply;
 }
 
-// The durable game becomes visible: both players move (unless a later game moved them first).
-void publish(const StoredGame& game, Ranking& ranking) {
-    for (const auto* side : {&game.white, &game.black})
-        ranking.apply(side->player, side->after, side->games, game.seq);
-}
-
 Reply answer_recorded(const RecordOutcome& outcome, DataContext& context) {
     using Kind = RecordOutcome::Kind;
     context.watch.metrics().count_game(outcome.kind);
     switch (outcome.kind) {
     case Kind::created:
     case Kind::retried: {
-        publish(outcome.game, context.ranking);
+        publish_game(outcome.game, context.ranking);
         auto reply = json_reply(outcome.kind == Kind::created ? 201 : 200, game_json(outcome.game));
         reply.location = "/games/" + outcome.game.id;
         return reply;
@@ -66,6 +60,11 @@ net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, HashMode mod
 }
 
 } // namespace
+
+void publish_game(const StoredGame& game, Ranking& ranking) {
+    for (const auto* side : {&game.white, &game.black})
+        ranking.apply(side->player, side->after, side->games, game.seq);
+}
 
 net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_id, HashMode mode,
                                        DataContext& context) {

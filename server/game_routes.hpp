@@ -8,6 +8,10 @@
 
 namespace ranking {
 
+// A durable game becomes visible: both players move (unless a later game moved them first), so
+// applying a game again, or late, is harmless. For this server's 201s and other servers' games.
+void publish_game(const StoredGame& game, Ranking& ranking);
+
 net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_id, HashMode mode,
                                        DataContext& context);
 

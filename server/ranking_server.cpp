@@ -1,5 +1,6 @@
 #include "ranking_server.hpp"
 
+#include "game_routes.hpp"
 #include "thread_priority.hpp"
 
 #include <boost/asio/post.hpp>
@@ -51,12 +52,15 @@ RankingServer::RankingServer(ServerConfig config,
                              const std::function<std::vector<Player>()>& make_roster)
     : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
       data_connections_(&levels_), hash_pool_(config_.pool_threads),
-      store_(open_store(config_, data_loop_.get_executor(), make_roster,
-                        store::StoreObserver{[this](std::size_t games, double seconds) {
-                                                 metrics_.observe_commit(games, seconds);
-                                             },
-                                             [this](bool up) { metrics_.store_connection(up); }},
-                        opened_store_)),
+      store_(open_store(
+          config_, data_loop_.get_executor(), make_roster,
+          store::StoreObserver{[this](std::size_t games, double seconds) {
+                                   metrics_.observe_commit(games, seconds);
+                               },
+                               [this](bool up) { metrics_.store_connection(up); },
+                               [this](bool listening) { metrics_.store_follower(listening); },
+                               [this](std::size_t games) { metrics_.store_followed(games); }},
+          opened_store_)),
       ranking_(store_->players_at_open()), data_context_{ranking_,
                                                          *store_,
                                                          mode_,
@@ -91,6 +95,12 @@ RankingServer::RankingServer(ServerConfig config,
          lower_pool_threads(hash_pool_, config_.pool_threads, config_.pool_priority))
         std::fprintf(stderr, "ranking-server: warning: --pool-priority %s not applied: %s\n",
                      to_string(config_.pool_priority).c_str(), failure.c_str());
+    // Other servers' games move the ranking as this server's own 201s do. The callback runs on
+    // data_loop_ only while it runs, so ranking_ (destroyed before the loop) is alive then.
+    store_->follow(opened_store_.games, [this](const std::vector<StoredGame>& games) {
+        for (const auto& game : games)
+            publish_game(game, ranking_);
+    });
 }
 
 RankingServer::~RankingServer() {
@@ -129,6 +139,7 @@ void RankingServer::request_stop() {
     });
     net::post(data_loop_, [this] {
         data_plane_.begin_stop();
+        store_->stop_background_work();
         net::co_spawn(data_loop_, drain(data_plane_, lag_probe_, data_loop_), net::detached);
     });
 }

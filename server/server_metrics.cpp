@@ -91,6 +91,24 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                               .Help("Database connections lost (the store reconnects by itself)")
                               .Register(*registry_)
                               .Add({});
+    store_following_ = &pm::BuildGauge()
+                            .Name("ranking_store_following")
+                            .Help("1 while the server follows other servers' games (PostgreSQL "
+                                  "LISTEN); 0 for SQLite, which has one writer")
+                            .Register(*registry_)
+                            .Add({});
+    store_follower_losses_ = &pm::BuildCounter()
+                                  .Name("ranking_store_follower_disconnects_total")
+                                  .Help("Listener connections lost (it reconnects by itself and "
+                                        "reads the games it missed)")
+                                  .Register(*registry_)
+                                  .Add({});
+    store_followed_ = &pm::BuildCounter()
+                           .Name("ranking_store_followed_games_total")
+                           .Help("Games read by the listener after notifications or reconnects "
+                                 "(this server's own included)")
+                           .Register(*registry_)
+                           .Add({});
     hash_queue_wait_ = &pm::BuildHistogram()
                             .Name("ranking_hash_queue_wait_seconds")
                             .Help("Time a token hash waited for a pool thread")

@@ -56,6 +56,16 @@ public:
         if (!up) store_disconnects_->Increment();
     }
 
+    // The connection following other servers' games (PostgreSQL's LISTEN) was lost (false) or
+    // listens again (true); and the games it read.
+    void store_follower(bool listening) {
+        store_following_->Set(listening ? 1 : 0);
+        if (!listening) store_follower_losses_->Increment();
+    }
+    void store_followed(std::size_t games) {
+        store_followed_->Increment(static_cast<double>(games));
+    }
+
     // The gauges are read from their owners' atomics just before each collection, and the busy
     // counter from the loop thread's CPU clock (`loop_cpu_seconds`, when there is one).
     // Admin thread only.
@@ -85,6 +95,9 @@ private:
     prometheus::Histogram* commit_games_;
     prometheus::Gauge* store_connected_;
     prometheus::Counter* store_disconnects_;
+    prometheus::Gauge* store_following_;
+    prometheus::Counter* store_follower_losses_;
+    prometheus::Counter* store_followed_;
     prometheus::Histogram* hash_queue_wait_;
     prometheus::Histogram* hash_run_;
     prometheus::Gauge* in_flight_;

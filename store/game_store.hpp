@@ -56,6 +56,19 @@ public:
 
     // The club as stored when the store was opened: players with their values and game counts.
     virtual const std::vector<Player>& players_at_open() const = 0;
+
+    // Games other writers of the same database commit, from seq `after` on (the last seq the
+    // caller applied), in commit order: `games` is called on the store's loop with each batch
+    // read, and may see the caller's own games again. Call once. A store with one writer (SQLite)
+    // has nothing to follow and does nothing.
+    using FollowedGames = std::function<void(const std::vector<StoredGame>& games)>;
+    virtual void follow(std::int64_t after, FollowedGames games) {
+        (void)after;
+        (void)games;
+    }
+    // The server is stopping: end what the store keeps waiting on its loop by itself (following,
+    // reconnecting), so that the loop runs out of work once the last answer is out.
+    virtual void stop_background_work() {}
 };
 
 namespace store {
@@ -65,6 +78,10 @@ struct StoreObserver {
     std::function<void(std::size_t games, double commit_seconds)> committed = {};
     // A networked store lost (false) or regained (true) its database connection.
     std::function<void(bool connected)> connection = {};
+    // The connection that follows other writers' games (GameStore::follow) was lost (false) or
+    // is listening again (true); `games` read from it, after each notification or (re)connection.
+    std::function<void(bool listening)> follower = {};
+    std::function<void(std::size_t games)> followed = {};
 };
 
 } // namespace store

@@ -133,13 +133,11 @@ void PgConnection::connect_blocking() {
     if (!connected()) fail("connecting");
 }
 
-net::awaitable<PgResult> PgConnection::query(std::string_view sql,
-                                             std::span<const std::string> params) {
+net::awaitable<PgResult> PgConnection::query(std::string sql, std::span<const std::string> params) {
     if (!connected()) throw PgError("not connected to PostgreSQL");
     auto* connection = connection_.get();
-    const std::string text(sql);
     const auto values = values_of(params);
-    if (!PQsendQueryParams(connection, text.c_str(), static_cast<int>(values.size()), nullptr,
+    if (!PQsendQueryParams(connection, sql.c_str(), static_cast<int>(values.size()), nullptr,
                            values.data(), nullptr, nullptr, 0))
         fail("sending a statement");
     for (int flushed; (flushed = PQflush(connection)) != 0;) {
@@ -162,6 +160,36 @@ net::awaitable<PgResult> PgConnection::query(std::string_view sql,
     }
     if (error) throw PgError(*error);
     co_return last;
+}
+
+bool PgConnection::alive() noexcept {
+    if (!connected()) return false;
+    // Non-blocking for a non-blocking connection; a blocking one has nothing to wait for
+    // either: this reads only what already arrived, or the end of the stream.
+    // A read that brings bytes (the server's last words, "FATAL: terminating connection") ends
+    // there; the end of the stream shows on the next one. A live idle connection reads nothing.
+    for (int read = 0; read < 3; ++read)
+        if (!PQconsumeInput(connection_.get()) || !connected()) {
+            close();
+            return false;
+        }
+    return true;
+}
+
+net::awaitable<int> PgConnection::notifications() {
+    if (!connected()) throw PgError("not connected to PostgreSQL");
+    auto* connection = connection_.get();
+    for (;;) {
+        int count = 0;
+        while (PGnotify* notify = PQnotifies(connection)) {
+            PQfreemem(notify);
+            ++count;
+        }
+        if (count > 0) co_return count;
+        co_await wait(Wait::wait_read);
+        // False also when the server closed the connection (a restart): its state is unknown.
+        if (!PQconsumeInput(connection)) fail("listening");
+    }
 }
 
 PgResult PgConnection::query_blocking(std::string_view sql, std::span<const std::string> params) {

@@ -56,9 +56,21 @@ public:
     void connect_blocking();
     void close() noexcept;
 
-    // Runs one statement and returns its (last) result; throws PgError on any error.
-    net::awaitable<PgResult> query(std::string_view sql, std::span<const std::string> params = {});
+    // Runs one statement and returns its (last) result; throws PgError on any error. The
+    // awaitable starts only when awaited: it owns `sql` (a view of a temporary would dangle by
+    // then), while `params` must outlive it.
+    net::awaitable<PgResult> query(std::string sql, std::span<const std::string> params = {});
     PgResult query_blocking(std::string_view sql, std::span<const std::string> params = {});
+
+    // For an idle connection (no statement in flight): reads whatever the server sent, and
+    // false (closed) if it has closed the connection, which a connection left idle across a
+    // database restart only finds out this way or on its next statement.
+    bool alive() noexcept;
+
+    // After LISTEN: waits until at least one notification has arrived (those that came with
+    // earlier answers count), consumes them all and returns how many; throws PgError when the
+    // connection is lost. No statement may be in flight on this connection meanwhile.
+    net::awaitable<int> notifications();
 
 private:
     struct Finish {

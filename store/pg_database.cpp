@@ -175,9 +175,9 @@ std::string refusal(PgConnection& connection, const std::string& why) {
 
 } // namespace
 
-net::awaitable<PgResult> PgSession::query(std::string_view sql, std::vector<std::string> params) {
+net::awaitable<PgResult> PgSession::query(std::string sql, std::vector<std::string> params) {
     if (blocking) co_return connection.query_blocking(sql, params);
-    auto answer = connection.query(sql, params);
+    auto answer = connection.query(std::move(sql), params);
     co_return co_await std::move(answer);
 }
 
@@ -227,11 +227,14 @@ PgClub open_pg_database(PgConnection& connection,
             run("UPDATE ranking_meta SET schema_version = $1", {std::to_string(step)});
         }
         run("COMMIT");
-        const auto players =
-            run("SELECT name, rating, rd, volatility, games FROM players ORDER BY name");
+        // One statement, one snapshot: the players as of `last_seq` exactly. Read apart, a game
+        // another server commits in between would be in neither (followers start after
+        // last_seq) or applied twice.
+        const auto players = run("SELECT name, rating, rd, volatility, games, (SELECT last_seq "
+                                 "FROM ranking_meta) FROM players ORDER BY name");
         for (int row = 0; row < PQntuples(players.get()); ++row)
             club.players.push_back(read_player(players.get(), row));
-        club.last_seq = pg_integer(run("SELECT last_seq FROM ranking_meta").get(), 0, 0);
+        if (PQntuples(players.get()) > 0) club.last_seq = pg_integer(players.get(), 0, 5);
     } catch (const PgError& e) {
         throw std::runtime_error(refusal(connection, e.what()));
     }
@@ -312,9 +315,11 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
     if (created.empty()) co_return outcomes;
 
     // The counter row is locked last and held until COMMIT: seqs follow commit order.
-    auto counter = session.query("UPDATE ranking_meta SET last_seq = last_seq + $1 RETURNING "
-                                 "last_seq",
-                                 {pg_text(static_cast<std::int64_t>(created.size()))});
+    // The notification is queued now and delivered at COMMIT (never if the transaction fails).
+    auto counter =
+        session.query("UPDATE ranking_meta SET last_seq = last_seq + $1 RETURNING "
+                      "last_seq, pg_notify($2, last_seq::text)",
+                      {pg_text(static_cast<std::int64_t>(created.size())), pg_games_channel});
     auto seq = pg_integer((co_await std::move(counter)).get(), 0, 0) -
                static_cast<std::int64_t>(created.size());
     // Every earlier writer has committed by now (they held the counter row): this statement's
@@ -422,7 +427,7 @@ net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQu
         sql = "SELECT " GAME_COLUMNS " FROM games WHERE seq > $1 ORDER BY seq LIMIT $2";
         params = {pg_text(page.after), pg_text(static_cast<std::int64_t>(page.limit))};
     }
-    auto reading = session.query(sql, std::move(params));
+    auto reading = session.query(std::move(sql), std::move(params));
     const auto rows = co_await std::move(reading);
     co_return read_games(rows.get());
 }

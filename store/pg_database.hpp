@@ -20,18 +20,23 @@ namespace ranking::store {
 
 inline constexpr int pg_schema_version = 1;
 
+// Every transaction that stores games notifies this channel at COMMIT, with its last seq as the
+// payload: a server LISTENing on it then reads `games after the last seq it applied`.
+inline constexpr const char* pg_games_channel = "ranking_games";
+
 // Where a statement runs: awaited on the loop (offload) or blocking the calling thread (inline).
 // The same transaction code serves both; a blocking session's coroutines never suspend.
 struct PgSession {
     PgConnection& connection;
     bool blocking = false;
-    net::awaitable<PgResult> query(std::string_view sql, std::vector<std::string> params = {});
+    // Owns its arguments: the awaitable starts only when awaited.
+    net::awaitable<PgResult> query(std::string sql, std::vector<std::string> params = {});
 };
 
 struct PgClub {
     bool created = false; // the database was empty and got the roster
     std::vector<Player> players;
-    std::int64_t last_seq = 0;
+    std::int64_t last_seq = 0; // of the last game `players` include (one snapshot for both)
 };
 
 // Blocking, at start: creates or migrates the schema (under an advisory lock, so that servers

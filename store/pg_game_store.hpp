@@ -10,9 +10,11 @@
 // `created` only once COMMIT has returned, so nothing acknowledged is lost with a connection.
 //
 // Other servers writing to the same database: every transaction rates from locked rows (see
-// pg_database.hpp), so ratings stay right. To follow their games, a server reads them with
-// `games_after(last seq it applied)` (commit order, no holes) whenever it learns that the
-// counter moved, e.g. from a LISTEN connection; that follower is not built yet.
+// pg_database.hpp), so ratings stay right. Every transaction also NOTIFYs pg_games_channel at
+// COMMIT; `follow` keeps a third connection LISTENing on it, on the loop like the others, and on
+// each notification reads `games after the last seq it handed over` (commit order, no holes)
+// on that same connection. When that connection is lost it reconnects with backoff, LISTENs
+// again and then reads what it missed, so no game is skipped: LISTEN comes before the read.
 //
 // Threads: none of its own. Call it from the thread that runs `loop` (its queues and connections
 // have no lock). Lifetime: every coroutine the store starts runs on `loop`; destroy the store
@@ -57,6 +59,8 @@ public:
     net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
                                           HashMode mode) override;
     const std::vector<Player>& players_at_open() const override { return club_.players; }
+    void follow(std::int64_t after, FollowedGames games) override;
+    void stop_background_work() override;
 
     bool created() const noexcept { return club_.created; }
     std::int64_t last_seq_at_open() const noexcept { return club_.last_seq; }
@@ -85,6 +89,9 @@ private:
     net::awaitable<void> reconnect();    // offload connection, with backoff
     void lose(const std::string& why);   // fails what waits, starts reconnect()
     bool ensure_blocking_connection();
+    net::awaitable<void> listen(); // follow(): (re)connects, LISTENs, catches up, waits
+    net::awaitable<void> catch_up();
+    void check_idle_connections(); // after the listener came back from a loss
 
     const PgStoreConfig config_;
     StoreObserver observer_;
@@ -93,6 +100,12 @@ private:
     // (inline). One statement at a time each, so a mode switch never interleaves them.
     PgConnection online_;
     PgConnection blocking_;
+    // The follower's: LISTEN and the reads of other servers' games, nothing else, so that a
+    // notification is never stuck behind a transaction (and a lost listener loses no game).
+    PgConnection listener_;
+    FollowedGames followed_;
+    std::int64_t followed_seq_ = 0; // the last seq handed to followed_
+    bool stopping_ = false;         // stop_background_work() was called
     PgClub club_;
 
     std::vector<PendingGame> pending_games_;
@@ -101,6 +114,7 @@ private:
     bool reconnecting_ = false; // reconnect() is running
     net::steady_timer backoff_;
     net::steady_timer worker_idle_; // never expires: cancelled when work() returns
+    net::steady_timer listen_backoff_;
 };
 
 } // namespace ranking::store

@@ -1,17 +1,33 @@
 #!/usr/bin/env bash
 # Crash safety: games posted from many connections, the server killed with SIGKILL mid-run and
-# restarted on the same file. Every game answered 201 must be there, seqs must have no hole, and
-# each player's rating must be the "after" of their last stored game.
-# Usage: crash_safety.sh RANKING_SERVER
+# restarted on the same store (the SQLite file, or the same PostgreSQL database). Every game
+# answered 201 must be there, seqs must have no hole, and each player's rating must be the
+# "after" of their last stored game.
+# Usage: crash_safety.sh RANKING_SERVER [--postgres]
+#   --postgres: the same against a throwaway PostgreSQL (scripts/postgres.sh) instead of a SQLite
+#   file; exit 77 (skipped) without PostgreSQL's binaries.
 set -euo pipefail
 server_bin=$1
+backend=${2:-sqlite}
 work=$(mktemp -d)
 source "$(dirname "$0")/../../scripts/server.sh"
-trap 'stop_server >/dev/null 2>&1 || true; [ -n "${curl_pid:-}" ] && kill "$curl_pid" 2>/dev/null; rm -rf "$work"' EXIT
+source "$(dirname "$0")/../../scripts/postgres.sh"
+trap 'stop_server >/dev/null 2>&1 || true; [ -n "${curl_pid:-}" ] && kill "$curl_pid" 2>/dev/null
+  [ "$backend" = --postgres ] && stop_postgres "$work/pg" >/dev/null 2>&1; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v jq >/dev/null || fail "jq is missing (make test installs it)"
 
-db=$work/crash.db
+case $backend in
+sqlite) db=$work/crash.db label=SQLite ;;
+--postgres)
+  postgres_bin >/dev/null 2>&1 || { echo "needs postgresql (make test installs it)" >&2; exit 77; }
+  chmod 755 "$work" # as root, PostgreSQL runs as `postgres`, which must reach its directory
+  # A random port below the ephemeral range (32768 up), where outgoing connections take theirs.
+  start_postgres "$work/pg" $((20000 + RANDOM % 12000)) || fail "no PostgreSQL"
+  db=$POSTGRES_URL label=PostgreSQL
+  ;;
+*) fail "usage: crash_safety.sh RANKING_SERVER [--postgres]" ;;
+esac
 start_server "$work/server.log" "$server_bin" --players 50 --db "$db" || fail "no startup"
 
 # 30,000 games between 50 players, more than this machine stores in the second before the kill.
@@ -42,8 +58,8 @@ unanswered=$(grep -vc '^201 ' "$work/acks" || true)
 [ "$unanswered" -gt 0 ] || fail "every game was answered before the kill: not a mid-run crash"
 sed -n 's|^201 /games/||p' "$work/acks" | sort >"$work/acked_ids"
 
-start_server "$work/server2.log" "$server_bin" --db "$db" || fail "no restart on the same file"
-grep -q "store: loaded" <<<"$SERVER_LINE" || fail "restart did not load the file: $SERVER_LINE"
+start_server "$work/server2.log" "$server_bin" --db "$db" || fail "no restart on the same store"
+grep -q "store: loaded" <<<"$SERVER_LINE" || fail "restart did not load the store: $SERVER_LINE"
 
 # The export, page by page.
 after=0
@@ -73,6 +89,6 @@ for p in $(jq -r 'keys[]' "$work/last_after"); do
   checked=$((checked + 1))
 done
 stop_server || fail "the restarted server did not stop cleanly"
-echo "crash safety: $total games offered from 32 connections, SIGKILL after 0.7 s: $acked answered" \
+echo "crash safety ($label): $total games offered from 32 connections, SIGKILL after 0.7 s: $acked answered" \
   "201, $stored stored after restart (every acknowledged one among them), $unanswered unanswered;" \
   "$checked players' ratings equal the after of their last stored game"
