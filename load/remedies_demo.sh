@@ -14,6 +14,7 @@ out=${2:-report}
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/server.sh"
 source "$here/../scripts/postgres.sh"
+source "$here/report_cells.sh"
 
 rate=${RATE:-1000}
 games=${GAMES:-20}
@@ -27,9 +28,6 @@ start_postgres "$pg_dir" "$pg_port"
 # The blocking run gets a database of its own, so that each run starts from the same club.
 as_postgres "$(postgres_bin)/createdb" -h 127.0.0.1 -p "$pg_port" -U ranking ranking_blocking
 
-# The mode table's row for MODE, column COL (players p99 is the 7th, canary p99 the 10th).
-mode_cell() { awk -v mode="$1" -v col="$2" '$1 == mode && NF >= 13 { print $col; exit }' "$3"; }
-durable() { grep -m1 "^  $1: .*durable games/s" "$2" | sed -E 's/^  [a-z]+: ([0-9.]+) durable.*/\1/'; }
 
 run() { # NAME DB MODE
   local name=$1 db=$2 mode=$3 file="$out/remedy-$1.txt"

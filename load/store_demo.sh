@@ -14,6 +14,7 @@ build=${1:-build/release}
 out=${2:-report}
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../scripts/server.sh"
+source "$here/report_cells.sh"
 
 games_rate=${GAMES_RATE:-5000}
 duration=${DURATION:-10}
@@ -21,9 +22,6 @@ mkdir -p "$out"
 log="$out/store-server.log"
 trap 'stop_server >/dev/null 2>&1 || true' EXIT
 
-# The mode table's offload row, and the column asked for (canary p99 is the 10th).
-mode_cell() { awk -v mode="$1" -v col="$2" '$1 == mode && NF >= 13 { print $col; exit }' "$3"; }
-games_line() { grep -m1 "^  $1: .*durable games/s" "$2" | sed 's/^  //'; }
 load() {
   "$build/load/ranking-load" --url "$DATA_URL" --admin-url "$ADMIN_URL" --connections 200 \
     --warmup 1s --no-progress "$@"
