@@ -2,33 +2,132 @@
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include <array>
+#include <charconv>
+#include <vector>
 
 namespace ranking {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-struct ServerConnection::Impl {
-    beast::tcp_stream stream;
-    beast::flat_buffer buffer;
-    ConnectionLimits limits;
+struct ServerConnection::Exchange {
+    beast::flat_buffer bytes; // read, not yet parsed: the rest of a request or the next one
+    IncomingRequest request;
+    Reply reply;
+    std::string head; // the answer's status line and header fields, written in place
 };
-
-ServerConnection::ServerConnection(tcp::socket socket, ConnectionLimits limits)
-    : impl_(std::make_unique<Impl>(Impl{beast::tcp_stream(std::move(socket)), {}, limits})) {}
-
-ServerConnection::~ServerConnection() = default;
 
 namespace {
 
-using RequestParser = http::request_parser<http::string_body>;
+constexpr std::size_t read_size = 4096;
+// What an exchange may keep when it goes back to the pool; more was a large request or answer,
+// and is freed rather than held by an idle pool.
+constexpr std::size_t kept_buffer_bytes = 16 * 1024;
+constexpr std::size_t kept_reply_bytes = 64 * 1024;
+// Exchanges kept for reuse per thread: enough for the requests in flight on a busy loop.
+constexpr std::size_t kept_exchanges = 256;
 
-void apply_limits(RequestParser& parser, const ConnectionLimits& limits) {
-    parser.header_limit(limits.header_limit);
-    parser.body_limit(limits.body_limit);
+void clear_for_reuse(ServerConnection::Exchange& exchange) {
+    exchange.bytes.clear();
+    if (exchange.bytes.capacity() > kept_buffer_bytes) exchange.bytes.shrink_to_fit();
+    for (auto* text : {&exchange.request.body, &exchange.reply.body, &exchange.head})
+        if (text->capacity() > kept_reply_bytes) std::string().swap(*text);
+    exchange.reply.events.reset(); // a stream's callback may hold the dashboard's state
 }
+
+// Exchanges not in use on this thread (each plane's loop is one thread, so no lock).
+class ExchangePool {
+public:
+    std::unique_ptr<ServerConnection::Exchange> take() {
+        if (free_.empty()) return std::make_unique<ServerConnection::Exchange>();
+        auto exchange = std::move(free_.back());
+        free_.pop_back();
+        return exchange;
+    }
+    void give_back(std::unique_ptr<ServerConnection::Exchange> exchange) {
+        if (free_.size() >= kept_exchanges) return; // freed: the burst is over
+        clear_for_reuse(*exchange);
+        free_.push_back(std::move(exchange));
+    }
+
+private:
+    std::vector<std::unique_ptr<ServerConnection::Exchange>> free_;
+};
+
+ExchangePool& this_thread_pool() {
+    thread_local ExchangePool pool;
+    return pool;
+}
+
+// Resets the reply to a 200 JSON answer, keeping the strings' capacity.
+void reset(Reply& reply) {
+    reply.status = 200;
+    reply.body.clear();
+    reply.allow.clear();
+    reply.retry_after_seconds = 0;
+    reply.location.clear();
+    reply.content_type.assign("application/json");
+    reply.events.reset();
+}
+
+// Beast's parser with our own callbacks: it fills an IncomingRequest in place and keeps no map
+// of header fields, so reading a request allocates nothing once the strings have grown.
+class RequestReader final : public http::basic_parser<true> {
+public:
+    RequestReader(IncomingRequest& request, const ConnectionLimits& limits) : request_(request) {
+        header_limit(limits.header_limit);
+        body_limit(limits.body_limit);
+        request_.method.clear();
+        request_.target.clear();
+        request_.body.clear();
+        request_.authorization.clear();
+        request_.keep_alive = true;
+    }
+    bool has_expect() const { return expect_; }
+    bool has_transfer_encoding() const { return transfer_encoding_; }
+
+private:
+    void on_request_impl(http::verb, beast::string_view method, beast::string_view target, int,
+                         error_code&) override {
+        request_.method.assign(method.data(), method.size());
+        request_.target.assign(target.data(), target.size());
+    }
+    void on_response_impl(int, beast::string_view, int, error_code&) override {}
+    void on_field_impl(http::field name, beast::string_view, beast::string_view value,
+                       error_code&) override {
+        if (name == http::field::authorization)
+            request_.authorization.assign(value.data(), value.size());
+        else if (name == http::field::expect)
+            expect_ = true;
+        else if (name == http::field::transfer_encoding)
+            transfer_encoding_ = true;
+    }
+    void on_header_impl(error_code&) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+        // The parser has already refused a length past the body limit.
+        if (length) request_.body.reserve(static_cast<std::size_t>(*length));
+    }
+    std::size_t on_body_impl(beast::string_view body, error_code&) override {
+        request_.body.append(body.data(), body.size());
+        return body.size();
+    }
+    void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+        request_.body.append(body.data(), body.size());
+        return body.size();
+    }
+    void on_finish_impl(error_code&) override { request_.keep_alive = keep_alive(); }
+
+    IncomingRequest& request_;
+    bool expect_ = false;
+    bool transfer_encoding_ = false;
+};
 
 std::optional<Reply> reply_for_read_error(const error_code& ec) {
     if (ec == http::error::header_limit) return error_reply(431, "request headers too large");
@@ -43,124 +142,225 @@ std::optional<Reply> reply_for_read_error(const error_code& ec) {
 }
 
 // Checked once the header is in, before waiting for any body.
-std::optional<Reply> refuse_header(const RequestParser& parser) {
-    if (parser.get().count(http::field::expect))
+std::optional<Reply> refuse_header(const RequestReader& reader) {
+    if (reader.has_expect())
         return error_reply(417, "Expect is not supported; send the request without it");
     // Beast takes a request body without a final "chunked" as having none; refuse it instead.
-    if (parser.get().count(http::field::transfer_encoding) && !parser.chunked())
+    if (reader.has_transfer_encoding() && !reader.chunked())
         return error_reply(501, "unsupported Transfer-Encoding (only chunked is understood)");
     return std::nullopt;
 }
 
-IncomingRequest to_incoming(RequestParser& parser) {
-    auto& message = parser.get();
-    return IncomingRequest{std::string(message.method_string()), std::string(message.target()),
-                           std::move(message.body()),
-                           std::string(message[http::field::authorization]), message.keep_alive()};
+enum class Parsed { done, need_more, refused, gone };
+
+// Feeds the parser what `bytes` holds and consumes what it used. On `refused`, `refusal` holds
+// the error to answer with.
+Parsed feed(RequestReader& reader, beast::flat_buffer& bytes, bool& header_checked,
+            Reply& refusal) {
+    for (;;) {
+        error_code ec;
+        const auto used = reader.put(bytes.data(), ec);
+        bytes.consume(used);
+        if (ec == http::error::need_more) return Parsed::need_more;
+        if (ec) {
+            auto reply = reply_for_read_error(ec);
+            if (!reply) return Parsed::gone;
+            refusal = std::move(*reply);
+            return Parsed::refused;
+        }
+        if (reader.is_header_done() && !header_checked) {
+            header_checked = true;
+            if (auto refused = refuse_header(reader)) {
+                refusal = std::move(*refused);
+                return Parsed::refused;
+            }
+        }
+        if (reader.is_done()) return Parsed::done;
+        if (used == 0 || bytes.size() == 0) return Parsed::need_more;
+    }
+}
+
+void append_number(std::string& out, std::uint64_t value) {
+    char digits[24];
+    const auto end = std::to_chars(std::begin(digits), std::end(digits), value).ptr;
+    out.append(digits, end);
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name).append(": ").append(value).append("\r\n");
+}
+
+// The status line and header fields of an answer. Beast names the status; the fields are the
+// few we send, written straight into a buffer the connection reuses (Beast's serializer and
+// field map allocate per field and were a tenth of the loop's time per cheap request).
+void write_head(std::string& out, const Reply& reply, bool keep_alive) {
+    out.clear();
+    out.append("HTTP/1.1 ");
+    append_number(out, static_cast<std::uint64_t>(reply.status));
+    out.push_back(' ');
+    out.append(http::obsolete_reason(static_cast<http::status>(reply.status)));
+    out.append("\r\n");
+    append_field(out, "Server", "ranking-server");
+    append_field(out, "Content-Type", reply.content_type);
+    if (!reply.allow.empty()) append_field(out, "Allow", reply.allow);
+    if (!reply.location.empty()) append_field(out, "Location", reply.location);
+    if (reply.retry_after_seconds > 0) {
+        out.append("Retry-After: ");
+        append_number(out, static_cast<std::uint64_t>(reply.retry_after_seconds));
+        out.append("\r\n");
+    }
+    if (!keep_alive) append_field(out, "Connection", "close");
+    out.append("Content-Length: ");
+    append_number(out, reply.body.size());
+    out.append("\r\n\r\n");
 }
 
 } // namespace
 
+void ServerConnection::ReturnToPool::operator()(Exchange* exchange) const noexcept {
+    this_thread_pool().give_back(std::unique_ptr<Exchange>(exchange));
+}
+
 ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits) {
-    RequestParser parser;
-    apply_limits(parser, limits);
-    error_code ec;
+    beast::flat_buffer bytes;
+    const auto space = bytes.prepare(raw.size());
+    std::copy(raw.begin(), raw.end(), static_cast<char*>(space.data()));
+    bytes.commit(raw.size());
+    IncomingRequest request;
+    Reply refusal;
+    RequestReader reader(request, limits);
     bool header_checked = false;
-    while (!parser.is_done()) {
-        const auto used = parser.put(net::buffer(raw), ec);
-        raw.remove_prefix(used);
-        if (ec == http::error::need_more) {
-            ec = {};
-            parser.put_eof(ec); // nothing more will come: the peer closed here
-            break;
-        }
-        if (ec) break;
-        if (used == 0 && !parser.is_done()) { // no progress: treat the rest as missing
-            parser.put_eof(ec);
-            break;
-        }
-        if (parser.is_header_done() && !header_checked) {
-            header_checked = true;
-            if (auto refused = refuse_header(parser)) return {std::nullopt, std::move(refused)};
-        }
+    switch (feed(reader, bytes, header_checked, refusal)) {
+    case Parsed::done:
+        return {std::move(request), std::nullopt};
+    case Parsed::refused:
+        return {std::nullopt, std::move(refusal)};
+    case Parsed::gone:
+        return {};
+    case Parsed::need_more:
+        break;
     }
+    error_code ec;
+    reader.put_eof(ec); // nothing more will come: the peer closed here
     if (ec) return {std::nullopt, reply_for_read_error(ec)};
-    return {to_incoming(parser), std::nullopt};
+    return {std::move(request), std::nullopt};
+}
+
+ServerConnection::ServerConnection(tcp::socket socket, const ConnectionLimits& limits)
+    : socket_(std::move(socket)), limits_(limits) {
+    error_code ignored;
+    socket_.non_blocking(true, ignored); // reads and writes are tried at once, then awaited
+}
+
+ServerConnection::~ServerConnection() = default;
+
+ServerConnection::Exchange& ServerConnection::exchange() {
+    if (!exchange_) exchange_.reset(this_thread_pool().take().release());
+    return *exchange_;
+}
+
+IncomingRequest& ServerConnection::request() {
+    return exchange().request;
+}
+
+Reply& ServerConnection::reply() {
+    return exchange().reply;
 }
 
 net::awaitable<bool> ServerConnection::wait_for_request() {
-    if (impl_->buffer.size() > 0) co_return true; // pipelined: the next request is already here
-    // tcp_stream's expiry covers one operation and does not reset itself: arm it per read.
-    impl_->stream.expires_after(impl_->limits.idle_timeout);
-    auto [ec, bytes] =
-        co_await impl_->stream.async_read_some(impl_->buffer.prepare(4096), use_nothrow);
-    impl_->buffer.commit(bytes);
+    if (exchange_ && exchange_->bytes.size() > 0) co_return true; // pipelined: already here
+    exchange_.reset(); // idle: the buffers go back to the pool
+    auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_nothrow);
     co_return !ec;
 }
 
-net::awaitable<ReadResult> ServerConnection::read_request() {
-    RequestParser parser;
-    apply_limits(parser, impl_->limits);
-    impl_->stream.expires_after(impl_->limits.request_timeout);
-    auto [header_ec, header_bytes] =
-        co_await http::async_read_header(impl_->stream, impl_->buffer, parser, use_nothrow);
-    (void)header_bytes;
-    if (header_ec) co_return ReadResult{std::nullopt, reply_for_read_error(header_ec)};
-    if (auto refused = refuse_header(parser))
-        co_return ReadResult{std::nullopt, std::move(refused)};
-
-    auto [ec, bytes] = co_await http::async_read(impl_->stream, impl_->buffer, parser, use_nothrow);
-    (void)bytes;
-    if (ec) co_return ReadResult{std::nullopt, reply_for_read_error(ec)};
-    co_return ReadResult{to_incoming(parser), std::nullopt};
+net::awaitable<ReadOutcome> ServerConnection::read_request() {
+    auto& current = exchange();
+    reset(current.reply);
+    RequestReader reader(current.request, limits_);
+    bool header_checked = false;
+    for (;;) {
+        if (current.bytes.size() > 0) {
+            switch (feed(reader, current.bytes, header_checked, current.reply)) {
+            case Parsed::done:
+                co_return ReadOutcome::request;
+            case Parsed::refused:
+                co_return ReadOutcome::refused;
+            case Parsed::gone:
+                co_return ReadOutcome::gone;
+            case Parsed::need_more:
+                break;
+            }
+        }
+        // What the kernel has now; wait only when it has nothing yet.
+        const auto space = current.bytes.prepare(read_size);
+        error_code ec;
+        std::size_t bytes = socket_.read_some(space, ec);
+        if (ec == net::error::would_block) {
+            auto [read_ec, read_bytes] = co_await socket_.async_read_some(space, use_nothrow);
+            ec = read_ec;
+            bytes = read_bytes;
+        }
+        if (ec) co_return ReadOutcome::gone; // closed, reset or timed out mid-request
+        current.bytes.commit(bytes);
+    }
 }
 
-net::awaitable<bool> ServerConnection::write_reply(const Reply& reply, bool keep_alive) {
-    http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
-    response.set(http::field::server, "ranking-server");
-    response.set(http::field::content_type, reply.content_type);
-    if (!reply.allow.empty()) response.set(http::field::allow, reply.allow);
-    if (!reply.location.empty()) response.set(http::field::location, reply.location);
-    if (reply.retry_after_seconds > 0)
-        response.set(http::field::retry_after, std::to_string(reply.retry_after_seconds));
-    response.keep_alive(keep_alive);
-    response.body() = reply.body;
-    response.prepare_payload();
-    impl_->stream.expires_after(impl_->limits.write_timeout);
-    auto [ec, bytes] = co_await http::async_write(impl_->stream, response, use_nothrow);
+namespace {
+
+// Writes both buffers: at once as far as the socket takes them, the rest asynchronously.
+net::awaitable<bool> write_all(tcp::socket& socket, std::array<net::const_buffer, 2> buffers) {
+    error_code ec;
+    std::size_t sent = socket.write_some(buffers, ec);
+    if (ec == net::error::would_block) {
+        ec = {};
+        sent = 0;
+    }
+    if (ec) co_return false;
+    if (sent == net::buffer_size(buffers)) co_return true;
+    const std::size_t from_head = std::min(sent, buffers[0].size());
+    const std::array<net::const_buffer, 2> rest{buffers[0] + from_head,
+                                                buffers[1] + (sent - from_head)};
+    auto [write_ec, bytes] = co_await net::async_write(socket, rest, use_nothrow);
     (void)bytes;
-    co_return !ec;
+    co_return !write_ec;
+}
+
+} // namespace
+
+net::awaitable<bool> ServerConnection::write_reply(bool keep_alive) {
+    auto& current = exchange();
+    write_head(current.head, current.reply, keep_alive);
+    co_return co_await write_all(socket_,
+                                 {net::buffer(current.head), net::buffer(current.reply.body)});
 }
 
 net::awaitable<bool> ServerConnection::write_event_stream_head() {
-    http::response<http::empty_body> head{http::status::ok, 11};
-    head.set(http::field::server, "ranking-server");
-    head.set(http::field::content_type, "text/event-stream");
-    head.set(http::field::cache_control, "no-cache");
-    head.keep_alive(false); // the body ends when the connection does
-    http::response_serializer<http::empty_body> serializer{head};
-    impl_->stream.expires_after(impl_->limits.write_timeout);
-    auto [ec, bytes] = co_await http::async_write_header(impl_->stream, serializer, use_nothrow);
-    (void)bytes;
-    co_return !ec;
+    auto& current = exchange();
+    current.head.assign("HTTP/1.1 200 OK\r\n");
+    append_field(current.head, "Server", "ranking-server");
+    append_field(current.head, "Content-Type", "text/event-stream");
+    append_field(current.head, "Cache-Control", "no-cache");
+    append_field(current.head, "Connection", "close"); // the body ends when the connection does
+    current.head.append("\r\n");
+    co_return co_await write_all(socket_, {net::buffer(current.head), net::const_buffer()});
 }
 
 net::awaitable<bool> ServerConnection::write_event(const std::string& data) {
-    const std::string frame = "data: " + data + "\n\n";
-    impl_->stream.expires_after(impl_->limits.write_timeout);
-    auto [ec, bytes] = co_await net::async_write(impl_->stream, net::buffer(frame), use_nothrow);
-    (void)bytes;
-    co_return !ec;
+    auto& current = exchange();
+    current.head.assign("data: ").append(data).append("\n\n");
+    co_return co_await write_all(socket_, {net::buffer(current.head), net::const_buffer()});
 }
 
 void ServerConnection::cancel() {
-    impl_->stream.cancel();
+    error_code ignored;
+    socket_.cancel(ignored);
 }
 
 void ServerConnection::close() {
     error_code ignored;
-    impl_->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    impl_->stream.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
 }
 
 } // namespace ranking

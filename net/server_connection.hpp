@@ -1,6 +1,12 @@
 #pragma once
 // One accepted HTTP/1.1 connection, server side. Beast stays inside the .cpp so that the
 // sessions and routes compile without it.
+//
+// Memory: an idle keep-alive connection holds its socket and nothing else. From the first byte
+// of a request until its answer is written the connection borrows an Exchange (read buffer,
+// request, reply) from a per-thread pool, and gives it back when it goes idle again, so that the
+// steady state of a busy connection allocates nothing and thousands of idle ones cost little.
+// Timeouts are not armed here: the caller's registry sweeps deadlines (one timer per plane).
 #include "net.hpp"
 #include "reply.hpp"
 
@@ -39,23 +45,37 @@ struct ReadResult {
 // The checks read_request() makes, on bytes already in memory (the fuzzer's way in).
 ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits);
 
+// What read_request() left in the connection's request() and reply().
+enum class ReadOutcome {
+    request, // request() holds a whole request
+    refused, // reply() holds the HTTP error to send before closing (400, 413, 417, 431, 501)
+    gone,    // the peer closed, reset or was closed by us: nobody to answer
+};
+
 class ServerConnection {
 public:
-    ServerConnection(tcp::socket socket, ConnectionLimits limits);
+    // `limits` is the plane's and outlives the connection.
+    ServerConnection(tcp::socket socket, const ConnectionLimits& limits);
     ~ServerConnection();
     ServerConnection(const ServerConnection&) = delete;
     ServerConnection& operator=(const ServerConnection&) = delete;
 
-    // Waits, under the idle timeout, until the next request's first bytes are here (at once for
-    // a pipelined one). False when the peer closed, reset or stayed silent.
+    // Waits until the next request's first bytes can be read (at once for a pipelined one),
+    // holding no buffer meanwhile. False when the peer closed or the wait was cancelled.
     net::awaitable<bool> wait_for_request();
 
-    // Reads the request under the request timeout: a fresh parser with the header and body
-    // limits; Expect and unknown transfer codings are refused before any body is read.
-    net::awaitable<ReadResult> read_request();
+    // Reads and parses one request: header and body limits; Expect and unknown transfer codings
+    // are refused before any body is read. Bytes of a pipelined next request stay buffered.
+    net::awaitable<ReadOutcome> read_request();
 
-    // Sends `reply`; false when the peer is gone or the write timed out.
-    net::awaitable<bool> write_reply(const Reply& reply, bool keep_alive);
+    // The current exchange's request and the reply to fill (valid between read_request() and
+    // the end of write_reply()).
+    IncomingRequest& request();
+    Reply& reply();
+
+    // Sends reply(): straight to the socket when it takes it all (the usual case), else the rest
+    // asynchronously. False when the peer is gone or we closed the connection.
+    net::awaitable<bool> write_reply(bool keep_alive);
 
     // Server-sent events: the head of an endless text/event-stream answer, then one event at a
     // time. The connection closes when the stream ends.
@@ -66,12 +86,21 @@ public:
     // a request that has just arrived is still read and answered (graceful stop).
     void cancel();
 
-    // Cancels a pending read or write and closes the socket.
+    // Cancels a pending read or write and closes the socket (timeouts, stop).
     void close();
 
+    // The bytes, request and reply of the request being served; defined in the .cpp.
+    struct Exchange;
+
 private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    struct ReturnToPool {
+        void operator()(Exchange* exchange) const noexcept;
+    };
+    Exchange& exchange(); // borrows one from the pool when the connection holds none
+
+    tcp::socket socket_;
+    const ConnectionLimits& limits_;
+    std::unique_ptr<Exchange, ReturnToPool> exchange_; // null while idle
 };
 
 } // namespace ranking

@@ -1,28 +1,40 @@
 #pragma once
-// The open connections of one plane, so that a graceful stop can close the idle ones at once and
-// let the busy ones finish their answer. Used only from the plane's own thread: no locks.
+// The open connections of one plane: a graceful stop closes the idle ones at once and lets the
+// busy ones finish their answer, and one coarse sweep closes every connection past its deadline
+// (idle, request and write timeouts) instead of a timer per connection. Used only from the
+// plane's own thread: no locks. Members link themselves in (intrusive list): joining allocates
+// nothing, and a connection costs the registry two pointers and a deadline.
 #include "load_levels.hpp"
 #include "server_connection.hpp"
 
-#include <atomic>
+#include <chrono>
 #include <cstddef>
-#include <unordered_map>
 
 namespace ranking {
 
 class ConnectionRegistry {
 public:
+    using Clock = std::chrono::steady_clock;
+
     // `levels`, when given, gets the open connections and the request tallies (data plane).
     explicit ConnectionRegistry(LoadLevels* levels = nullptr) : levels_(levels) {}
 
-    // A session's membership for its whole life (RAII).
+    // A session's membership for its whole life (RAII), and its current deadline.
     class Membership {
     public:
         Membership(ConnectionRegistry& registry, ServerConnection& connection);
         ~Membership();
         Membership(const Membership&) = delete;
         Membership& operator=(const Membership&) = delete;
-        void set_idle(bool idle);
+
+        // Waiting for the next request: a graceful stop closes the connection now (or at once,
+        // if the stop came while it was busy), the sweep after `timeout`.
+        void idle(std::chrono::milliseconds timeout);
+        // Reading a request or writing an answer: the sweep closes it after `timeout`.
+        void busy(std::chrono::milliseconds timeout);
+        // Our own work (a hash, the store): no deadline, a stop waits for the answer.
+        void busy_without_deadline();
+
         void request_read() {
             if (registry_.levels_) ++registry_.levels_->requests_read;
         }
@@ -31,14 +43,27 @@ public:
         }
 
     private:
+        friend class ConnectionRegistry;
         ConnectionRegistry& registry_;
         ServerConnection& connection_;
+        Membership* previous_ = nullptr;
+        Membership* next_ = nullptr;
+        Clock::time_point deadline_ = Clock::time_point::max();
+        bool idle_ = false;
     };
+
+    // Closes every connection past its deadline; `now` also becomes the time deadlines are
+    // counted from until the next sweep (so a deadline is late by at most one sweep interval,
+    // and the request path never reads the clock for it).
+    void sweep(Clock::time_point now);
+    // How often the plane should sweep for these limits: a quarter of the shortest timeout,
+    // between 10 ms and 1 s.
+    static Clock::duration sweep_interval(const ConnectionLimits& limits);
 
     // From now on: idle connections are closed, busy ones close after their current answer.
     void stop();
     bool stopping() const noexcept { return stopping_; }
-    std::size_t size() const noexcept { return idle_by_connection_.size(); }
+    std::size_t size() const noexcept { return size_; }
     void count_refused() {
         if (levels_) ++levels_->refused_connections;
     }
@@ -47,7 +72,9 @@ public:
     void end_refusal() { --refusing_; }
 
 private:
-    std::unordered_map<ServerConnection*, bool> idle_by_connection_;
+    Membership* first_ = nullptr;
+    std::size_t size_ = 0;
+    Clock::time_point now_ = Clock::now();
     LoadLevels* levels_;
     bool stopping_ = false;
     static constexpr int max_refusing = 64;

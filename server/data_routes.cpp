@@ -92,6 +92,21 @@ bool goes_to_store(Route route) {
 
 } // namespace
 
+bool answer_data_request_at_once(const IncomingRequest& request, DataContext& context,
+                                 Reply& reply) {
+    const auto started = Clock::now();
+    const auto parsed = parse_data_request(request.method, request.target);
+    const auto route = route_of(parsed);
+    if (std::holds_alternative<RankRequest>(parsed) || goes_to_store(route)) return false;
+    const auto mode = context.mode.load();
+    {
+        LoopScope scope(context.watch, route, ++context.next_request_id, mode);
+        reply = answer_on_loop(parsed, context);
+    }
+    context.watch.metrics().observe_request(route, mode, seconds_between(started, Clock::now()));
+    return true;
+}
+
 net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context) {
     const auto started = Clock::now();
     const auto request_id = ++context.next_request_id;

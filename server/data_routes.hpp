@@ -32,6 +32,12 @@ struct DataContext {
     std::uint64_t next_request_id = 0; // loop thread only
 };
 
+// The requests answered on the loop without waiting (lookups, leaderboard, health, errors),
+// written into `reply`; false for those that need the hash or the store.
+bool answer_data_request_at_once(const IncomingRequest& request, DataContext& context,
+                                 Reply& reply);
+
+// Every request, the ones that wait included.
 net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context);
 
 } // namespace ranking

@@ -11,7 +11,7 @@ namespace {
 constexpr int listen_backlog = 4096;
 
 net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const RequestHandler& handler,
-                                 ConnectionLimits limits, ConnectionRegistry& registry,
+                                 const ConnectionLimits& limits, ConnectionRegistry& registry,
                                  const std::string& name) {
     auto executor = co_await net::this_coro::executor;
     for (;;) {
@@ -48,13 +48,24 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const RequestHandler& 
     }
 }
 
+// The plane's one timer for every connection's timeouts, until stop_sweeping().
+net::awaitable<void> sweep_loop(net::steady_timer& timer, ConnectionRegistry& registry,
+                                ConnectionRegistry::Clock::duration interval) {
+    for (;;) {
+        timer.expires_after(interval);
+        auto [ec] = co_await timer.async_wait(use_nothrow);
+        if (ec) co_return;
+        registry.sweep(ConnectionRegistry::Clock::now());
+    }
+}
+
 } // namespace
 
 HttpPlane::HttpPlane(net::io_context& context, const std::string& address, std::uint16_t port,
                      RequestHandler handler, ConnectionLimits limits, ConnectionRegistry& registry,
                      std::string name)
     : context_(context), acceptor_(context), handler_(std::move(handler)), limits_(limits),
-      registry_(registry), name_(std::move(name)) {
+      registry_(registry), name_(std::move(name)), sweep_timer_(context) {
     const tcp::endpoint endpoint(net::ip::make_address(address), port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(tcp::acceptor::reuse_address(true));
@@ -64,6 +75,9 @@ HttpPlane::HttpPlane(net::io_context& context, const std::string& address, std::
 }
 
 void HttpPlane::start() {
+    net::co_spawn(context_,
+                  sweep_loop(sweep_timer_, registry_, ConnectionRegistry::sweep_interval(limits_)),
+                  net::detached);
     net::co_spawn(context_, accept_loop(acceptor_, handler_, limits_, registry_, name_),
                   net::detached);
 }
@@ -82,6 +96,10 @@ void HttpPlane::begin_stop() {
     error_code ignored;
     acceptor_.close(ignored);
     registry_.stop();
+}
+
+void HttpPlane::stop_sweeping() {
+    sweep_timer_.cancel();
 }
 
 } // namespace ranking

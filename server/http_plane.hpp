@@ -6,6 +6,7 @@
 #include "net.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <string>
 
@@ -24,6 +25,7 @@ public:
     std::string url() const;    // http://address:port
     void begin_stop();          // stop accepting; close idle connections
     bool drained() const noexcept { return registry_.size() == 0; }
+    void stop_sweeping(); // once drained: the sweep's timer is the last thing keeping the loop
 
 private:
     net::io_context& context_;
@@ -33,6 +35,7 @@ private:
     ConnectionRegistry& registry_;
     std::string name_;
     tcp::endpoint endpoint_; // kept: the acceptor forgets it once closed
+    net::steady_timer sweep_timer_;
 };
 
 } // namespace ranking

@@ -10,68 +10,90 @@ namespace {
 
 // An endless answer (the dashboard's feed) until the peer leaves, the source ends or we stop.
 net::awaitable<void> stream_events(ServerConnection& connection, const EventSource& source,
+                                   ConnectionRegistry::Membership& member,
+                                   const ConnectionLimits& limits,
                                    const ConnectionRegistry& registry) {
-    auto head = connection.write_event_stream_head();
-    if (!co_await std::move(head)) co_return;
+    member.busy(limits.write_timeout);
+    if (!co_await connection.write_event_stream_head()) co_return;
     net::steady_timer tick(co_await net::this_coro::executor);
     while (!registry.stopping()) {
         const auto event = source.next();
         if (!event) co_return;
-        auto write = connection.write_event(*event);
-        if (!co_await std::move(write)) co_return;
+        member.busy(limits.write_timeout);
+        if (!co_await connection.write_event(*event)) co_return;
+        member.busy_without_deadline();
         tick.expires_after(source.interval);
         co_await tick.async_wait(use_nothrow);
     }
 }
 
+Reply internal_error(const std::exception& e) {
+    std::fprintf(stderr, "ranking-server: request failed: %s\n", e.what());
+    return error_reply(500, "internal error");
+}
+
+// The cheap path: the handler answers in place, no coroutine. False when it needs to wait.
+bool answer_at_once(ServerConnection& connection, const RequestHandler& handler) {
+    if (!handler.at_once) return false;
+    try {
+        return handler.at_once(connection.request(), connection.reply());
+    } catch (const std::exception& e) {
+        connection.reply() = internal_error(e);
+        return true;
+    }
+}
+
+net::awaitable<void> answer_later(ServerConnection& connection, const RequestHandler& handler) {
+    try {
+        connection.reply() = co_await handler.later(std::move(connection.request()));
+    } catch (const std::exception& e) {
+        connection.reply() = internal_error(e);
+    }
+}
+
 } // namespace
 
-net::awaitable<void> refuse_connection(tcp::socket socket, ConnectionLimits limits,
+net::awaitable<void> refuse_connection(tcp::socket socket, const ConnectionLimits& limits,
                                        ConnectionRegistry& registry) {
-    limits.write_timeout = std::chrono::seconds(1); // a refusal is not worth waiting for
     ServerConnection connection(std::move(socket), limits);
-    auto reply = error_reply(503, "server at its connection limit (" +
-                                      std::to_string(limits.max_connections) + "); retry later");
-    reply.retry_after_seconds = 1;
-    co_await connection.write_reply(reply, false);
+    connection.reply() =
+        error_reply(503, "server at its connection limit (" +
+                             std::to_string(limits.max_connections) + "); retry later");
+    connection.reply().retry_after_seconds = 1;
+    // One small write into an empty socket buffer: the kernel takes it at once, no timer needed.
+    co_await connection.write_reply(false);
     connection.close();
     registry.end_refusal();
 }
 
 net::awaitable<void> run_session(tcp::socket socket, const RequestHandler& handler,
-                                 ConnectionLimits limits, ConnectionRegistry& registry) {
+                                 const ConnectionLimits& limits, ConnectionRegistry& registry) {
     ServerConnection connection(std::move(socket), limits);
     ConnectionRegistry::Membership member(registry, connection);
     for (;;) {
-        member.set_idle(true); // between requests a graceful stop may close us
-        const bool arrived = co_await connection.wait_for_request();
-        member.set_idle(false); // from the first byte on, the request will be answered
-        if (!arrived) break;
-        ReadResult read = co_await connection.read_request();
-        if (!read.request) {
-            if (read.error) {
-                member.request_read();
-                co_await connection.write_reply(*read.error, false);
-                member.request_answered();
-            }
-            break;
-        }
+        member.idle(limits.idle_timeout); // between requests a graceful stop may close us
+        if (!co_await connection.wait_for_request()) break;
+        member.busy(limits.request_timeout); // from the first byte on, it will be answered
+        const auto outcome = co_await connection.read_request();
+        if (outcome == ReadOutcome::gone) break;
         member.request_read();
-        Reply reply;
-        try {
-            auto answering = handler(std::move(*read.request));
-            reply = co_await std::move(answering);
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "ranking-server: request failed: %s\n", e.what());
-            reply = error_reply(500, "internal error");
-        }
-        if (reply.events) {
-            auto streaming = stream_events(connection, *reply.events, registry);
-            co_await std::move(streaming);
+        if (outcome == ReadOutcome::refused) {
+            member.busy(limits.write_timeout);
+            co_await connection.write_reply(false);
+            member.request_answered();
             break;
         }
-        const bool keep_alive = read.request->keep_alive && !registry.stopping();
-        const bool written = co_await connection.write_reply(reply, keep_alive);
+        const bool keep_alive_asked = connection.request().keep_alive;
+        member.busy_without_deadline();
+        if (!answer_at_once(connection, handler)) co_await answer_later(connection, handler);
+        if (connection.reply().events) {
+            const auto source = *connection.reply().events;
+            co_await stream_events(connection, source, member, limits, registry);
+            break;
+        }
+        const bool keep_alive = keep_alive_asked && !registry.stopping();
+        member.busy(limits.write_timeout);
+        const bool written = co_await connection.write_reply(keep_alive);
         member.request_answered();
         if (!written || !keep_alive) break;
     }

@@ -25,6 +25,7 @@ net::awaitable<void> drain(HttpPlane& plane, LagProbe& probe, net::io_context& l
         tick.expires_after(std::chrono::milliseconds(20));
         co_await tick.async_wait(use_nothrow);
     }
+    plane.stop_sweeping();
     probe.stop(); // last: the watchdog would take a silent probe for a frozen loop
 }
 
@@ -78,18 +79,21 @@ RankingServer::RankingServer(ServerConfig config,
                      config_.dashboard_directory,
                      config_.admin_token},
       lag_probe_(data_loop_, watch_),
-      data_plane_(
-          data_loop_, config_.address, config_.port,
-          [this](IncomingRequest request) {
-              return answer_data_request(std::move(request), data_context_);
-          },
-          config_.limits, data_connections_, "ranking-server data"),
-      admin_plane_(
-          admin_loop_, config_.admin_address, config_.admin_port,
-          [this](IncomingRequest request) {
-              return answer_admin(std::move(request), admin_context_);
-          },
-          config_.limits, admin_connections_, "ranking-server admin") {
+      data_plane_(data_loop_, config_.address, config_.port,
+                  RequestHandler{[this](const IncomingRequest& request, Reply& reply) {
+                                     return answer_data_request_at_once(request, data_context_,
+                                                                        reply);
+                                 },
+                                 [this](IncomingRequest request) {
+                                     return answer_data_request(std::move(request), data_context_);
+                                 }},
+                  config_.limits, data_connections_, "ranking-server data"),
+      admin_plane_(admin_loop_, config_.admin_address, config_.admin_port,
+                   RequestHandler{nullptr,
+                                  [this](IncomingRequest request) {
+                                      return answer_admin(std::move(request), admin_context_);
+                                  }},
+                   config_.limits, admin_connections_, "ranking-server admin") {
     // The loop outranks its pool: each pool thread lowers itself once, before any hash.
     for (const auto& failure :
          lower_pool_threads(hash_pool_, config_.pool_threads, config_.pool_priority))
