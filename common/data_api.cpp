@@ -2,10 +2,12 @@
 
 #include "player_name.hpp"
 
+#include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <limits>
 #include <map>
@@ -111,38 +113,42 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
     if (!parsed) return error_reply(400, "malformed request target");
     const urls::url_view& url = *parsed;
 
-    std::vector<std::string> segments;
-    for (auto segment : url.segments())
-        segments.push_back(segment);
-    if (segments.empty()) return error_reply(404, "no such endpoint");
-
-    const auto& head = segments.front();
-    DataRequest request = error_reply(404, "no such endpoint");
-    if (head == "rank" && segments.size() == 2) {
-        request = player_request<RankRequest>(segments[1]);
-    } else if (head == "players" && segments.size() == 2) {
-        request = player_request<PlayerRequest>(segments[1]);
-    } else if (head == "players" && segments.size() == 3 && segments[2] == "games") {
-        auto name = canonical_player_name(segments[1]);
+    // The path's segments as they came, compared decoded in place: a lookup allocates nothing
+    // here but its (short) player name. No endpoint has more than three.
+    std::array<urls::pct_string_view, 4> segments;
+    std::size_t count = 0;
+    for (const auto segment : url.encoded_segments()) {
+        if (count == segments.size()) return error_reply(404, "no such endpoint");
+        segments[count++] = segment;
+    }
+    const auto is = [&](std::size_t i, std::string_view word) { return *segments[i] == word; };
+    const auto only_get = [&](DataRequest request) -> DataRequest {
+        if (method != "GET") return method_not_allowed(method, "GET");
+        return request;
+    };
+    if (count == 1 && is(0, "healthz")) return only_get(HealthRequest{});
+    if (count == 2 && is(0, "players"))
+        return only_get(player_request<PlayerRequest>(segments[1].decode()));
+    if (count == 2 && is(0, "rank"))
+        return only_get(player_request<RankRequest>(segments[1].decode()));
+    if (count == 1 && is(0, "leaderboard")) return only_get(parse_leaderboard_query(url));
+    if (count == 3 && is(0, "players") && is(2, "games")) {
+        auto name = canonical_player_name(segments[1].decode());
         if (!name) return error_reply(400, "invalid player name: " + std::string(player_name_rule));
-        request = parse_player_games_query(url, std::move(*name));
-    } else if (head == "leaderboard" && segments.size() == 1) {
-        request = parse_leaderboard_query(url);
-    } else if (head == "healthz" && segments.size() == 1) {
-        request = HealthRequest{};
-    } else if (head == "games" && segments.size() == 1) {
+        return only_get(parse_player_games_query(url, std::move(*name)));
+    }
+    if (count == 1 && is(0, "games")) {
         if (method == "POST") return PostGameRequest{};
         if (method != "GET") return method_not_allowed(method, "GET, POST");
         return parse_export_query(url);
-    } else if (head == "games" && segments.size() == 2) {
-        if (!valid_game_id(segments[1]))
-            return error_reply(400, "invalid game id: " + std::string(game_id_rule));
-        request = GameRequest{segments[1]};
-    } else {
-        return request;
     }
-    if (method != "GET") return method_not_allowed(method, "GET");
-    return request;
+    if (count == 2 && is(0, "games")) {
+        auto id = segments[1].decode();
+        if (!valid_game_id(id))
+            return error_reply(400, "invalid game id: " + std::string(game_id_rule));
+        return only_get(GameRequest{std::move(id)});
+    }
+    return error_reply(404, "no such endpoint");
 }
 
 std::variant<GameSubmission, Reply> parse_game_submission(std::string_view body) {

@@ -1,5 +1,7 @@
 #include "json_shapes.hpp"
 
+#include "json_writer.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -36,6 +38,29 @@ nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, st
 
 nlohmann::json health_json(HashMode mode) {
     return {{"status", "ok"}, {"mode", to_string(mode)}};
+}
+
+// Keys in nlohmann's (sorted) order, so both ways read the same.
+void write_standing_json(const Standing& s, std::string& out) {
+    out.clear();
+    JsonWriter json(out);
+    json.begin_object().key("games").value(s.games).key("glicko").begin_object();
+    json.key("rating").value(s.glicko.rating).key("rd").value(s.glicko.rd);
+    json.key("volatility").value(s.glicko.volatility).end_object();
+    json.key("percentile").value(s.percentile).key("player").value(s.player);
+    json.key("players").value(s.players).key("rank").value(s.rank).key("rating").value(s.rating);
+    json.end_object();
+}
+
+void write_health_json(HashMode mode, std::string& out) {
+    out.clear();
+    JsonWriter(out)
+        .begin_object()
+        .key("mode")
+        .value(to_string(mode))
+        .key("status")
+        .value("ok")
+        .end_object();
 }
 
 nlohmann::json glicko_json(const Glicko& values) {

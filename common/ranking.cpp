@@ -32,7 +32,7 @@ int Ranking::count_at_or_below(int rating) const {
 }
 
 std::optional<Standing> Ranking::standing(std::string_view player) const {
-    const auto it = players_.find(std::string(player));
+    const auto it = players_.find(player);
     if (it == players_.end()) return std::nullopt;
     const Entry& e = it->second;
     const int below = e.rating > min_rating ? count_at_or_below(e.rating - 1) : 0;
@@ -41,7 +41,7 @@ std::optional<Standing> Ranking::standing(std::string_view player) const {
 }
 
 std::optional<Player> Ranking::player(std::string_view name) const {
-    const auto it = players_.find(std::string(name));
+    const auto it = players_.find(name);
     if (it == players_.end()) return std::nullopt;
     const Entry& e = it->second;
     return Player{it->first, e.glicko.rating, e.glicko.rd, e.glicko.volatility, e.games};
@@ -57,14 +57,14 @@ std::vector<LeaderboardEntry> Ranking::page(std::size_t limit, std::size_t offse
 }
 
 bool Ranking::apply(std::string_view player, const Glicko& values, int games, std::int64_t seq) {
-    const auto it = players_.find(std::string(player));
+    const auto it = players_.find(player);
     if (it == players_.end() || seq <= it->second.seq) return false;
     return reset(player, values, games, seq);
 }
 
 bool Ranking::reset(std::string_view player, const Glicko& values, int games, std::int64_t seq) {
     if (!std::isfinite(values.rating)) throw std::invalid_argument("rating not finite");
-    const auto it = players_.find(std::string(player));
+    const auto it = players_.find(player);
     if (it == players_.end()) return false;
     Entry& e = it->second;
     const int rating = rounded_rating(values.rating);

@@ -5,6 +5,7 @@
 #include "club.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -70,7 +71,14 @@ private:
     };
 
     std::vector<int> counts_;
-    std::unordered_map<std::string, Entry> players_;
+    // Looked up by string_view: no std::string is built per lookup.
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const noexcept {
+            return std::hash<std::string_view>{}(name);
+        }
+    };
+    std::unordered_map<std::string, Entry, NameHash, std::equal_to<>> players_;
     std::set<LeaderboardEntry, ByStanding> ordered_; // rank field unused here: derived on read
 };
 

@@ -67,22 +67,24 @@ Reply unknown_player(const std::string& player) {
     return error_reply(404, "unknown player '" + player + "'");
 }
 
-Reply answer_player(const std::string& player, const DataContext& context) {
-    const auto standing = context.ranking.standing(player);
-    if (!standing) return unknown_player(player);
-    return json_reply(200, standing_json(*standing));
-}
-
-// Everything but the token: synchronous, quick, on the loop.
-Reply answer_on_loop(const DataRequest& request, const DataContext& context) {
-    if (const auto* lookup = std::get_if<PlayerRequest>(&request))
-        return answer_player(lookup->player, context);
-    if (const auto* page = std::get_if<LeaderboardRequest>(&request))
-        return json_reply(200, leaderboard_json(context.ranking.page(page->limit, page->offset),
-                                                page->limit, page->offset, context.ranking.size()));
-    if (std::holds_alternative<HealthRequest>(request))
-        return json_reply(200, health_json(context.mode.load()));
-    return std::get<Reply>(request);
+// The answers that need no waiting, written into the connection's reusable reply: a lookup or
+// a health check allocates nothing here.
+void answer_in_place(const DataRequest& request, const DataContext& context, Reply& reply) {
+    if (const auto* lookup = std::get_if<PlayerRequest>(&request)) {
+        const auto standing = context.ranking.standing(lookup->player);
+        if (standing)
+            write_standing_json(*standing, reply.body);
+        else
+            reply = unknown_player(lookup->player);
+    } else if (const auto* page = std::get_if<LeaderboardRequest>(&request)) {
+        reply =
+            json_reply(200, leaderboard_json(context.ranking.page(page->limit, page->offset),
+                                             page->limit, page->offset, context.ranking.size()));
+    } else if (std::holds_alternative<HealthRequest>(request)) {
+        write_health_json(context.mode.load(), reply.body);
+    } else {
+        reply = std::get<Reply>(request);
+    }
 }
 
 bool goes_to_store(Route route) {
@@ -101,19 +103,21 @@ bool answer_data_request_at_once(const IncomingRequest& request, DataContext& co
     const auto mode = context.mode.load();
     {
         LoopScope scope(context.watch, route, ++context.next_request_id, mode);
-        reply = answer_on_loop(parsed, context);
+        answer_in_place(parsed, context, reply);
     }
     context.watch.metrics().observe_request(route, mode, seconds_between(started, Clock::now()));
     return true;
 }
 
 net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context) {
+    Reply reply;
+    if (answer_data_request_at_once(request, context, reply)) co_return reply;
+    // The hash or the store: both may wait.
     const auto started = Clock::now();
     const auto request_id = ++context.next_request_id;
     const auto mode = context.mode.load();
     const InFlight counted(context.levels);
 
-    Reply reply;
     Route route;
     std::optional<Standing> to_sign;
     std::optional<DataRequest> to_store;
@@ -136,10 +140,8 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
                                              "); retry later");
                 reply.retry_after_seconds = 1;
             }
-        } else if (goes_to_store(route)) {
-            to_store = parsed;
         } else {
-            reply = answer_on_loop(parsed, context);
+            to_store = parsed;
         }
     }
     if (to_sign) {

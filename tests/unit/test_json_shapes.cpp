@@ -1,8 +1,13 @@
 #include "data_api.hpp"
 #include "json_shapes.hpp"
+#include "json_writer.hpp"
 #include "reply.hpp"
 
 #include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
 
 using namespace ranking;
 
@@ -33,6 +38,49 @@ TEST_CASE("the cheap lookup has no token; pages and health have their shapes") {
     CHECK(page["entries"][0]["player"] == "ann");
     CHECK(page["players"] == 5);
     CHECK(health_json(HashMode::offload) == nlohmann::json{{"status", "ok"}, {"mode", "offload"}});
+}
+
+TEST_CASE("the hot path's lookup and health bodies read back as nlohmann's, exactly") {
+    std::string out = "left over from the last request";
+    std::mt19937_64 random(7);
+    std::uniform_real_distribution<double> rating(100, 3000), rd(30, 350), volatility(0.03, 0.09);
+    for (int i = 0; i < 2000; ++i) {
+        const Glicko glicko{rating(random), rd(random), volatility(random)};
+        const int rounded = static_cast<int>(std::lround(glicko.rating));
+        const double percentile = std::round(rating(random) / 30.0 * 100.0) / 100.0;
+        const Standing standing{
+            "player" + std::to_string(i), rounded, i + 1, 5000, percentile, glicko, i % 7};
+        write_standing_json(standing, out);
+        // Same value, every double exact; the text may differ in a last digit, as nlohmann's
+        // Grisu2 is not always the shortest form (345.26000577129207 against 345.2600057712921).
+        REQUIRE(nlohmann::json::parse(out) == standing_json(standing));
+    }
+    // Short values give the very same bytes; whole numbers are still written as doubles.
+    const Standing fresh{"alice", 1500, 1, 1, 0.0, {1500, 350, 0.06}, 0};
+    write_standing_json(fresh, out);
+    CHECK(out == standing_json(fresh).dump());
+    CHECK(out.find("\"rating\":1500.0") != std::string::npos);
+    for (const auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+        write_health_json(mode, out);
+        CHECK(out == health_json(mode).dump());
+    }
+}
+
+TEST_CASE("the JSON writer escapes strings and writes non-finite numbers as null") {
+    std::string out;
+    JsonWriter(out)
+        .begin_object()
+        .key("quote\"back\\slash")
+        .value("tab\tnew\nline\x01")
+        .key("nan")
+        .value(std::numeric_limits<double>::quiet_NaN())
+        .key("n")
+        .value(-42)
+        .end_object();
+    const auto parsed = nlohmann::json::parse(out);
+    CHECK(parsed["quote\"back\\slash"] == "tab\tnew\nline\x01");
+    CHECK(parsed["nan"].is_null());
+    CHECK(parsed["n"] == -42);
 }
 
 TEST_CASE("a truncated rank answer is rejected") {
