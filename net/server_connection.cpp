@@ -16,65 +16,7 @@ namespace ranking {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-struct ServerConnection::Exchange {
-    beast::flat_buffer bytes; // read, not yet parsed: the rest of a request or the next one
-    IncomingRequest request;
-    Reply reply;
-    std::string head; // the answer's status line and header fields, written in place
-};
-
 namespace {
-
-constexpr std::size_t read_size = 4096;
-// What an exchange may keep when it goes back to the pool; more was a large request or answer,
-// and is freed rather than held by an idle pool.
-constexpr std::size_t kept_buffer_bytes = 16 * 1024;
-constexpr std::size_t kept_reply_bytes = 64 * 1024;
-// Exchanges kept for reuse per thread: enough for the requests in flight on a busy loop.
-constexpr std::size_t kept_exchanges = 256;
-
-void clear_for_reuse(ServerConnection::Exchange& exchange) {
-    exchange.bytes.clear();
-    if (exchange.bytes.capacity() > kept_buffer_bytes) exchange.bytes.shrink_to_fit();
-    for (auto* text : {&exchange.request.body, &exchange.reply.body, &exchange.head})
-        if (text->capacity() > kept_reply_bytes) std::string().swap(*text);
-    exchange.reply.events.reset(); // a stream's callback may hold the dashboard's state
-}
-
-// Exchanges not in use on this thread (each plane's loop is one thread, so no lock).
-class ExchangePool {
-public:
-    std::unique_ptr<ServerConnection::Exchange> take() {
-        if (free_.empty()) return std::make_unique<ServerConnection::Exchange>();
-        auto exchange = std::move(free_.back());
-        free_.pop_back();
-        return exchange;
-    }
-    void give_back(std::unique_ptr<ServerConnection::Exchange> exchange) {
-        if (free_.size() >= kept_exchanges) return; // freed: the burst is over
-        clear_for_reuse(*exchange);
-        free_.push_back(std::move(exchange));
-    }
-
-private:
-    std::vector<std::unique_ptr<ServerConnection::Exchange>> free_;
-};
-
-ExchangePool& this_thread_pool() {
-    thread_local ExchangePool pool;
-    return pool;
-}
-
-// Resets the reply to a 200 JSON answer, keeping the strings' capacity.
-void reset(Reply& reply) {
-    reply.status = 200;
-    reply.body.clear();
-    reply.allow.clear();
-    reply.retry_after_seconds = 0;
-    reply.location.clear();
-    reply.content_type.assign("application/json");
-    reply.events.reset();
-}
 
 // Beast's parser with our own callbacks: it fills an IncomingRequest in place and keeps no map
 // of header fields, so reading a request allocates nothing once the strings have grown.
@@ -128,6 +70,74 @@ private:
     bool expect_ = false;
     bool transfer_encoding_ = false;
 };
+
+} // namespace
+
+struct ServerConnection::Exchange {
+    beast::flat_buffer bytes; // read, not yet parsed: the rest of a request or the next one
+    IncomingRequest request;
+    Reply reply;
+    std::string head; // the answer's status line and header fields, written in place
+    // The request being parsed: kept here so that a read that must wait resumes where it was.
+    std::optional<RequestReader> reader;
+    bool header_checked = false;
+    // What write_now() could not send yet: finish_write() sends the rest.
+    net::const_buffer unsent_head, unsent_body;
+};
+
+namespace {
+
+constexpr std::size_t read_size = 4096;
+// What an exchange may keep when it goes back to the pool; more was a large request or answer,
+// and is freed rather than held by an idle pool.
+constexpr std::size_t kept_buffer_bytes = 16 * 1024;
+constexpr std::size_t kept_reply_bytes = 64 * 1024;
+// Exchanges kept for reuse per thread: enough for the requests in flight on a busy loop.
+constexpr std::size_t kept_exchanges = 256;
+
+void clear_for_reuse(ServerConnection::Exchange& exchange) {
+    exchange.bytes.clear();
+    if (exchange.bytes.capacity() > kept_buffer_bytes) exchange.bytes.shrink_to_fit();
+    for (auto* text : {&exchange.request.body, &exchange.reply.body, &exchange.head})
+        if (text->capacity() > kept_reply_bytes) std::string().swap(*text);
+    exchange.reply.events.reset(); // a stream's callback may hold the dashboard's state
+    exchange.reader.reset();
+}
+
+// Exchanges not in use on this thread (each plane's loop is one thread, so no lock).
+class ExchangePool {
+public:
+    std::unique_ptr<ServerConnection::Exchange> take() {
+        if (free_.empty()) return std::make_unique<ServerConnection::Exchange>();
+        auto exchange = std::move(free_.back());
+        free_.pop_back();
+        return exchange;
+    }
+    void give_back(std::unique_ptr<ServerConnection::Exchange> exchange) {
+        if (free_.size() >= kept_exchanges) return; // freed: the burst is over
+        clear_for_reuse(*exchange);
+        free_.push_back(std::move(exchange));
+    }
+
+private:
+    std::vector<std::unique_ptr<ServerConnection::Exchange>> free_;
+};
+
+ExchangePool& this_thread_pool() {
+    thread_local ExchangePool pool;
+    return pool;
+}
+
+// Resets the reply to a 200 JSON answer, keeping the strings' capacity.
+void reset(Reply& reply) {
+    reply.status = 200;
+    reply.body.clear();
+    reply.allow.clear();
+    reply.retry_after_seconds = 0;
+    reply.location.clear();
+    reply.content_type.assign("application/json");
+    reply.events.reset();
+}
 
 std::optional<Reply> reply_for_read_error(const error_code& ec) {
     if (ec == http::error::header_limit) return error_reply(431, "request headers too large");
@@ -267,72 +277,102 @@ Reply& ServerConnection::reply() {
     return exchange().reply;
 }
 
-net::awaitable<bool> ServerConnection::wait_for_request() {
-    if (exchange_ && exchange_->bytes.size() > 0) co_return true; // pipelined: already here
-    exchange_.reset(); // idle: the buffers go back to the pool
-    auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_nothrow);
-    co_return !ec;
+bool ServerConnection::has_buffered_bytes() const noexcept {
+    return exchange_ && exchange_->bytes.size() > 0;
 }
 
-net::awaitable<ReadOutcome> ServerConnection::read_request() {
+void ServerConnection::release_exchange() noexcept {
+    if (exchange_ && exchange_->bytes.size() == 0) exchange_.reset();
+}
+
+ReadOutcome ServerConnection::read_now() {
     auto& current = exchange();
-    reset(current.reply);
-    RequestReader reader(current.request, limits_);
-    bool header_checked = false;
+    if (!current.reader) { // a new request
+        reset(current.reply);
+        current.reader.emplace(current.request, limits_);
+        current.header_checked = false;
+    }
     for (;;) {
         if (current.bytes.size() > 0) {
-            switch (feed(reader, current.bytes, header_checked, current.reply)) {
+            switch (feed(*current.reader, current.bytes, current.header_checked, current.reply)) {
             case Parsed::done:
-                co_return ReadOutcome::request;
+                current.reader.reset();
+                return ReadOutcome::request;
             case Parsed::refused:
-                co_return ReadOutcome::refused;
+                current.reader.reset();
+                return ReadOutcome::refused;
             case Parsed::gone:
-                co_return ReadOutcome::gone;
+                current.reader.reset();
+                return ReadOutcome::gone;
             case Parsed::need_more:
                 break;
             }
         }
-        // What the kernel has now; wait only when it has nothing yet.
-        const auto space = current.bytes.prepare(read_size);
         error_code ec;
-        std::size_t bytes = socket_.read_some(space, ec);
-        if (ec == net::error::would_block) {
-            auto [read_ec, read_bytes] = co_await socket_.async_read_some(space, use_nothrow);
-            ec = read_ec;
-            bytes = read_bytes;
+        const auto bytes = socket_.read_some(current.bytes.prepare(read_size), ec);
+        if (ec == net::error::would_block) return ReadOutcome::incomplete;
+        if (ec) { // closed, reset or timed out mid-request
+            current.reader.reset();
+            return ReadOutcome::gone;
         }
-        if (ec) co_return ReadOutcome::gone; // closed, reset or timed out mid-request
         current.bytes.commit(bytes);
     }
 }
 
-namespace {
+net::awaitable<ReadOutcome> ServerConnection::read_request() {
+    for (;;) {
+        const auto outcome = read_now();
+        if (outcome != ReadOutcome::incomplete) co_return outcome;
+        auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_nothrow);
+        if (ec) {
+            exchange().reader.reset();
+            co_return ReadOutcome::gone;
+        }
+    }
+}
 
-// Writes both buffers: at once as far as the socket takes them, the rest asynchronously.
-net::awaitable<bool> write_all(tcp::socket& socket, std::array<net::const_buffer, 2> buffers) {
+WriteOutcome ServerConnection::send_now(net::const_buffer head, net::const_buffer body) {
+    const std::array<net::const_buffer, 2> buffers{head, body};
     error_code ec;
-    std::size_t sent = socket.write_some(buffers, ec);
+    std::size_t sent = socket_.write_some(buffers, ec);
     if (ec == net::error::would_block) {
         ec = {};
         sent = 0;
     }
-    if (ec) co_return false;
-    if (sent == net::buffer_size(buffers)) co_return true;
-    const std::size_t from_head = std::min(sent, buffers[0].size());
-    const std::array<net::const_buffer, 2> rest{buffers[0] + from_head,
-                                                buffers[1] + (sent - from_head)};
-    auto [write_ec, bytes] = co_await net::async_write(socket, rest, use_nothrow);
+    if (ec) return WriteOutcome::failed;
+    if (sent == head.size() + body.size()) return WriteOutcome::done;
+    const std::size_t from_head = std::min(sent, head.size());
+    auto& current = exchange();
+    current.unsent_head = head + from_head;
+    current.unsent_body = body + (sent - from_head);
+    return WriteOutcome::pending;
+}
+
+WriteOutcome ServerConnection::write_now(bool keep_alive) {
+    auto& current = exchange();
+    write_head(current.head, current.reply, keep_alive);
+    return send_now(net::buffer(current.head), net::buffer(current.reply.body));
+}
+
+net::awaitable<bool> ServerConnection::finish_write() {
+    auto& current = exchange();
+    const std::array<net::const_buffer, 2> rest{current.unsent_head, current.unsent_body};
+    auto [ec, bytes] = co_await net::async_write(socket_, rest, use_nothrow);
     (void)bytes;
-    co_return !write_ec;
+    co_return !ec;
+}
+
+namespace {
+
+net::awaitable<bool> finish(ServerConnection& connection, WriteOutcome outcome) {
+    if (outcome != WriteOutcome::pending) co_return outcome == WriteOutcome::done;
+    co_return co_await connection.finish_write();
 }
 
 } // namespace
 
 net::awaitable<bool> ServerConnection::write_reply(bool keep_alive) {
-    auto& current = exchange();
-    write_head(current.head, current.reply, keep_alive);
-    co_return co_await write_all(socket_,
-                                 {net::buffer(current.head), net::buffer(current.reply.body)});
+    return finish(*this, write_now(keep_alive));
 }
 
 net::awaitable<bool> ServerConnection::write_event_stream_head() {
@@ -343,13 +383,13 @@ net::awaitable<bool> ServerConnection::write_event_stream_head() {
     append_field(current.head, "Cache-Control", "no-cache");
     append_field(current.head, "Connection", "close"); // the body ends when the connection does
     current.head.append("\r\n");
-    co_return co_await write_all(socket_, {net::buffer(current.head), net::const_buffer()});
+    return finish(*this, send_now(net::buffer(current.head), net::const_buffer()));
 }
 
 net::awaitable<bool> ServerConnection::write_event(const std::string& data) {
     auto& current = exchange();
     current.head.assign("data: ").append(data).append("\n\n");
-    co_return co_await write_all(socket_, {net::buffer(current.head), net::const_buffer()});
+    return finish(*this, send_now(net::buffer(current.head), net::const_buffer()));
 }
 
 void ServerConnection::cancel() {

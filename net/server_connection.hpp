@@ -45,11 +45,18 @@ struct ReadResult {
 // The checks read_request() makes, on bytes already in memory (the fuzzer's way in).
 ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits);
 
-// What read_request() left in the connection's request() and reply().
+// What a read left in the connection's request() and reply().
 enum class ReadOutcome {
-    request, // request() holds a whole request
-    refused, // reply() holds the HTTP error to send before closing (400, 413, 417, 431, 501)
-    gone,    // the peer closed, reset or was closed by us: nobody to answer
+    request,    // request() holds a whole request
+    refused,    // reply() holds the HTTP error to send before closing (400, 413, 417, 431, 501)
+    gone,       // the peer closed, reset or was closed by us: nobody to answer
+    incomplete, // read_now() only: the rest has not arrived yet (the parser keeps its place)
+};
+
+enum class WriteOutcome {
+    done,    // the whole answer is with the kernel
+    pending, // the socket took part of it: finish_write() sends the rest
+    failed,  // the peer is gone or we closed the connection
 };
 
 class ServerConnection {
@@ -60,12 +67,24 @@ public:
     ServerConnection(const ServerConnection&) = delete;
     ServerConnection& operator=(const ServerConnection&) = delete;
 
-    // Waits until the next request's first bytes can be read (at once for a pipelined one),
-    // holding no buffer meanwhile. False when the peer closed or the wait was cancelled.
-    net::awaitable<bool> wait_for_request();
+    net::any_io_executor executor() { return socket_.get_executor(); }
 
-    // Reads and parses one request: header and body limits; Expect and unknown transfer codings
-    // are refused before any body is read. Bytes of a pipelined next request stay buffered.
+    // Bytes of a next request are already here (pipelined): no need to wait for the socket.
+    bool has_buffered_bytes() const noexcept;
+
+    // Calls `handler(error_code)` once the socket can be read, holding no buffer meanwhile: the
+    // idle state. The handler may own the connection; the error is set when the wait was
+    // cancelled or the connection closed.
+    template <class Handler> void async_wait_readable(Handler&& handler) {
+        release_exchange();
+        socket_.async_wait(tcp::socket::wait_read, std::forward<Handler>(handler));
+    }
+
+    // Reads what the kernel has now and parses it, never waiting: header and body limits;
+    // Expect and unknown transfer codings are refused before any body is read. Bytes of a
+    // pipelined next request stay buffered.
+    ReadOutcome read_now();
+    // read_now() until the request is whole, waiting for the socket between reads.
     net::awaitable<ReadOutcome> read_request();
 
     // The current exchange's request and the reply to fill (valid between read_request() and
@@ -73,8 +92,11 @@ public:
     IncomingRequest& request();
     Reply& reply();
 
-    // Sends reply(): straight to the socket when it takes it all (the usual case), else the rest
-    // asynchronously. False when the peer is gone or we closed the connection.
+    // Sends reply() as far as the socket takes it now (all of it, usually), never waiting.
+    WriteOutcome write_now(bool keep_alive);
+    // The rest of what write_now() left pending; false when the peer is gone or we closed.
+    net::awaitable<bool> finish_write();
+    // Both: the whole answer, waiting as needed.
     net::awaitable<bool> write_reply(bool keep_alive);
 
     // Server-sent events: the head of an endless text/event-stream answer, then one event at a
@@ -96,7 +118,9 @@ private:
     struct ReturnToPool {
         void operator()(Exchange* exchange) const noexcept;
     };
-    Exchange& exchange(); // borrows one from the pool when the connection holds none
+    Exchange& exchange();             // borrows one from the pool when the connection holds none
+    void release_exchange() noexcept; // back to the pool unless it holds a pipelined request
+    WriteOutcome send_now(net::const_buffer head, net::const_buffer body);
 
     tcp::socket socket_;
     const ConnectionLimits& limits_;

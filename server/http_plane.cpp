@@ -10,41 +10,30 @@ namespace {
 
 constexpr int listen_backlog = 4096;
 
-net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const RequestHandler& handler,
-                                 const ConnectionLimits& limits, ConnectionRegistry& registry,
-                                 const std::string& name) {
+net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const PlaneSetting& plane) {
     auto executor = co_await net::this_coro::executor;
     for (;;) {
         auto [ec, socket] = co_await acceptor.async_accept(use_nothrow);
         if (!acceptor.is_open() || ec == net::error::operation_aborted) co_return;
         if (ec) {
             // Out of file descriptors and the like: say so, and do not spin on the error.
-            std::fprintf(stderr, "%s: accept failed: %s\n", name.c_str(), ec.message().c_str());
+            std::fprintf(stderr, "%s: accept failed: %s\n", plane.name.c_str(),
+                         ec.message().c_str());
             net::steady_timer pause(executor, std::chrono::milliseconds(50));
             co_await pause.async_wait(use_nothrow);
             continue;
         }
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        if (registry.size() >= limits.max_connections) {
-            registry.count_refused();
-            if (registry.begin_refusal())
-                net::co_spawn(executor, refuse_connection(std::move(socket), limits, registry),
-                              net::detached);
+        if (plane.registry.size() >= plane.limits.max_connections) {
+            plane.registry.count_refused();
+            if (plane.registry.begin_refusal())
+                net::co_spawn(executor, refuse_connection(std::move(socket), plane), net::detached);
             else
                 socket.close(ignored);
             continue;
         }
-        net::co_spawn(executor, run_session(std::move(socket), handler, limits, registry),
-                      [name](std::exception_ptr e) {
-                          if (!e) return;
-                          try {
-                              std::rethrow_exception(e);
-                          } catch (const std::exception& what) {
-                              std::fprintf(stderr, "%s: session ended by error: %s\n", name.c_str(),
-                                           what.what());
-                          }
-                      });
+        start_session(std::move(socket), plane);
     }
 }
 
@@ -64,8 +53,9 @@ net::awaitable<void> sweep_loop(net::steady_timer& timer, ConnectionRegistry& re
 HttpPlane::HttpPlane(net::io_context& context, const std::string& address, std::uint16_t port,
                      RequestHandler handler, ConnectionLimits limits, ConnectionRegistry& registry,
                      std::string name)
-    : context_(context), acceptor_(context), handler_(std::move(handler)), limits_(limits),
-      registry_(registry), name_(std::move(name)), sweep_timer_(context) {
+    : context_(context),
+      acceptor_(context), plane_{std::move(handler), limits, registry, std::move(name)},
+      sweep_timer_(context) {
     const tcp::endpoint endpoint(net::ip::make_address(address), port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(tcp::acceptor::reuse_address(true));
@@ -76,10 +66,10 @@ HttpPlane::HttpPlane(net::io_context& context, const std::string& address, std::
 
 void HttpPlane::start() {
     net::co_spawn(context_,
-                  sweep_loop(sweep_timer_, registry_, ConnectionRegistry::sweep_interval(limits_)),
+                  sweep_loop(sweep_timer_, plane_.registry,
+                             ConnectionRegistry::sweep_interval(plane_.limits)),
                   net::detached);
-    net::co_spawn(context_, accept_loop(acceptor_, handler_, limits_, registry_, name_),
-                  net::detached);
+    net::co_spawn(context_, accept_loop(acceptor_, plane_), net::detached);
 }
 
 std::uint16_t HttpPlane::port() const {
@@ -95,7 +85,7 @@ std::string HttpPlane::url() const {
 void HttpPlane::begin_stop() {
     error_code ignored;
     acceptor_.close(ignored);
-    registry_.stop();
+    plane_.registry.stop();
 }
 
 void HttpPlane::stop_sweeping() {

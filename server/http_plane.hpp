@@ -24,16 +24,13 @@ public:
     std::uint16_t port() const; // the bound port (useful with port 0)
     std::string url() const;    // http://address:port
     void begin_stop();          // stop accepting; close idle connections
-    bool drained() const noexcept { return registry_.size() == 0; }
+    bool drained() const noexcept { return plane_.registry.size() == 0; }
     void stop_sweeping(); // once drained: the sweep's timer is the last thing keeping the loop
 
 private:
     net::io_context& context_;
     tcp::acceptor acceptor_;
-    RequestHandler handler_;
-    ConnectionLimits limits_;
-    ConnectionRegistry& registry_;
-    std::string name_;
+    PlaneSetting plane_;     // what every connection shares: outlives them all
     tcp::endpoint endpoint_; // kept: the acceptor forgets it once closed
     net::steady_timer sweep_timer_;
 };

@@ -4,100 +4,197 @@
 
 #include <cstdio>
 #include <exception>
+#include <memory>
 
 namespace ranking {
 namespace {
 
-// An endless answer (the dashboard's feed) until the peer leaves, the source ends or we stop.
-net::awaitable<void> stream_events(ServerConnection& connection, const EventSource& source,
-                                   ConnectionRegistry::Membership& member,
-                                   const ConnectionLimits& limits,
-                                   const ConnectionRegistry& registry) {
-    member.busy(limits.write_timeout);
-    if (!co_await connection.write_event_stream_head()) co_return;
-    net::steady_timer tick(co_await net::this_coro::executor);
-    while (!registry.stopping()) {
-        const auto event = source.next();
-        if (!event) co_return;
-        member.busy(limits.write_timeout);
-        if (!co_await connection.write_event(*event)) co_return;
-        member.busy_without_deadline();
-        tick.expires_after(source.interval);
-        co_await tick.async_wait(use_nothrow);
-    }
-}
+// One connection, on the heap for its whole life: owned by its readiness wait while parked, by
+// the handler serving it, or by the coroutine that continues when something must wait.
+struct Session {
+    Session(tcp::socket socket, const PlaneSetting& setting)
+        : plane(setting), connection(std::move(socket), setting.limits),
+          member(setting.registry, connection) {}
+    ~Session() { connection.close(); }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    const PlaneSetting& plane;
+    ServerConnection connection;
+    ConnectionRegistry::Membership member;
+};
+using SessionPtr = std::unique_ptr<Session>;
 
 Reply internal_error(const std::exception& e) {
     std::fprintf(stderr, "ranking-server: request failed: %s\n", e.what());
     return error_reply(500, "internal error");
 }
 
-// The cheap path: the handler answers in place, no coroutine. False when it needs to wait.
-bool answer_at_once(ServerConnection& connection, const RequestHandler& handler) {
-    if (!handler.at_once) return false;
+// The handler's answer without waiting, in place. False when the request must wait.
+bool answer_at_once(Session& session) {
+    const auto& at_once = session.plane.handler.at_once;
+    if (!at_once) return false;
     try {
-        return handler.at_once(connection.request(), connection.reply());
+        return at_once(session.connection.request(), session.connection.reply());
     } catch (const std::exception& e) {
-        connection.reply() = internal_error(e);
+        session.connection.reply() = internal_error(e);
         return true;
     }
 }
 
-net::awaitable<void> answer_later(ServerConnection& connection, const RequestHandler& handler) {
+net::awaitable<void> answer_later(Session& session) {
     try {
-        connection.reply() = co_await handler.later(std::move(connection.request()));
+        auto& connection = session.connection;
+        connection.reply() = co_await session.plane.handler.later(std::move(connection.request()));
     } catch (const std::exception& e) {
-        connection.reply() = internal_error(e);
+        session.connection.reply() = internal_error(e);
+    }
+}
+
+// An endless answer (the dashboard's feed) until the peer leaves, the source ends or we stop.
+net::awaitable<void> stream_events(Session& session, const EventSource& source) {
+    auto& connection = session.connection;
+    const auto& limits = session.plane.limits;
+    session.member.busy(limits.write_timeout);
+    if (!co_await connection.write_event_stream_head()) co_return;
+    net::steady_timer tick(co_await net::this_coro::executor);
+    while (!session.plane.registry.stopping()) {
+        const auto event = source.next();
+        if (!event) co_return;
+        session.member.busy(limits.write_timeout);
+        if (!co_await connection.write_event(*event)) co_return;
+        session.member.busy_without_deadline();
+        tick.expires_after(source.interval);
+        co_await tick.async_wait(use_nothrow);
+    }
+}
+
+void serve(SessionPtr session);
+
+// Idle until the next request; a pipelined one is already here and is served at once.
+void park(SessionPtr session) {
+    if (session->connection.has_buffered_bytes()) return serve(std::move(session));
+    session->member.idle(session->plane.limits.idle_timeout); // a stop or the sweep may close it
+    auto& connection = session->connection;
+    connection.async_wait_readable([session = std::move(session)](error_code ec) mutable {
+        if (!ec) serve(std::move(session)); // else cancelled, closed or reset: it ends here
+    });
+}
+
+// Where the coroutine takes over from serve().
+enum class Stage { read, answer, write_rest };
+
+// Everything that may wait, one request after another, until the connection parks or closes.
+net::awaitable<void> serve_waiting(SessionPtr owned, Stage stage, bool keep_alive) {
+    Session& session = *owned;
+    auto& connection = session.connection;
+    const auto& limits = session.plane.limits;
+    for (;;) {
+        bool answered = false;
+        if (stage == Stage::read) {
+            session.member.busy(limits.request_timeout);
+            const auto outcome = co_await connection.read_request();
+            if (outcome == ReadOutcome::gone) co_return;
+            session.member.request_read();
+            if (outcome == ReadOutcome::refused) {
+                session.member.busy(limits.write_timeout);
+                co_await connection.write_reply(false);
+                session.member.request_answered();
+                co_return;
+            }
+            keep_alive = connection.request().keep_alive;
+            answered = answer_at_once(session);
+            stage = Stage::answer;
+        }
+        if (stage == Stage::answer) {
+            if (!answered) {
+                session.member.busy_without_deadline(); // the hash or the store: no deadline
+                co_await answer_later(session);
+            }
+            if (const auto& events = connection.reply().events) {
+                co_await stream_events(session, *events);
+                co_return;
+            }
+            keep_alive = keep_alive && !session.plane.registry.stopping();
+            session.member.busy(limits.write_timeout);
+            if (!co_await connection.write_reply(keep_alive)) co_return;
+        } else if (!co_await connection.finish_write()) { // Stage::write_rest
+            co_return;
+        }
+        session.member.request_answered();
+        if (!keep_alive) co_return;
+        if (!connection.has_buffered_bytes()) {
+            park(std::move(owned));
+            co_return;
+        }
+        stage = Stage::read;
+    }
+}
+
+void continue_waiting(SessionPtr session, Stage stage, bool keep_alive) {
+    const auto executor = session->connection.executor();
+    const std::string* name = &session->plane.name;
+    net::co_spawn(executor, serve_waiting(std::move(session), stage, keep_alive),
+                  [name](std::exception_ptr e) {
+                      if (!e) return;
+                      try {
+                          std::rethrow_exception(e);
+                      } catch (const std::exception& what) {
+                          std::fprintf(stderr, "%s: session ended by error: %s\n", name->c_str(),
+                                       what.what());
+                      }
+                  });
+}
+
+// The cheap path, on the readiness handler's stack: whole requests answered and written at once.
+void serve(SessionPtr session) {
+    auto& connection = session->connection;
+    const auto& limits = session->plane.limits;
+    for (;;) {
+        session->member.busy(limits.request_timeout);
+        const auto outcome = connection.read_now();
+        if (outcome == ReadOutcome::gone) return;
+        if (outcome == ReadOutcome::incomplete)
+            return continue_waiting(std::move(session), Stage::read, false);
+        session->member.request_read();
+        if (outcome == ReadOutcome::refused) { // the error, then close
+            session->member.busy(limits.write_timeout);
+            if (connection.write_now(false) == WriteOutcome::pending)
+                return continue_waiting(std::move(session), Stage::write_rest, false);
+            session->member.request_answered();
+            return;
+        }
+        const bool keep_alive_asked = connection.request().keep_alive;
+        if (!answer_at_once(*session))
+            return continue_waiting(std::move(session), Stage::answer, keep_alive_asked);
+        const bool keep_alive = keep_alive_asked && !session->plane.registry.stopping();
+        session->member.busy(limits.write_timeout);
+        const auto written = connection.write_now(keep_alive);
+        if (written == WriteOutcome::failed) return;
+        if (written == WriteOutcome::pending)
+            return continue_waiting(std::move(session), Stage::write_rest, keep_alive);
+        session->member.request_answered();
+        if (!keep_alive) return;
+        if (!connection.has_buffered_bytes()) return park(std::move(session));
     }
 }
 
 } // namespace
 
-net::awaitable<void> refuse_connection(tcp::socket socket, const ConnectionLimits& limits,
-                                       ConnectionRegistry& registry) {
-    ServerConnection connection(std::move(socket), limits);
+void start_session(tcp::socket socket, const PlaneSetting& plane) {
+    park(std::make_unique<Session>(std::move(socket), plane));
+}
+
+net::awaitable<void> refuse_connection(tcp::socket socket, const PlaneSetting& plane) {
+    ServerConnection connection(std::move(socket), plane.limits);
     connection.reply() =
         error_reply(503, "server at its connection limit (" +
-                             std::to_string(limits.max_connections) + "); retry later");
+                             std::to_string(plane.limits.max_connections) + "); retry later");
     connection.reply().retry_after_seconds = 1;
     // One small write into an empty socket buffer: the kernel takes it at once, no timer needed.
     co_await connection.write_reply(false);
     connection.close();
-    registry.end_refusal();
-}
-
-net::awaitable<void> run_session(tcp::socket socket, const RequestHandler& handler,
-                                 const ConnectionLimits& limits, ConnectionRegistry& registry) {
-    ServerConnection connection(std::move(socket), limits);
-    ConnectionRegistry::Membership member(registry, connection);
-    for (;;) {
-        member.idle(limits.idle_timeout); // between requests a graceful stop may close us
-        if (!co_await connection.wait_for_request()) break;
-        member.busy(limits.request_timeout); // from the first byte on, it will be answered
-        const auto outcome = co_await connection.read_request();
-        if (outcome == ReadOutcome::gone) break;
-        member.request_read();
-        if (outcome == ReadOutcome::refused) {
-            member.busy(limits.write_timeout);
-            co_await connection.write_reply(false);
-            member.request_answered();
-            break;
-        }
-        const bool keep_alive_asked = connection.request().keep_alive;
-        member.busy_without_deadline();
-        if (!answer_at_once(connection, handler)) co_await answer_later(connection, handler);
-        if (connection.reply().events) {
-            const auto source = *connection.reply().events;
-            co_await stream_events(connection, source, member, limits, registry);
-            break;
-        }
-        const bool keep_alive = keep_alive_asked && !registry.stopping();
-        member.busy(limits.write_timeout);
-        const bool written = co_await connection.write_reply(keep_alive);
-        member.request_answered();
-        if (!written || !keep_alive) break;
-    }
-    connection.close();
+    plane.registry.end_refusal();
 }
 
 } // namespace ranking

@@ -1,11 +1,18 @@
 #pragma once
-// One HTTP/1.1 keep-alive connection, served by one coroutine on the plane's io_context.
+// The life of one HTTP/1.1 keep-alive connection on its plane's io_context.
+//
+// Idle, a connection is parked: a readiness wait on its socket owns it, with no coroutine, no
+// buffer and no timer (the registry's sweep enforces the idle timeout). When bytes arrive the
+// wait's handler serves what it can at once: whole requests that the handler answers without
+// waiting, written in one go. Anything that must wait (the rest of a request, the hash, the
+// store, a slow reader) continues in a coroutine, which parks the connection again when done.
 #include "connection_registry.hpp"
 #include "net.hpp"
 #include "reply.hpp"
 #include "server_connection.hpp"
 
 #include <functional>
+#include <string>
 
 namespace ranking {
 
@@ -18,12 +25,20 @@ struct RequestHandler {
     std::function<net::awaitable<Reply>(IncomingRequest)> later;
 };
 
+// What every connection of a plane shares. The plane owns it; it outlives every connection.
+struct PlaneSetting {
+    RequestHandler handler;
+    ConnectionLimits limits;
+    ConnectionRegistry& registry;
+    std::string name; // "ranking-server data", for log lines
+};
+
+// Serves a freshly accepted connection until it closes (returns at once; the connection lives
+// on in the plane's io_context).
+void start_session(tcp::socket socket, const PlaneSetting& plane);
+
 // Past --max-connections: a 503 at once, then close, without reading the request. The caller
 // has taken a place with registry.begin_refusal(); this gives it back.
-net::awaitable<void> refuse_connection(tcp::socket socket, const ConnectionLimits& limits,
-                                       ConnectionRegistry& registry);
-
-net::awaitable<void> run_session(tcp::socket socket, const RequestHandler& handler,
-                                 const ConnectionLimits& limits, ConnectionRegistry& registry);
+net::awaitable<void> refuse_connection(tcp::socket socket, const PlaneSetting& plane);
 
 } // namespace ranking
