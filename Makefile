@@ -33,8 +33,12 @@ test: build test-deps
 demo: build
 	@scripts/demo.sh $(BUILD) report
 
-# ranking-server against nginx (one worker) under wrk on a cheap endpoint, then ranking-load
-# against wrk (installs wrk and nginx-light if missing; nginx runs as a child on loopback).
+# ranking-server against nginx (one worker) on the same machine in one run, as ratios, about 2.5
+# minutes (load/bench): req/s under wrk on a cheap endpoint, p99 at half nginx's req/s (open
+# loop), bytes per connection at 18,000 keep-alive connections, canary p99 with the hash pool
+# saturated (offload against inline), then a summary against the goals, PASS or MISS. Installs
+# wrk and nginx-light if missing; nginx runs as a child on loopback. LOAD_VS_WRK=1 adds
+# ranking-load against wrk.
 bench: build
 	@load/bench $(BUILD)
 

@@ -47,8 +47,11 @@ int main(int argc, char* argv[]) {
             return 1;
         }
         net::io_context control{1};
-        const Club club =
-            run_now(control, fetch_club(options.server, options.player_names, options.timeout));
+        // Only a mix that draws from the club needs a ranking-server's /leaderboard at start.
+        const Club club = needs_club(options.mix)
+                              ? run_now(control, fetch_club(options.server, options.player_names,
+                                                            options.timeout))
+                              : Club{};
         const auto mode = run_now(
             control, current_mode(options.admin, bearer(options.admin_token), options.timeout));
         if (!mode.mode && !options.toggles.empty()) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <initializer_list>
 #include <numeric>
 #include <stdexcept>
 
@@ -56,6 +57,12 @@ std::string to_string(const Mix& mix) {
         text += std::string(names[i]) + '=' + std::to_string(mix.weights[i]);
     }
     return text;
+}
+
+bool needs_club(const Mix& mix) noexcept {
+    for (const auto series : {Series::rank, Series::players, Series::leaderboard, Series::games})
+        if (mix.weights[index(series)] > 0) return true;
+    return false;
 }
 
 RequestPicker::RequestPicker(Mix mix, std::vector<std::string> players, std::size_t club_size,

@@ -31,6 +31,9 @@ struct Mix {
 // "rank=1,players=19" (missing endpoints weigh 0); nothing when malformed or all weights are 0.
 std::optional<Mix> parse_mix(std::string_view text);
 std::string to_string(const Mix& mix);
+// Whether the mix asks for anything drawn from the club (rank, players and games need its names,
+// leaderboard its size): a healthz or export mix can run against any HTTP server, nginx too.
+bool needs_club(const Mix& mix) noexcept;
 
 struct PlannedRequest {
     Series series = Series::players;

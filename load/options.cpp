@@ -123,7 +123,8 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
          "per request, from send to answer; an unanswered request counts with its full latency "
          "(at least this) as an error, never vanishes")
         ("player-names", po::value(&o.player_names)->default_value(o.player_names),
-         "at most this many names fetched from /leaderboard pages at start")
+         "at most this many names fetched from /leaderboard pages at start (only when the mix has "
+         "rank, players, leaderboard or games)")
         ("json", po::value(&json),
          "write the summary, phases, per-mode comparison and per-second timeline here")
         ("csv", po::value(&csv), "write the per-second timeline (one row per second and series)")

@@ -11,6 +11,9 @@ start_server() {
     SERVER_DB_DIR=$(mktemp -d)
     db=(--db "$SERVER_DB_DIR/ranking.db")
   fi
+  # Emptied here, not only by the child's redirection: a log reused from an earlier server
+  # would otherwise still hold that server's ports when the first grep below reads it.
+  : >"$log"
   "$bin" --port 0 --admin-port 0 "${db[@]}" "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   local line=""

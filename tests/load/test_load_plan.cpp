@@ -110,6 +110,15 @@ TEST_CASE("export asks for the export's largest first page") {
     CHECK(request.target == "/games?limit=10000");
 }
 
+TEST_CASE("only a mix drawing from the club needs the club") {
+    CHECK(needs_club(*parse_mix("players=1")));
+    CHECK(needs_club(*parse_mix("rank=1,healthz=9")));
+    CHECK(needs_club(*parse_mix("leaderboard=1")));
+    CHECK(needs_club(*parse_mix("games=1")));
+    CHECK_FALSE(needs_club(*parse_mix("healthz=1")));
+    CHECK_FALSE(needs_club(*parse_mix("healthz=1,export=1")));
+}
+
 TEST_CASE("games need two names to pair") {
     const auto mix = parse_mix("games=1");
     REQUIRE(mix);
