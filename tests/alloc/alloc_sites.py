@@ -30,7 +30,7 @@ def shorten(name, width=100):
     while re.search(r"<[^<>]*>", name):
         name = re.sub(r"<[^<>]*>", "", name)
     name = re.sub(r"\[abi:cxx11\]|^void |^auto ", "", name)
-    if "<" in name:  # a name cut short by the trace (400 characters): its open template
+    if "<" in name:  # a name cut short by the trace (2000 characters): its open template
         name = name[: name.index("<")] + "<...>"
     return re.sub(r"\([^()]*\)", "()", name)[:width]
 

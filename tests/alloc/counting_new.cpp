@@ -40,8 +40,9 @@ void on_error(void*, const char* message, int error) {
 void print_frame(int index, std::uintptr_t pc, const char* function, const char* file, int line) {
     int status = -1;
     char* demangled = function ? abi::__cxa_demangle(function, nullptr, nullptr, &status) : nullptr;
-    // Asio's template names run to pages: the first 400 characters name the function well enough.
-    std::fprintf(stderr, "  #%-2d 0x%012lx %.400s at %s:%d\n", index,
+    // Asio's template names run to pages: 2000 characters name nlohmann's and Beast's functions
+    // whole.
+    std::fprintf(stderr, "  #%-2d 0x%012lx %.2000s at %s:%d\n", index,
                  static_cast<unsigned long>(pc), status == 0 ? demangled : function,
                  file ? file : "??", line);
     std::free(demangled);
