@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -45,6 +46,8 @@ public:
             throw std::runtime_error("cannot connect to the test server");
         const int one = 1;
         ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        const timeval patience{10, 0}; // a server that stops answering fails the test, not hangs it
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     }
     ~BlockingClient() { ::close(fd_); }
     BlockingClient(const BlockingClient&) = delete;
