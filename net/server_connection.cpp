@@ -9,6 +9,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <vector>
 
 namespace ranking {
@@ -283,6 +284,13 @@ bool ServerConnection::has_buffered_bytes() const noexcept {
 
 void ServerConnection::release_exchange() noexcept {
     if (exchange_ && exchange_->bytes.size() == 0) exchange_.reset();
+}
+
+void ServerConnection::keep_first_bytes(std::size_t bytes) {
+    auto& buffered = exchange().bytes;
+    const auto space = buffered.prepare(bytes);
+    std::memcpy(space.data(), first_bytes_.data(), bytes);
+    buffered.commit(bytes);
 }
 
 ReadOutcome ServerConnection::read_now() {

@@ -10,6 +10,7 @@
 #include "net.hpp"
 #include "reply.hpp"
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -72,12 +73,19 @@ public:
     // Bytes of a next request are already here (pipelined): no need to wait for the socket.
     bool has_buffered_bytes() const noexcept;
 
-    // Calls `handler(error_code)` once the socket can be read, holding no buffer meanwhile: the
-    // idle state. The handler may own the connection; the error is set when the wait was
-    // cancelled or the connection closed.
-    template <class Handler> void async_wait_readable(Handler&& handler) {
+    // The idle state: waits for the next request's first bytes, holding only a few bytes of its
+    // own (no exchange), then calls `handler(error_code)`. The handler may own the connection;
+    // the error is set when the peer closed, or the wait was cancelled or the connection closed.
+    // A read rather than a readiness wait: Asio reads a ready socket without re-arming epoll
+    // (an epoll_ctl per request), and skips the read attempt when it knows the socket is empty.
+    template <class Handler> void async_wait_request(Handler&& handler) {
         release_exchange();
-        socket_.async_wait(tcp::socket::wait_read, std::forward<Handler>(handler));
+        socket_.async_read_some(net::buffer(first_bytes_),
+                                [this, handler = std::forward<Handler>(handler)](
+                                    error_code ec, std::size_t bytes) mutable {
+                                    if (!ec) keep_first_bytes(bytes);
+                                    std::move(handler)(ec);
+                                });
     }
 
     // Reads what the kernel has now and parses it, never waiting: header and body limits;
@@ -120,11 +128,14 @@ private:
     };
     Exchange& exchange();             // borrows one from the pool when the connection holds none
     void release_exchange() noexcept; // back to the pool unless it holds a pipelined request
+    void keep_first_bytes(std::size_t bytes); // into the exchange, for read_now()
     WriteOutcome send_now(net::const_buffer head, net::const_buffer body);
 
     tcp::socket socket_;
     const ConnectionLimits& limits_;
     std::unique_ptr<Exchange, ReturnToPool> exchange_; // null while idle
+    // Where an idle connection's next request starts: most requests fit, the rest is read after.
+    std::array<char, 128> first_bytes_;
 };
 
 } // namespace ranking

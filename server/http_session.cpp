@@ -76,8 +76,8 @@ void park(SessionPtr session) {
     if (session->connection.has_buffered_bytes()) return serve(std::move(session));
     session->member.idle(session->plane.limits.idle_timeout); // a stop or the sweep may close it
     auto& connection = session->connection;
-    connection.async_wait_readable([session = std::move(session)](error_code ec) mutable {
-        if (!ec) serve(std::move(session)); // else cancelled, closed or reset: it ends here
+    connection.async_wait_request([session = std::move(session)](error_code ec) mutable {
+        if (!ec) serve(std::move(session)); // else closed, cancelled or reset: it ends here
     });
 }
 
