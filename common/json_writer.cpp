@@ -56,19 +56,23 @@ JsonWriter& JsonWriter::value(double number) {
 void JsonWriter::string(std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
     out_.push_back('"');
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
+    // Runs of plain characters are copied whole; names and labels are nothing else.
+    std::size_t plain = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+        out_.append(text.substr(plain, i - plain));
+        plain = i + 1;
+        if (byte >= 0x20) {
             out_.push_back('\\');
-            out_.push_back(c);
-        } else if (byte < 0x20) {
+            out_.push_back(text[i]);
+        } else {
             out_.append("\\u00");
             out_.push_back(hex[byte >> 4]);
             out_.push_back(hex[byte & 0xf]);
-        } else {
-            out_.push_back(c);
         }
     }
+    out_.append(text.substr(plain));
     out_.push_back('"');
 }
 

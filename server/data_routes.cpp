@@ -101,11 +101,11 @@ bool answer_data_request_at_once(const IncomingRequest& request, DataContext& co
     const auto route = route_of(parsed);
     if (std::holds_alternative<RankRequest>(parsed) || goes_to_store(route)) return false;
     const auto mode = context.mode.load();
-    {
-        LoopScope scope(context.watch, route, ++context.next_request_id, mode);
-        answer_in_place(parsed, context, reply);
-    }
-    context.watch.metrics().observe_request(route, mode, seconds_between(started, Clock::now()));
+    LoopScope scope(context.watch, route, ++context.next_request_id, mode, 0, started);
+    answer_in_place(parsed, context, reply);
+    const auto finished = Clock::now();
+    scope.finish(finished);
+    context.watch.metrics().observe_request(route, mode, seconds_between(started, finished));
     return true;
 }
 

@@ -66,20 +66,20 @@ double LoopWatch::recent_max_lag_seconds() const {
 }
 
 void LoopWatch::enter(Route route, std::uint64_t request_id, std::uint32_t iterations,
-                      HashMode mode) {
+                      HashMode mode, Clock::time_point now) {
     scope_seq_.fetch_add(1, std::memory_order_acq_rel);
     scope_route_.store(static_cast<int>(route), std::memory_order_release);
     scope_request_.store(request_id, std::memory_order_release);
     scope_iterations_.store(iterations, std::memory_order_release);
     scope_mode_.store(static_cast<int>(mode), std::memory_order_release);
-    scope_started_.store(Clock::now().time_since_epoch().count(), std::memory_order_release);
+    scope_started_.store(now.time_since_epoch().count(), std::memory_order_release);
     scope_active_.store(true, std::memory_order_release);
     scope_seq_.fetch_add(1, std::memory_order_release);
 }
 
-void LoopWatch::leave() {
+void LoopWatch::leave(Clock::time_point now) {
     const auto scope = current_scope();
-    const auto held = Clock::now() - scope.started;
+    const auto held = now - scope.started;
     const double seconds = std::chrono::duration<double>(held).count();
     scope_seq_.fetch_add(1, std::memory_order_acq_rel);
     scope_active_.store(false, std::memory_order_release);
@@ -152,13 +152,18 @@ std::vector<StallRecord> LoopWatch::recent_stalls() const {
 }
 
 LoopScope::LoopScope(LoopWatch& watch, Route route, std::uint64_t request_id, HashMode mode,
-                     std::uint32_t hash_iterations)
+                     std::uint32_t hash_iterations, Clock::time_point started)
     : watch_(watch.on_loop_thread() ? &watch : nullptr) {
-    if (watch_) watch_->enter(route, request_id, hash_iterations, mode);
+    if (watch_) watch_->enter(route, request_id, hash_iterations, mode, started);
 }
 
 LoopScope::~LoopScope() {
-    if (watch_) watch_->leave();
+    if (watch_) watch_->leave(Clock::now());
+}
+
+void LoopScope::finish(Clock::time_point now) {
+    if (watch_) watch_->leave(now);
+    watch_ = nullptr;
 }
 
 } // namespace ranking

@@ -57,8 +57,9 @@ public:
     double recent_max_lag_seconds() const;
 
     // Scopes, loop thread (see LoopScope).
-    void enter(Route route, std::uint64_t request_id, std::uint32_t iterations, HashMode mode);
-    void leave();
+    void enter(Route route, std::uint64_t request_id, std::uint32_t iterations, HashMode mode,
+               Clock::time_point now);
+    void leave(Clock::time_point now);
     void relabel(Route route);
     ScopeSnapshot current_scope() const; // any thread
     // Any thread: seconds inside our handler scopes, the running one included (wall time).
@@ -110,9 +111,13 @@ private:
 // the same job can carry one wherever it runs. Never hold one across a co_await.
 class LoopScope {
 public:
+    // `started`: when the scope's work began, if the caller has just read the clock.
     LoopScope(LoopWatch& watch, Route route, std::uint64_t request_id, HashMode mode,
-              std::uint32_t hash_iterations = 0);
-    ~LoopScope();
+              std::uint32_t hash_iterations = 0, Clock::time_point started = Clock::now());
+    ~LoopScope(); // ends the scope now, unless finish() did
+    // Ends the scope at `now`, a time the caller has read anyway (the hot path reads the clock
+    // twice per request: for this scope and the request's duration both).
+    void finish(Clock::time_point now);
     void set_route(Route route) {
         if (watch_) watch_->relabel(route);
     }
