@@ -5,6 +5,8 @@
 #include "unix_time.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <sys/resource.h>
@@ -121,16 +123,20 @@ RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPla
     }
 
     ProgressLine progress(control.get_executor(), recorders, plan, options.rate, options.progress);
+    // The scraper reads 60 KB of metrics text each second: on a thread of its own, so that its
+    // parsing never delays the canary's answers on the control thread (it did: canary p99 0.38
+    // against 0.72-1.34 ms with the scrape on the same thread).
+    net::io_context scrape_context{1};
     std::optional<ServerScraper> scraper;
     if (options.server_metrics)
-        scraper.emplace(control.get_executor(), options.admin, bearer(options.admin_token));
+        scraper.emplace(scrape_context.get_executor(), options.admin, bearer(options.admin_token));
     std::size_t running = shards.size() + (canary ? 1 : 0);
     std::exception_ptr failure;
     const auto finished = [&](std::exception_ptr error) {
         if (error && !failure) failure = error;
         if (--running != 0) return;
         progress.stop();
-        if (scraper) scraper->stop();
+        if (scraper) net::post(scrape_context, [&scraper] { scraper->stop(); });
     };
     for (auto& shard : shards) {
         // The shard reports back on the control thread, which owns `running`.
@@ -148,10 +154,15 @@ RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPla
                                     start, options.timeout, output.toggles),
                       net::detached);
     net::co_spawn(control, progress.run(start), net::detached);
-    if (scraper) net::co_spawn(control, scraper->run(start), net::detached);
+    std::thread scrape_thread;
+    if (scraper) {
+        net::co_spawn(scrape_context, scraper->run(start), net::detached);
+        scrape_thread = std::thread([&scrape_context] { scrape_context.run(); });
+    }
     control.run();
     for (auto& shard : shards)
         shard->thread.join();
+    if (scrape_thread.joinable()) scrape_thread.join();
     if (failure) std::rethrow_exception(failure);
 
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
