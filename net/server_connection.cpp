@@ -89,6 +89,7 @@ struct ServerConnection::Exchange {
 namespace {
 
 constexpr std::size_t read_size = 4096;
+constexpr std::size_t write_chunk = 64 * 1024; // Asio's own per-turn size for async_write
 // What an exchange may keep when it goes back to the pool; more was a large request or answer,
 // and is freed rather than held by an idle pool.
 constexpr std::size_t kept_buffer_bytes = 16 * 1024;
@@ -340,7 +341,10 @@ net::awaitable<ReadOutcome> ServerConnection::read_request() {
 }
 
 WriteOutcome ServerConnection::send_now(net::const_buffer head, net::const_buffer body) {
-    const std::array<net::const_buffer, 2> buffers{head, body};
+    // At most one chunk now, as async_write's later turns take: a large answer (the export's
+    // megabytes) would otherwise hold the loop for the whole copy into the socket.
+    const std::array<net::const_buffer, 2> buffers{
+        head, net::buffer(body, write_chunk - std::min(write_chunk, head.size()))};
     error_code ec;
     std::size_t sent = socket_.write_some(buffers, ec);
     if (ec == net::error::would_block) {
