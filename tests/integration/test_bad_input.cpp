@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 using namespace ranking;
 using namespace ranking::testing;
 
@@ -101,6 +104,47 @@ TEST_CASE("pipelined requests are answered in order") {
     REQUIRE(health != std::string::npos);
     CHECK(alice < bob);
     CHECK(bob < health);
+    CHECK(answer.closed_by_server);
+}
+
+TEST_CASE("a request sent in pieces with pauses is read whole and answered") {
+    TestServer server;
+    net::io_context loop;
+    tcp::socket socket(loop);
+    socket.connect({net::ip::make_address("127.0.0.1"),
+                    static_cast<std::uint16_t>(std::stoi(server.data().port))});
+    // The first piece wakes the idle connection; the rest arrive while its read waits.
+    for (const std::string piece :
+         {"GET /play", "ers/alice HTTP/1.1\r\nHo", "st: test\r\nConnection: close\r\n\r\n"}) {
+        net::write(socket, net::buffer(piece));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::string answer;
+    error_code ec;
+    char chunk[4096];
+    while (!ec)
+        answer.append(chunk, socket.read_some(net::buffer(chunk), ec));
+    CHECK(ec == net::error::eof);
+    CHECK(starts_with(answer, "HTTP/1.1 200"));
+    CHECK(answer.find("\"player\":\"alice\"") != std::string::npos);
+}
+
+TEST_CASE("300 pipelined requests, a /rank that waits for the pool first, answered in order") {
+    TestServer server;
+    std::string burst = "GET /rank/alice HTTP/1.1\r\n" + host + "\r\n"; // the waiting path
+    for (int i = 0; i < 300; ++i) // many reads' worth behind it: the cheap path
+        burst += "GET /healthz HTTP/1.1\r\n" + host + "\r\n";
+    burst += "GET /players/bob HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n";
+    const auto answer = raw_exchange(server.data(), burst);
+    std::size_t answers = 0;
+    for (auto at = answer.bytes.find("HTTP/1.1 200"); at != std::string::npos;
+         at = answer.bytes.find("HTTP/1.1 200", at + 1))
+        ++answers;
+    CHECK(answers == 302);
+    const auto token = answer.bytes.find("\"token\"");
+    REQUIRE(token != std::string::npos);
+    CHECK(token < answer.bytes.find("\"status\":\"ok\""));
+    CHECK(answer.bytes.rfind("\"status\":\"ok\"") < answer.bytes.find("\"player\":\"bob\""));
     CHECK(answer.closed_by_server);
 }
 
