@@ -89,7 +89,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "offload mode: hashes waiting for the pool past which /rank answers 503 at once "
          "(default: 16 per pool thread)")
         ("idle-timeout-ms", po::value(&idle_ms)->default_value(idle_ms),
-         "close a keep-alive connection that sends nothing for this long")
+         "close a keep-alive connection that sends nothing for this long (checked by one sweep "
+         "per plane, every quarter of the shortest timeout, at most 1 s)")
         ("request-timeout-ms", po::value(&request_ms)->default_value(request_ms),
          "close a connection whose request takes longer than this to arrive (slowloris)")
         ("admin-token", po::value(&c.admin_token),
