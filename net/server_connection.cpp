@@ -109,6 +109,7 @@ void clear_for_reuse(ServerConnection::Exchange& exchange) {
 // Exchanges not in use on this thread (each plane's loop is one thread, so no lock).
 class ExchangePool {
 public:
+    ExchangePool() { free_.reserve(kept_exchanges); } // give_back() never allocates
     std::unique_ptr<ServerConnection::Exchange> take() {
         if (free_.empty()) return std::make_unique<ServerConnection::Exchange>();
         auto exchange = std::move(free_.back());

@@ -2,8 +2,8 @@
 // One accepted HTTP/1.1 connection, server side. Beast stays inside the .cpp so that the
 // sessions and routes compile without it.
 //
-// Memory: an idle keep-alive connection holds its socket and nothing else. From the first byte
-// of a request until its answer is written the connection borrows an Exchange (read buffer,
+// Memory: an idle keep-alive connection holds its socket and 128 bytes to read into. From the first
+// byte of a request until its answer is written the connection borrows an Exchange (read buffer,
 // request, reply) from a per-thread pool, and gives it back when it goes idle again, so that the
 // steady state of a busy connection allocates nothing and thousands of idle ones cost little.
 // Timeouts are not armed here: the caller's registry sweeps deadlines (one timer per plane).

@@ -52,9 +52,7 @@ public:
         bool idle_ = false;
     };
 
-    // Closes every connection past its deadline; `now` also becomes the time deadlines are
-    // counted from until the next sweep (so a deadline is late by at most one sweep interval,
-    // and the request path never reads the clock for it).
+    // Closes every connection past its deadline: late by at most one sweep interval.
     void sweep(Clock::time_point now);
     // How often the plane should sweep for these limits: a quarter of the shortest timeout,
     // between 10 ms and 1 s.
@@ -67,18 +65,12 @@ public:
     void count_refused() {
         if (levels_) ++levels_->refused_connections;
     }
-    // Refusals (a 503 write each) are bounded too: past the bound a connection is just closed.
-    bool begin_refusal() { return refusing_ < max_refusing ? (++refusing_, true) : false; }
-    void end_refusal() { --refusing_; }
 
 private:
     Membership* first_ = nullptr;
     std::size_t size_ = 0;
-    Clock::time_point now_ = Clock::now();
     LoadLevels* levels_;
     bool stopping_ = false;
-    static constexpr int max_refusing = 64;
-    int refusing_ = 0;
 };
 
 } // namespace ranking

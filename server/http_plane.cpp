@@ -27,10 +27,7 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const PlaneSetting& pl
         socket.set_option(tcp::no_delay(true), ignored);
         if (plane.registry.size() >= plane.limits.max_connections) {
             plane.registry.count_refused();
-            if (plane.registry.begin_refusal())
-                net::co_spawn(executor, refuse_connection(std::move(socket), plane), net::detached);
-            else
-                socket.close(ignored);
+            refuse_connection(std::move(socket), plane);
             continue;
         }
         start_session(std::move(socket), plane);

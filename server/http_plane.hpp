@@ -1,6 +1,6 @@
 #pragma once
-// A listening HTTP endpoint on one io_context: accepts connections and serves each with
-// run_session(). The data plane and the admin plane are two of these on two threads.
+// A listening HTTP endpoint on one io_context: accepts connections and serves each as
+// http_session.hpp describes. The data plane and the admin plane are two of these on two threads.
 #include "connection_registry.hpp"
 #include "http_session.hpp"
 #include "net.hpp"

@@ -1,9 +1,9 @@
 #pragma once
 // The life of one HTTP/1.1 keep-alive connection on its plane's io_context.
 //
-// Idle, a connection is parked: a readiness wait on its socket owns it, with no coroutine, no
-// buffer and no timer (the registry's sweep enforces the idle timeout). When bytes arrive the
-// wait's handler serves what it can at once: whole requests that the handler answers without
+// Idle, a connection is parked: a read into a few bytes of its own owns it, with no coroutine,
+// no exchange and no timer (the registry's sweep enforces the idle timeout). When bytes arrive
+// the read's handler serves what it can at once: whole requests that the handler answers without
 // waiting, written in one go. Anything that must wait (the rest of a request, the hash, the
 // store, a slow reader) continues in a coroutine, which parks the connection again when done.
 #include "connection_registry.hpp"
@@ -37,8 +37,7 @@ struct PlaneSetting {
 // on in the plane's io_context).
 void start_session(tcp::socket socket, const PlaneSetting& plane);
 
-// Past --max-connections: a 503 at once, then close, without reading the request. The caller
-// has taken a place with registry.begin_refusal(); this gives it back.
-net::awaitable<void> refuse_connection(tcp::socket socket, const PlaneSetting& plane);
+// Past --max-connections: a 503 tried once, then close, without reading the request.
+void refuse_connection(tcp::socket socket, const PlaneSetting& plane);
 
 } // namespace ranking
