@@ -94,11 +94,12 @@ bool goes_to_store(Route route) {
 
 } // namespace
 
-bool answer_data_request_at_once(const IncomingRequest& request, DataContext& context,
-                                 Reply& reply) {
-    const auto started = Clock::now();
-    const auto parsed = parse_data_request(request.method, request.target);
-    const auto route = route_of(parsed);
+namespace {
+
+// A parsed request answered without waiting, timed from `started`; false for the hash and the
+// store, which the caller then awaits.
+bool answer_parsed_at_once(const DataRequest& parsed, Route route, Clock::time_point started,
+                           DataContext& context, Reply& reply) {
     if (std::holds_alternative<RankRequest>(parsed) || goes_to_store(route)) return false;
     const auto mode = context.mode.load();
     LoopScope scope(context.watch, route, ++context.next_request_id, mode, 0, started);
@@ -109,23 +110,31 @@ bool answer_data_request_at_once(const IncomingRequest& request, DataContext& co
     return true;
 }
 
-net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context) {
-    Reply reply;
-    if (answer_data_request_at_once(request, context, reply)) co_return reply;
-    // The hash or the store: both may wait.
+} // namespace
+
+bool answer_data_request_at_once(const IncomingRequest& request, DataContext& context,
+                                 Reply& reply) {
     const auto started = Clock::now();
+    const auto parsed = parse_data_request(request.method, request.target);
+    return answer_parsed_at_once(parsed, route_of(parsed), started, context, reply);
+}
+
+net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context) {
+    // Parsed once: the at-once answers here, the hash and the store below.
+    const auto started = Clock::now();
+    const auto parsed = parse_data_request(request.method, request.target);
+    const Route route = route_of(parsed);
+    Reply reply;
+    if (answer_parsed_at_once(parsed, route, started, context, reply)) co_return reply;
+    // The hash or the store: both may wait.
     const auto request_id = ++context.next_request_id;
     const auto mode = context.mode.load();
     const InFlight counted(context.levels);
 
-    Route route;
     std::optional<Standing> to_sign;
     std::optional<DataRequest> to_store;
     {
-        LoopScope scope(context.watch, Route::other, request_id, mode);
-        const auto parsed = parse_data_request(request.method, request.target);
-        route = route_of(parsed);
-        scope.set_route(route);
+        LoopScope scope(context.watch, route, request_id, mode, 0, started);
         if (const auto* rank = std::get_if<RankRequest>(&parsed)) {
             to_sign = context.ranking.standing(rank->player);
             if (!to_sign) {

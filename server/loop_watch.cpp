@@ -100,12 +100,6 @@ void LoopWatch::leave(Clock::time_point now) {
     }
 }
 
-void LoopWatch::relabel(Route route) {
-    scope_seq_.fetch_add(1, std::memory_order_acq_rel);
-    scope_route_.store(static_cast<int>(route), std::memory_order_release);
-    scope_seq_.fetch_add(1, std::memory_order_release);
-}
-
 // Acquire loads of the fields keep the second look at the sequence after them.
 ScopeSnapshot LoopWatch::current_scope() const {
     for (;;) {

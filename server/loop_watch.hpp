@@ -60,7 +60,6 @@ public:
     void enter(Route route, std::uint64_t request_id, std::uint32_t iterations, HashMode mode,
                Clock::time_point now);
     void leave(Clock::time_point now);
-    void relabel(Route route);
     ScopeSnapshot current_scope() const; // any thread
     // Any thread: seconds inside our handler scopes, the running one included (wall time).
     double handler_seconds(Clock::time_point now) const;
@@ -118,9 +117,6 @@ public:
     // Ends the scope at `now`, a time the caller has read anyway (the hot path reads the clock
     // twice per request: for this scope and the request's duration both).
     void finish(Clock::time_point now);
-    void set_route(Route route) {
-        if (watch_) watch_->relabel(route);
-    }
     LoopScope(const LoopScope&) = delete;
     LoopScope& operator=(const LoopScope&) = delete;
 
