@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo's chapter on the blocking database call. Three measurements, one run:
 #   1. the store alone (store-bench): SQLite's own rate for one small transaction per commit,
-#      the store's one transaction per game (inline), and group commit on the storage thread;
+#      the store's one transaction per game (inline), and group commit on the storage thread
+#      (with SQLite's default checkpoint interval, then the store's);
 #   2. the loop while the store takes 5,000 games/s (offload): the canary's p99 with games
 #      against the same request rate of cheap lookups without games, and the games' ack p99;
 #   3. lookups, games and an export of 10,000 games in one open-loop mix, offload then inline:

@@ -138,8 +138,7 @@ SqliteDatabase::SqliteDatabase(const std::filesystem::path& file,
         open_schema(make_roster);
         if (const auto check = quick_check(connection_); check != "ok")
             refuse("the database is corrupt (quick_check: " + check + ")");
-        if (switch_to_wal(connection_) != "wal")
-            refuse("cannot switch the database to WAL mode");
+        if (switch_to_wal(connection_) != "wal") refuse("cannot switch the database to WAL mode");
         connection_.execute("PRAGMA synchronous = FULL");
         statements_ = std::make_unique<Statements>(connection_);
         load();

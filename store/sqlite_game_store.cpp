@@ -17,7 +17,8 @@ SqliteGameStore::SqliteGameStore(const SqliteStoreConfig& config,
                                  StoreObserver observer)
     : config_(config), observer_(std::move(observer)),
       database_(config.file, make_roster, config.busy_timeout),
-      checkpointer_(config.file, database_.handle()), storage_thread_([this] { serve(); }) {}
+      checkpointer_(config.file, database_.handle(), config.wal_pages),
+      storage_thread_([this] { serve(); }) {}
 
 SqliteGameStore::~SqliteGameStore() {
     {

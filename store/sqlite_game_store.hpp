@@ -21,6 +21,7 @@ struct SqliteStoreConfig {
     std::filesystem::path file = "ranking.db";
     std::chrono::milliseconds busy_timeout{1000}; // waiting for another process's lock
     std::size_t max_pending_games = 10'000;       // queued past this: `overloaded`
+    WalPages wal_pages{};                         // when the WAL is checkpointed
 };
 
 class SqliteGameStore final : public GameStore {

@@ -71,7 +71,7 @@ TEST_CASE("wal checkpointer: the writer finishes a long WAL and the next commit 
     WalCheckpointer checkpointer(file.path(), db.handle(), {1'000'000, 100}); // thread never due
     write_rows(db, 10);
     CHECK_FALSE(checkpointer.finish_if_long()); // short: nothing to do
-    write_rows(db, 400); // past 4 x finish: finished whatever is left
+    write_rows(db, 400);                        // past 4 x finish: finished whatever is left
     CHECK(checkpointer.finish_if_long());
     write_rows(db, 1);
     CHECK(wal_frames(db) < 10);
