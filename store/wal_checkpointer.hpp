@@ -27,6 +27,10 @@ namespace ranking::store {
 // machine 10 of 11 commits over 3 ms started within 0.1 ms of a checkpoint. Checkpoints ten
 // times rarer copy a hot page once where they copied it ten times, and collide ten times less.
 // The price is disk: the WAL file grows to about `finish` pages (80 MB) and keeps that size.
+// And until it first gets there, after each start, every commit appends to the file, and its
+// fsync also commits the file's new size: one transaction per game runs about 0.6x as fast
+// then (measured: 2,700-3,000/s against 4,400-4,900 in 3,000 games from a new file; the same
+// after 30,000 games).
 struct WalPages {
     int wake = 10'000;   // the thread checkpoints once this many pages are new since its last
     int finish = 20'000; // the writer finishes a checkpoint itself past this
