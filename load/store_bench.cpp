@@ -166,10 +166,17 @@ Figures offload_run(GameStore& store, net::io_context& loop, double rate, double
     return summarise(std::move(ms), ms_since(start) / 1000.0);
 }
 
-Figures offload_group_commit(const std::string& dir, double rate, double seconds,
-                             store::WalPages wal_pages, Transactions& transactions) {
+// One offload run on SQLite: the acks, and what the storage thread's transactions did.
+struct GroupCommitRun {
+    Figures acks;
+    Transactions transactions;
+};
+
+GroupCommitRun offload_group_commit(const std::string& dir, double rate, double seconds,
+                                    store::WalPages wal_pages) {
     const auto path = fresh(dir, "offload");
-    Figures figures;
+    GroupCommitRun run;
+    auto& transactions = run.transactions;
     {
         std::mutex mutex;
         store::SqliteGameStore store(
@@ -180,12 +187,12 @@ Figures offload_group_commit(const std::string& dir, double rate, double seconds
                 transactions.ms.push_back(commit_seconds * 1000);
             }});
         net::io_context loop;
-        figures = offload_run(store, loop, rate, seconds);
+        run.acks = offload_run(store, loop, rate, seconds);
         transactions.checkpoints = store.checkpoints();
     }
     for (const char* suffix : {"", "-wal", "-shm"})
         std::filesystem::remove(path.string() + suffix);
-    return figures;
+    return run;
 }
 
 // The same three against PostgreSQL. Blocking libpq for the reference, as SQLite's is blocking.
@@ -271,6 +278,12 @@ void print_row(const char* what, const Figures& f, const std::string& note = {})
                 note.c_str());
 }
 
+void print_group_commit(const char* what, GroupCommitRun& run, const std::string& note) {
+    print_row(what, run.acks, note);
+    print_transactions(run.transactions);
+    std::printf("; %d WAL checkpoints on their own thread\n", run.transactions.checkpoints);
+}
+
 } // namespace
 
 int main(int argc, char* argv[]) {
@@ -304,11 +317,9 @@ int main(int argc, char* argv[]) {
     }
     const auto reference = sqlite_reference(dir, 3000);
     const auto one_per_game = inline_per_game(dir, 3000);
-    Transactions transactions, sqlite_checkpoints;
     // SQLite's interval first: deleting the other run's 80 MB WAL keeps the disk busy after.
-    const auto grouped_at_1000 =
-        offload_group_commit(dir, rate, seconds, {1000, 2000}, sqlite_checkpoints);
-    const auto grouped = offload_group_commit(dir, rate, seconds, {}, transactions);
+    auto at_sqlite_interval = offload_group_commit(dir, rate, seconds, {1000, 2000});
+    auto grouped = offload_group_commit(dir, rate, seconds, {});
     std::optional<PgFigures> pg;
     if (!postgres.empty()) {
         try {
@@ -327,16 +338,12 @@ int main(int argc, char* argv[]) {
     std::printf("%-42s %12s %9s %9s\n", "", "per second", "p50 ms", "p99 ms");
     print_row("SQLite alone, one INSERT per commit", reference);
     print_row("store inline, one transaction per game", one_per_game);
-    print_row("store offload, group commit", grouped, offered);
-    print_transactions(transactions);
-    std::printf("; %d WAL checkpoints on their own thread\n", transactions.checkpoints);
-    print_row("the same, checkpoints every 1,000 pages", grouped_at_1000,
-              "   (SQLite's default interval)");
-    print_transactions(sqlite_checkpoints);
-    std::printf("; %d WAL checkpoints\n", sqlite_checkpoints.checkpoints);
+    print_group_commit("store offload, group commit", grouped, offered);
+    print_group_commit("the same, checkpoints every 1,000 pages", at_sqlite_interval,
+                       "   (SQLite's default interval)");
     std::printf("ratios: inline / SQLite alone %.2f; offload durable rate / inline %.1fx\n",
                 one_per_game.per_second / reference.per_second,
-                grouped.per_second / one_per_game.per_second);
+                grouped.acks.per_second / one_per_game.per_second);
     if (pg) {
         std::printf("\nPostgreSQL %s\n", pg->version.c_str());
         print_row("PostgreSQL alone, one INSERT per commit", pg->reference);

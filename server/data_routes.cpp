@@ -92,10 +92,6 @@ bool goes_to_store(Route route) {
            route == Route::player_games;
 }
 
-} // namespace
-
-namespace {
-
 // A parsed request answered without waiting, timed from `started`; false for the hash and the
 // store, which the caller then awaits.
 bool answer_parsed_at_once(const DataRequest& parsed, Route route, Clock::time_point started,

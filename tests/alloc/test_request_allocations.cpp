@@ -183,12 +183,10 @@ TEST_CASE("GET /healthz on 8 connections at once allocates nothing on the loop t
 
 // Past start-up: the loop's first timer waits grow Asio's timer heap once. The connection stays
 // open (returned), so that its close does not fall into a counted window.
-std::unique_ptr<BlockingClient> warmed_up_client(TestServer& server) {
-    auto client = std::make_unique<BlockingClient>(server.server().data_port());
-    for (int i = 0; i < warm_up_requests; ++i) {
-        client->send(get("/healthz"));
-        REQUIRE(client->answer() == 200);
-    }
+Clients warmed_up_client(TestServer& server) {
+    Clients client;
+    client.push_back(std::make_unique<BlockingClient>(server.server().data_port()));
+    exchange_rounds(client, get("/healthz"), warm_up_requests);
     return client;
 }
 
