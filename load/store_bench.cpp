@@ -2,7 +2,8 @@
 //   sqlite   SQLite's own: one small INSERT per transaction, WAL, synchronous=FULL (the reference)
 //   inline   the store's one transaction per game, called in turn (what --mode inline does)
 //   offload  the storage thread with group commit, games offered open-loop at --rate per second,
-//            then the same again with the WAL checkpointed at SQLite's default 1,000 pages
+//            then the same again with the WAL checkpointed at SQLite's default 1,000 pages, and
+//            again with each commit starting as soon as the last one ends (no commit spacing)
 // With --db postgresql://... the same three again against that PostgreSQL, in the same run:
 // PostgreSQL's own rate for one small INSERT per transaction (synchronous_commit as the server
 // has it), the PostgreSQL store inline (blocking libpq, one transaction per game) and offload
@@ -23,6 +24,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace ranking;
@@ -166,21 +168,34 @@ Figures offload_run(GameStore& store, net::io_context& loop, double rate, double
     return summarise(std::move(ms), ms_since(start) / 1000.0);
 }
 
-// One offload run on SQLite: the acks, and what the storage thread's transactions did.
+// One offload run on SQLite: the acks, what the storage thread's transactions did, and the CPU
+// time the process spent on it (all threads; the loop's share is small here).
 struct GroupCommitRun {
     Figures acks;
     Transactions transactions;
+    double cpu_seconds = 0;
 };
 
+double process_cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 GroupCommitRun offload_group_commit(const std::string& dir, double rate, double seconds,
-                                    store::WalPages wal_pages) {
+                                    store::WalPages wal_pages,
+                                    std::chrono::microseconds commit_spacing) {
     const auto path = fresh(dir, "offload");
     GroupCommitRun run;
     auto& transactions = run.transactions;
+    const double cpu_before = process_cpu_seconds();
     {
         std::mutex mutex;
         store::SqliteGameStore store(
-            {path, std::chrono::seconds(1), 1'000'000, wal_pages}, club,
+            {path, std::chrono::seconds(1), 1'000'000, wal_pages, commit_spacing}, club,
             store::StoreObserver{[&](std::size_t games, double commit_seconds) {
                 const std::lock_guard lock(mutex);
                 transactions.games.push_back(games);
@@ -190,6 +205,7 @@ GroupCommitRun offload_group_commit(const std::string& dir, double rate, double 
         run.acks = offload_run(store, loop, rate, seconds);
         transactions.checkpoints = store.checkpoints();
     }
+    run.cpu_seconds = process_cpu_seconds() - cpu_before;
     for (const char* suffix : {"", "-wal", "-shm"})
         std::filesystem::remove(path.string() + suffix);
     return run;
@@ -282,6 +298,8 @@ void print_group_commit(const char* what, GroupCommitRun& run, const std::string
     print_row(what, run.acks, note);
     print_transactions(run.transactions);
     std::printf("; %d WAL checkpoints on their own thread\n", run.transactions.checkpoints);
+    std::printf("CPU (all threads): %.0f ms, %.0f us per game\n", run.cpu_seconds * 1000,
+                run.acks.count ? run.cpu_seconds * 1e6 / static_cast<double>(run.acks.count) : 0);
 }
 
 } // namespace
@@ -318,8 +336,11 @@ int main(int argc, char* argv[]) {
     const auto reference = sqlite_reference(dir, 3000);
     const auto one_per_game = inline_per_game(dir, 3000);
     // SQLite's interval first: deleting the other run's 80 MB WAL keeps the disk busy after.
-    auto at_sqlite_interval = offload_group_commit(dir, rate, seconds, {1000, 2000});
-    auto grouped = offload_group_commit(dir, rate, seconds, {});
+    const store::SqliteStoreConfig defaults;
+    auto at_sqlite_interval =
+        offload_group_commit(dir, rate, seconds, {1000, 2000}, defaults.commit_spacing);
+    auto grouped = offload_group_commit(dir, rate, seconds, {}, defaults.commit_spacing);
+    auto back_to_back = offload_group_commit(dir, rate, seconds, {}, {});
     std::optional<PgFigures> pg;
     if (!postgres.empty()) {
         try {
@@ -341,6 +362,8 @@ int main(int argc, char* argv[]) {
     print_group_commit("store offload, group commit", grouped, offered);
     print_group_commit("the same, checkpoints every 1,000 pages", at_sqlite_interval,
                        "   (SQLite's default interval)");
+    print_group_commit("the same, commits back to back", back_to_back,
+                       "   (no commit spacing: --commit-spacing-us 0)");
     std::printf("ratios: inline / SQLite alone %.2f; offload durable rate / inline %.1fx\n",
                 one_per_game.per_second / reference.per_second,
                 grouped.acks.per_second / one_per_game.per_second);

@@ -41,8 +41,14 @@ std::unique_ptr<GameStore> open_store(const ServerConfig& config, net::any_io_ex
                   pg->last_seq_at_open()};
         return pg;
     }
+    auto store_config = config.store;
+    store_config.on_storage_thread = [priority = config.storage_priority] {
+        if (const auto failure = lower_this_thread(priority); !failure.empty())
+            std::fprintf(stderr, "ranking-server: warning: --storage-priority %s not applied: %s\n",
+                         to_string(priority).c_str(), failure.c_str());
+    };
     auto sqlite =
-        std::make_unique<store::SqliteGameStore>(config.store, make_roster, std::move(observer));
+        std::make_unique<store::SqliteGameStore>(store_config, make_roster, std::move(observer));
     opened = {config.store.file.string(), sqlite->created(), sqlite->last_seq()};
     return sqlite;
 }

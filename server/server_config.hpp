@@ -23,8 +23,9 @@ struct ServerConfig {
     std::uint16_t admin_port = 8081;
     HashMode mode = HashMode::offload;
     unsigned pool_threads = 1;
-    PoolPriority pool_priority;   // the pool's threads below the loop thread (default SCHED_IDLE)
-    long max_pending_hashes = 16; // offload mode: queued hashes past which /rank sheds (503)
+    PoolPriority pool_priority;    // the pool's threads below the loop thread (default SCHED_IDLE)
+    PoolPriority storage_priority; // the SQLite storage thread below the loop thread, likewise
+    long max_pending_hashes = 16;  // offload mode: queued hashes past which /rank sheds (503)
     std::uint32_t hash_iterations = default_hash_iterations;
     std::string secret; // never logged
     ConnectionLimits limits;

@@ -22,6 +22,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     c.pool_threads = std::max(1u, std::thread::hardware_concurrency() - 1);
     std::string mode = "offload";
     std::string pool_priority = to_string(c.pool_priority);
+    std::string storage_priority = to_string(c.storage_priority);
     std::string club;
     long stall_warn_ms = c.stall_warn.count();
     std::string dashboard = default_dashboard_directory().string();
@@ -30,6 +31,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     std::size_t max_connections = 0;
     std::string db = c.store.file.string();
     long busy_ms = c.store.busy_timeout.count();
+    long commit_spacing_us = c.store.commit_spacing.count();
     long max_pending = 0;
     po::options_description desc(
         "ranking-server: a chess club's ranking service on ONE event loop.\n"
@@ -57,6 +59,11 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "only CPU time no normal thread wants; it can starve while other processes fill the "
          "cores), nice:N (N = 1..19 nice steps below the loop), or normal (the pool competes "
          "with the loop as an equal)")
+        ("storage-priority", po::value(&storage_priority)->default_value(storage_priority),
+         "the SQLite storage thread's scheduling, below the loop thread's for the same reason, "
+         "in the same terms as --pool-priority (with idle, games wait while other processes "
+         "fill the cores; nothing is lost, POST /games answers 503 once --max-pending-games "
+         "are waiting); PostgreSQL has no storage thread")
         ("hash-iterations", po::value(&c.hash_iterations)->default_value(c.hash_iterations),
          "PBKDF2 iterations per token")
         ("hash-ms", po::value<double>(),
@@ -73,6 +80,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         ("db-busy-timeout-ms", po::value(&busy_ms)->default_value(busy_ms),
          "how long a write waits for another process's lock on the database before the game "
          "is answered 503")
+        ("commit-spacing-us", po::value(&commit_spacing_us)->default_value(commit_spacing_us),
+         "SQLite, offload mode: a group commit starts at most once per this many microseconds, "
+         "so that under load many games share one fsync (a game that finds the last commit "
+         "older than this is committed at once; 0: commit as soon as the last commit ends)")
         ("max-pending-games",
          po::value(&c.store.max_pending_games)->default_value(c.store.max_pending_games),
          "offload mode: games waiting for the storage thread (or the PostgreSQL connection) "
@@ -130,6 +141,11 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         return fail("--pool-priority must be idle, normal or nice:N with N 1..19, not '" +
                     pool_priority + "'");
     c.pool_priority = *parsed_priority;
+    const auto parsed_storage_priority = parse_pool_priority(storage_priority);
+    if (!parsed_storage_priority)
+        return fail("--storage-priority must be idle, normal or nice:N with N 1..19, not '" +
+                    storage_priority + "'");
+    c.storage_priority = *parsed_storage_priority;
     if (c.hash_iterations < 1 || c.hash_iterations > 100'000'000)
         return fail("--hash-iterations must be 1..100000000");
     if (vm.count("hash-ms")) {
@@ -180,6 +196,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     }
     if (busy_ms < 0 || busy_ms > 600'000) return fail("--db-busy-timeout-ms must be 0..600000");
     c.store.busy_timeout = std::chrono::milliseconds(busy_ms);
+    if (commit_spacing_us < 0 || commit_spacing_us > 1'000'000)
+        return fail("--commit-spacing-us must be 0..1000000");
+    c.store.commit_spacing = std::chrono::microseconds(commit_spacing_us);
     if (c.store.max_pending_games < 1 || c.store.max_pending_games > 1'000'000)
         return fail("--max-pending-games must be 1..1000000");
     if (c.postgres) c.postgres->max_pending_games = c.store.max_pending_games;

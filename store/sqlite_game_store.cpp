@@ -54,7 +54,9 @@ void SqliteGameStore::enqueue_game(GameSubmission game, GameDone done) {
         const std::lock_guard lock(queue_mutex_);
         if (pending_games_.size() < config_.max_pending_games) {
             pending_games_.push_back({std::move(game), std::move(done)});
-            wake_.notify_one();
+            // Only the first game wakes the storage thread: with more queued it is committing,
+            // or waiting out the commit spacing, and a wake per game would only cost the loop.
+            if (pending_games_.size() == 1) wake_.notify_one();
             return;
         }
     }
@@ -124,17 +126,25 @@ void SqliteGameStore::set_read_only(bool read_only) {
 }
 
 void SqliteGameStore::serve() {
+    if (config_.on_storage_thread) config_.on_storage_thread();
     std::unique_lock lock(queue_mutex_);
     for (;;) {
         wake_.wait(lock, [this] {
             return stopping_ || !pending_games_.empty() || !pending_reads_.empty();
         });
         if (pending_games_.empty() && pending_reads_.empty()) return; // stopping, all done
-        // Everything that queued up during the last commit goes into this one.
-        auto games = std::exchange(pending_games_, {});
+        if (pending_reads_.empty() && !stopping_) // only games: let more join, up to the spacing
+            wake_.wait_until(lock, next_commit_,
+                             [this] { return stopping_ || !pending_reads_.empty(); });
+        // Everything that queued up since the last commit goes into this one; reads go first
+        // while the spacing runs.
         auto reads = std::exchange(pending_reads_, {});
+        std::vector<PendingGame> games;
+        if (stopping_ || std::chrono::steady_clock::now() >= next_commit_)
+            games = std::exchange(pending_games_, {});
         lock.unlock();
         if (!games.empty()) {
+            next_commit_ = std::chrono::steady_clock::now() + config_.commit_spacing;
             std::vector<GameSubmission> batch;
             batch.reserve(games.size());
             for (auto& pending : games)

@@ -22,6 +22,16 @@ struct SqliteStoreConfig {
     std::chrono::milliseconds busy_timeout{1000}; // waiting for another process's lock
     std::size_t max_pending_games = 10'000;       // queued past this: `overloaded`
     WalPages wal_pages{};                         // when the WAL is checkpointed
+    // Offload mode: a commit starts at most once per spacing; games that arrive in between wait
+    // for the next one. At 5,000 games/s a commit takes about 0.2 ms here, so without spacing
+    // nearly every game paid its own fsync (1.3 games per commit) and the storage thread used
+    // half a core; it is PostgreSQL's commit_delay, but paid only when the previous commit was
+    // recent, so a lone game is not delayed. Zero: commit as soon as the last one ends.
+    std::chrono::microseconds commit_spacing{1000};
+    // Runs first on the storage thread: the server lowers its priority there, below the loop's
+    // (a storage thread in the middle of a commit otherwise kept the loop, woken onto its core,
+    // waiting for up to its whole time slice).
+    std::function<void()> on_storage_thread = {};
 };
 
 class SqliteGameStore final : public GameStore {
@@ -72,6 +82,7 @@ private:
     std::vector<PendingGame> pending_games_;
     std::deque<std::function<void()>> pending_reads_;
     bool stopping_ = false;
+    std::chrono::steady_clock::time_point next_commit_{}; // storage thread only
     std::thread storage_thread_; // last: starts once everything above exists
 };
 

@@ -11,11 +11,11 @@ trap 'stop_server >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- server log" >&2; cat "$work/server.log" >&2 || true; exit 1; }
 expect_in() { grep -qF -- "$2" <<<"$1" || fail "expected '$2' in: $1"; }
 
-# A slow hash (100 ms) makes the story's ordering unambiguous. The pool at normal priority: a
-# SCHED_IDLE pool (the default) gets next to no CPU while other work fills both cores (a
-# parallel build here: `rank alice` timed out after 10 s, twice).
+# A slow hash (100 ms) makes the story's ordering unambiguous. The pool and the storage thread at
+# normal priority: at SCHED_IDLE (the default) they get next to no CPU while other work fills
+# both cores (a parallel build here: `rank alice` timed out after 10 s, twice).
 start_server "$work/server.log" "$server_bin" --hash-ms 100 --players 500 --db "$work/ranking.db" \
-  --pool-priority normal || fail "no startup"
+  --pool-priority normal --storage-priority normal || fail "no startup"
 expect_in "$SERVER_LINE" "mode offload"
 client() { "$client_bin" --url "$DATA_URL" --admin-url "$ADMIN_URL" "$@"; }
 

@@ -24,10 +24,11 @@ inline ServerConfig test_config(HashMode mode = HashMode::offload,
     config.mode = mode;
     config.hash_iterations = iterations;
     config.secret = test_secret;
-    // The pool as an equal of the loop: these tests assert orderings, and a SCHED_IDLE pool
-    // (the server's default) can starve for seconds while a parallel build fills the cores.
-    // test_pool_priority.cpp sets the priorities it checks.
+    // The pool and the storage thread as equals of the loop: these tests assert orderings, and
+    // at SCHED_IDLE (the server's default) they can starve for seconds while a parallel build
+    // fills the cores. test_pool_priority.cpp sets the priorities it checks.
     config.pool_priority = {PoolPriorityKind::normal, 0};
+    config.storage_priority = {PoolPriorityKind::normal, 0};
     return config;
 }
 

@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -26,9 +27,10 @@ struct Commit {
 
 // A store on a fresh file whose commits are written down: which thread, how many games.
 struct ObservedStore {
-    explicit ObservedStore(std::chrono::milliseconds busy_timeout = std::chrono::seconds(5))
+    explicit ObservedStore(std::chrono::milliseconds busy_timeout = std::chrono::seconds(5),
+                           const std::function<void(SqliteStoreConfig&)>& tune = {})
         : store(
-              {file.path(), busy_timeout, 10'000},
+              configured(busy_timeout, tune),
               [] {
                   return std::vector<Player>{{"alice", 1613}, {"bob", 1477}, {"charlie", 1388}};
               },
@@ -36,6 +38,12 @@ struct ObservedStore {
                   const std::lock_guard lock(mutex);
                   commits.push_back({std::this_thread::get_id(), games});
               }}) {}
+    SqliteStoreConfig configured(std::chrono::milliseconds busy_timeout,
+                                 const std::function<void(SqliteStoreConfig&)>& tune) {
+        SqliteStoreConfig config{file.path(), busy_timeout, 10'000};
+        if (tune) tune(config);
+        return config;
+    }
     std::vector<Commit> seen() {
         const std::lock_guard lock(mutex);
         return commits;
@@ -97,6 +105,37 @@ TEST_CASE("offload: games that queue during a commit share the next one, off the
         committed += commit.games;
     }
     CHECK(committed == games);
+}
+
+net::awaitable<void> post_after_first(GameStore& store, std::vector<RecordOutcome>& outcomes) {
+    co_await post(store, game(0), HashMode::offload, outcomes[0]);
+    // The first commit just ended: these find the spacing running and wait for one commit.
+    for (std::size_t i = 1; i < outcomes.size(); ++i)
+        net::co_spawn(co_await net::this_coro::executor,
+                      post(store, game(static_cast<int>(i)), HashMode::offload, outcomes[i]),
+                      net::detached);
+}
+
+TEST_CASE("offload: games that arrive within the commit spacing share one commit, whose thread "
+          "ran the storage thread hook") {
+    std::thread::id hooked_on;
+    ObservedStore observed(std::chrono::seconds(5), [&](SqliteStoreConfig& config) {
+        config.commit_spacing = std::chrono::milliseconds(500); // far longer than 20 posts take
+        config.on_storage_thread = [&] { hooked_on = std::this_thread::get_id(); };
+    });
+    net::io_context loop;
+    std::vector<RecordOutcome> outcomes(21);
+    net::co_spawn(loop, post_after_first(observed.store, outcomes), net::detached);
+    loop.run();
+
+    for (const auto& outcome : outcomes)
+        CHECK(outcome.kind == Kind::created);
+    const auto commits = observed.seen();
+    REQUIRE(commits.size() == 2); // the lone first game at once, then the other twenty together
+    CHECK(commits[0].games == 1);
+    CHECK(commits[1].games == 20);
+    CHECK(commits[0].thread == hooked_on);
+    CHECK(hooked_on != std::this_thread::get_id());
 }
 
 TEST_CASE("inline: each game is its own transaction, on the loop's own thread") {

@@ -67,6 +67,23 @@ TEST_CASE("server options: --pool-priority idle (default), normal, nice:N") {
           PoolPriority{PoolPriorityKind::nice, 7});
 }
 
+TEST_CASE("server options: --storage-priority (idle by default) and --commit-spacing-us") {
+    const auto defaults = parse(parse_server_options, {});
+    REQUIRE(defaults.options);
+    CHECK(defaults.options->server.storage_priority == PoolPriority{PoolPriorityKind::idle, 0});
+    CHECK(defaults.options->server.store.commit_spacing == std::chrono::microseconds(1000));
+    const auto given =
+        parse(parse_server_options, {"--storage-priority", "nice:5", "--commit-spacing-us", "0"});
+    REQUIRE(given.options);
+    CHECK(given.options->server.storage_priority == PoolPriority{PoolPriorityKind::nice, 5});
+    CHECK(given.options->server.store.commit_spacing == std::chrono::microseconds(0));
+    std::string err;
+    CHECK(parse(parse_server_options, {"--storage-priority", "low"}, &err).exit_code == 2);
+    CHECK(err.find("--storage-priority must be") != std::string::npos);
+    CHECK(parse(parse_server_options, {"--commit-spacing-us", "-1"}, &err).exit_code == 2);
+    CHECK(err.find("--commit-spacing-us must be 0..1000000") != std::string::npos);
+}
+
 TEST_CASE("server and client options: --version prints the name and version, exit 0") {
     std::vector<const char*> args{"prog", "--version"};
     std::ostringstream out, err;
