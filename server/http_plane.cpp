@@ -35,9 +35,12 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const PlaneSetting& pl
 }
 
 // The plane's one timer for every connection's timeouts, until stop_sweeping().
+// `sweeping` is read before each wait: a stop that came before this coroutine first ran (the
+// server stopped before its loop did) must not leave it waiting on a timer nobody cancels.
 net::awaitable<void> sweep_loop(net::steady_timer& timer, ConnectionRegistry& registry,
-                                ConnectionRegistry::Clock::duration interval) {
-    for (;;) {
+                                ConnectionRegistry::Clock::duration interval,
+                                const bool& sweeping) {
+    while (sweeping) {
         timer.expires_after(interval);
         auto [ec] = co_await timer.async_wait(use_nothrow);
         if (ec) co_return;
@@ -64,7 +67,7 @@ HttpPlane::HttpPlane(net::io_context& context, const std::string& address, std::
 void HttpPlane::start() {
     net::co_spawn(context_,
                   sweep_loop(sweep_timer_, plane_.registry,
-                             ConnectionRegistry::sweep_interval(plane_.limits)),
+                             ConnectionRegistry::sweep_interval(plane_.limits), sweeping_),
                   net::detached);
     net::co_spawn(context_, accept_loop(acceptor_, plane_), net::detached);
 }
@@ -86,6 +89,7 @@ void HttpPlane::begin_stop() {
 }
 
 void HttpPlane::stop_sweeping() {
+    sweeping_ = false;
     sweep_timer_.cancel();
 }
 

@@ -33,6 +33,7 @@ private:
     PlaneSetting plane_;     // what every connection shares: outlives them all
     tcp::endpoint endpoint_; // kept: the acceptor forgets it once closed
     net::steady_timer sweep_timer_;
+    bool sweeping_ = true; // loop thread only
 };
 
 } // namespace ranking

@@ -61,9 +61,11 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "with the loop as an equal)")
         ("storage-priority", po::value(&storage_priority)->default_value(storage_priority),
          "the SQLite storage thread's scheduling, below the loop thread's for the same reason, "
-         "in the same terms as --pool-priority (with idle, games wait while other processes "
-         "fill the cores; nothing is lost, POST /games answers 503 once --max-pending-games "
-         "are waiting); PostgreSQL has no storage thread")
+         "in the same terms as --pool-priority. The price of idle: while other threads fill "
+         "the cores, games and store reads wait (POST /games answers 503 past "
+         "--max-pending-games; nothing acknowledged is lost), and just after a switch to "
+         "inline mode the loop may wait for the storage thread's last transaction. PostgreSQL "
+         "has no storage thread")
         ("hash-iterations", po::value(&c.hash_iterations)->default_value(c.hash_iterations),
          "PBKDF2 iterations per token")
         ("hash-ms", po::value<double>(),

@@ -1,32 +1,52 @@
 #pragma once
-// A callback-shaped job made awaitable: `start` receives a copyable `done(Result)`; calling it
-// (from any thread) resumes the awaiting coroutine on its own executor. The tracked executor
-// keeps that loop's run() going while the job is away; a `done` never called (the store stopped
-// first) just lets the operation go with the loop.
+// Callback-shaped jobs made awaitable. The tracked executor keeps that loop's run() going while
+// the job is away; a result never delivered (the store stopped first) just lets the operation go
+// with the loop.
 #include "net.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace ranking::store {
 
-template <typename Result, typename Start> net::awaitable<Result> await_callback(Start start) {
+// Where an awaiting coroutine resumes: `resume(result)` must be called on `loop`'s thread, once.
+template <typename Result> struct Resumption {
+    net::any_io_executor loop;
+    std::function<void(Result)> resume;
+};
+
+// `start` receives the awaiting coroutine's Resumption. For a job that delivers many results at
+// once: one post to the loop can resume them all (see SqliteGameStore::resume_on_loops).
+template <typename Result, typename Start> net::awaitable<Result> await_resumption(Start start) {
     return net::async_initiate<decltype(net::use_awaitable), void(Result)>(
         [start](auto handler) mutable {
-            auto loop = net::prefer(net::get_associated_executor(handler),
-                                    net::execution::outstanding_work.tracked);
+            net::any_io_executor loop = net::prefer(net::get_associated_executor(handler),
+                                                    net::execution::outstanding_work.tracked);
             auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            start([shared, loop](Result result) {
-                net::post(loop, [shared, result = std::move(result)]() mutable {
-                    std::move (*shared)(std::move(result));
-                });
-            });
+            start(Resumption<Result>{std::move(loop), [shared](Result result) {
+                                         std::move (*shared)(std::move(result));
+                                     }});
         },
         net::use_awaitable);
+}
+
+// `start` receives a copyable `done(Result)`; calling it (from any thread) posts the resumption
+// to the coroutine's own executor.
+template <typename Result, typename Start> net::awaitable<Result> await_callback(Start start) {
+    return await_resumption<Result>([start](Resumption<Result> resumption) mutable {
+        start([resumption = std::move(resumption)](Result result) {
+            net::post(resumption.loop,
+                      [resume = resumption.resume, result = std::move(result)]() mutable {
+                          resume(std::move(result));
+                      });
+        });
+    });
 }
 
 } // namespace ranking::store

@@ -3,6 +3,8 @@
 #include "await_callback.hpp"
 #include "unix_time.hpp"
 
+#include <pthread.h>
+
 namespace ranking::store {
 namespace {
 
@@ -18,7 +20,9 @@ SqliteGameStore::SqliteGameStore(const SqliteStoreConfig& config,
     : config_(config), observer_(std::move(observer)),
       database_(config.file, make_roster, config.busy_timeout),
       checkpointer_(config.file, database_.handle(), config.wal_pages),
-      storage_thread_([this] { serve(); }) {}
+      storage_thread_([this] { serve(); }) {
+    storage_thread_ready_.wait();
+}
 
 SqliteGameStore::~SqliteGameStore() {
     {
@@ -43,24 +47,30 @@ net::awaitable<RecordOutcome> SqliteGameStore::record(GameSubmission game, HashM
         finish_checkpoint();
         co_return outcome;
     }
-    auto recording = await_callback<RecordOutcome>([this, game = std::move(game)](GameDone done) {
-        enqueue_game(std::move(game), std::move(done));
-    });
+    auto recording = await_resumption<RecordOutcome>(
+        [this, game = std::move(game)](Resumption<RecordOutcome> resumption) mutable {
+            enqueue_game(std::move(game), std::move(resumption));
+        });
     co_return co_await std::move(recording);
 }
 
-void SqliteGameStore::enqueue_game(GameSubmission game, GameDone done) {
+void SqliteGameStore::enqueue_game(GameSubmission game, Resumption<RecordOutcome> resumption) {
+    bool queued = false, first = false;
     {
         const std::lock_guard lock(queue_mutex_);
         if (pending_games_.size() < config_.max_pending_games) {
-            pending_games_.push_back({std::move(game), std::move(done)});
-            // Only the first game wakes the storage thread: with more queued it is committing,
-            // or waiting out the commit spacing, and a wake per game would only cost the loop.
-            if (pending_games_.size() == 1) wake_.notify_one();
-            return;
+            pending_games_.push_back({std::move(game), std::move(resumption)});
+            queued = true;
+            first = pending_games_.size() == 1;
         }
     }
-    done({RecordOutcome::Kind::overloaded, {}, "too many games waiting to be stored"});
+    // Only the first game wakes the storage thread: with more queued it is committing, or
+    // waiting out the commit spacing, and a wake per game would only cost the loop.
+    if (first) wake_.notify_one();
+    if (!queued)
+        net::post(resumption.loop, [resume = std::move(resumption.resume)] {
+            resume({RecordOutcome::Kind::overloaded, {}, "too many games waiting to be stored"});
+        });
 }
 
 template <typename Result, typename Work>
@@ -126,7 +136,9 @@ void SqliteGameStore::set_read_only(bool read_only) {
 }
 
 void SqliteGameStore::serve() {
+    ::pthread_setname_np(::pthread_self(), "sqlite-storage"); // for top -H, perf, and the tests
     if (config_.on_storage_thread) config_.on_storage_thread();
+    storage_thread_ready_.count_down();
     std::unique_lock lock(queue_mutex_);
     for (;;) {
         wake_.wait(lock, [this] {
@@ -136,28 +148,48 @@ void SqliteGameStore::serve() {
         if (pending_reads_.empty() && !stopping_) // only games: let more join, up to the spacing
             wake_.wait_until(lock, next_commit_,
                              [this] { return stopping_ || !pending_reads_.empty(); });
-        // Everything that queued up since the last commit goes into this one; reads go first
-        // while the spacing runs.
-        auto reads = std::exchange(pending_reads_, {});
+        // Due: every game queued since the last commit goes into this one, then every read.
+        // Not yet: one read, then look again, so that reads do not hold the games past it.
         std::vector<PendingGame> games;
-        if (stopping_ || std::chrono::steady_clock::now() >= next_commit_)
+        std::deque<std::function<void()>> reads;
+        if (stopping_ || std::chrono::steady_clock::now() >= next_commit_) {
             games = std::exchange(pending_games_, {});
-        lock.unlock();
-        if (!games.empty()) {
-            next_commit_ = std::chrono::steady_clock::now() + config_.commit_spacing;
-            std::vector<GameSubmission> batch;
-            batch.reserve(games.size());
-            for (auto& pending : games)
-                batch.push_back(std::move(pending.game));
-            auto outcomes = commit(batch);
-            for (std::size_t i = 0; i < games.size(); ++i)
-                games[i].done(std::move(outcomes[i]));
-            finish_checkpoint(); // after the acks: they never wait for it
+            reads = std::exchange(pending_reads_, {});
+        } else if (!pending_reads_.empty()) {
+            reads.push_back(std::move(pending_reads_.front()));
+            pending_reads_.pop_front();
         }
+        lock.unlock();
+        if (!games.empty()) commit_and_resume(games);
         for (auto& read : reads)
             read();
+        games.clear(); // what they hold is freed here, not under the lock the loop takes
+        reads.clear();
         lock.lock();
     }
+}
+
+void SqliteGameStore::commit_and_resume(std::vector<PendingGame>& games) {
+    next_commit_ = std::chrono::steady_clock::now() + config_.commit_spacing;
+    std::vector<GameSubmission> batch;
+    batch.reserve(games.size());
+    for (auto& pending : games)
+        batch.push_back(std::move(pending.game));
+    auto outcomes = commit(batch);
+    // One post per loop (there is one) for the whole transaction, not one per game: the storage
+    // thread runs below the loop, and each post holds the loop's queue lock for a moment.
+    for (std::size_t first = 0; first < games.size();) {
+        const auto loop = games[first].resumption.loop;
+        std::vector<std::pair<std::function<void(RecordOutcome)>, RecordOutcome>> resumptions;
+        for (; first < games.size() && games[first].resumption.loop == loop; ++first)
+            resumptions.emplace_back(std::move(games[first].resumption.resume),
+                                     std::move(outcomes[first]));
+        net::post(loop, [resumptions = std::move(resumptions)]() mutable {
+            for (auto& [resume, outcome] : resumptions)
+                resume(std::move(outcome));
+        });
+    }
+    finish_checkpoint(); // after the acks: they never wait for it
 }
 
 } // namespace ranking::store

@@ -5,6 +5,7 @@
 // together in the next transaction (group commit: one fsync for many games). In inline mode the
 // very same calls run on the calling thread, the loop, one transaction per game. In both modes
 // WAL checkpoints stay out of the commits (wal_checkpointer.hpp).
+#include "await_callback.hpp"
 #include "game_store.hpp"
 #include "sqlite_database.hpp"
 #include "wal_checkpointer.hpp"
@@ -12,6 +13,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <latch>
 #include <mutex>
 #include <thread>
 
@@ -26,7 +28,8 @@ struct SqliteStoreConfig {
     // for the next one. At 5,000 games/s a commit takes about 0.2 ms here, so without spacing
     // nearly every game paid its own fsync (1.3 games per commit) and the storage thread used
     // half a core; it is PostgreSQL's commit_delay, but paid only when the previous commit was
-    // recent, so a lone game is not delayed. Zero: commit as soon as the last one ends.
+    // recent: a game that finds the last commit older than the spacing is committed at once, and
+    // one within it waits at most the rest of it. Zero: commit as soon as the last one ends.
     std::chrono::microseconds commit_spacing{1000};
     // Runs first on the storage thread: the server lowers its priority there, below the loop's
     // (a storage thread in the middle of a commit otherwise kept the loop, woken onto its core,
@@ -58,18 +61,18 @@ public:
     int checkpoints() const { return checkpointer_.checkpoints(); }
 
 private:
-    using GameDone = std::function<void(RecordOutcome)>;
     struct PendingGame {
         GameSubmission game;
-        GameDone done;
+        Resumption<RecordOutcome> resumption;
     };
 
     template <typename Result, typename Work> net::awaitable<Result> read(Work work, HashMode mode);
-    void enqueue_game(GameSubmission game, GameDone done);
+    void enqueue_game(GameSubmission game, Resumption<RecordOutcome> resumption);
     void enqueue_read(std::function<void()> read);
     std::vector<RecordOutcome> commit(std::span<const GameSubmission> games);
-    void finish_checkpoint(); // see WalCheckpointer::finish_if_long
-    void serve();             // the storage thread
+    void finish_checkpoint();                                // see WalCheckpointer::finish_if_long
+    void serve();                                            // the storage thread
+    void commit_and_resume(std::vector<PendingGame>& games); // storage thread: one transaction
 
     const SqliteStoreConfig config_;
     StoreObserver observer_;
@@ -83,7 +86,8 @@ private:
     std::deque<std::function<void()>> pending_reads_;
     bool stopping_ = false;
     std::chrono::steady_clock::time_point next_commit_{}; // storage thread only
-    std::thread storage_thread_; // last: starts once everything above exists
+    std::latch storage_thread_ready_{1}; // named and hooked: the constructor waits for it
+    std::thread storage_thread_;         // last: starts once everything above exists
 };
 
 } // namespace ranking::store

@@ -58,9 +58,11 @@ int WalCheckpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages)
 }
 
 void WalCheckpointer::run() {
-    // Background upkeep: it takes only CPU time no normal thread wants, so the loop (and the
-    // storage thread, whose fsyncs the acks wait for) go first. Starved, it falls behind and the
-    // writer finishes the WAL itself past 4 x `finish` pages: the WAL stays bounded either way.
+    // Background upkeep: it takes only CPU time no normal thread wants, so the loop goes first
+    // (and the storage thread too when --storage-priority leaves it normal; at its default, idle,
+    // the two share what is left as equals). Starved, it falls behind and the writer finishes
+    // the WAL itself past 4 x `finish` pages: the WAL stays bounded either way.
+    ::pthread_setname_np(::pthread_self(), "wal-checkpoint");
     sched_param idle{};
     ::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &idle);
     std::unique_lock lock(mutex_);

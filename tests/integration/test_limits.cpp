@@ -152,3 +152,15 @@ TEST_CASE("an admin plane with a token: 401 without it, 403 when wrong, served w
     CHECK_FALSE(constant_time_equal("abc", "abd"));
     CHECK_FALSE(constant_time_equal("abc", "abcd"));
 }
+
+TEST_CASE("a stop requested before the loop runs still ends run(), and the port is closed") {
+    const TempDatabase file;
+    auto config = test_config();
+    config.store.file = file.path();
+    RankingServer server(config, [] { return generate_club(50); });
+    const HttpEndpoint data{"127.0.0.1", std::to_string(server.data_port())};
+    server.request_stop(); // queued ahead of everything run() starts: the sweep, the probe
+    server.run();          // hung here while the plane's sweep re-armed a timer after the stop
+    const auto after = request(data, "GET", "/healthz");
+    CHECK(after.error == net::error::connection_refused);
+}

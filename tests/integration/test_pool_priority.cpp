@@ -10,10 +10,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <latch>
+#include <optional>
 #include <sched.h>
 #include <set>
+#include <sys/resource.h>
 #include <thread>
 
 using namespace ranking;
@@ -58,6 +63,25 @@ Seen ask_loop_thread(RankingServer& server) {
     return answer.get_future().get();
 }
 
+// The SQLite storage thread's schedule, read from outside it: the one thread of this process
+// named sqlite-storage (a test runs one server at a time).
+std::optional<ThreadSchedule> storage_thread_schedule() {
+    std::optional<ThreadSchedule> found;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name != "sqlite-storage") continue;
+        REQUIRE_FALSE(found);
+        const auto tid = static_cast<pid_t>(std::stol(task.path().filename().string()));
+        errno = 0;
+        const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
+        REQUIRE(errno == 0);
+        found = ThreadSchedule{::sched_getscheduler(tid), nice};
+    }
+    return found;
+}
+
 ServerConfig with_pool(PoolPriority priority, unsigned threads) {
     auto config = test_config();
     config.pool_threads = threads;
@@ -77,6 +101,27 @@ TEST_CASE("pool priority idle: every pool thread runs SCHED_IDLE, the loop threa
         CHECK(seen.schedule.policy == SCHED_IDLE);
     }
     CHECK(loop.schedule.policy == SCHED_OTHER);
+}
+
+TEST_CASE("storage priority idle (the default) and nice:5: the storage thread below the loop") {
+    const int before = this_thread_schedule().nice;
+    auto config = test_config();
+    config.storage_priority = ServerConfig{}.storage_priority; // the default, which is idle
+    REQUIRE(config.storage_priority == PoolPriority{PoolPriorityKind::idle, 0});
+    {
+        TestServer server(config);
+        const auto loop = ask_loop_thread(server.server());
+        const auto storage = storage_thread_schedule();
+        REQUIRE(storage);
+        CHECK(storage->policy == SCHED_IDLE);
+        CHECK(loop.schedule.policy == SCHED_OTHER);
+    }
+    config.storage_priority = {PoolPriorityKind::nice, 5};
+    TestServer server(config);
+    const auto storage = storage_thread_schedule();
+    REQUIRE(storage);
+    CHECK(storage->policy == SCHED_OTHER);
+    CHECK(storage->nice == std::min(19, before + 5));
 }
 
 TEST_CASE("pool priority nice:5: pool threads 5 nice steps below the loop thread") {

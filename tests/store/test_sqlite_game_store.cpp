@@ -107,25 +107,41 @@ TEST_CASE("offload: games that queue during a commit share the next one, off the
     CHECK(committed == games);
 }
 
-net::awaitable<void> post_after_first(GameStore& store, std::vector<RecordOutcome>& outcomes) {
-    co_await post(store, game(0), HashMode::offload, outcomes[0]);
-    // The first commit just ended: these find the spacing running and wait for one commit.
-    for (std::size_t i = 1; i < outcomes.size(); ++i)
-        net::co_spawn(co_await net::this_coro::executor,
-                      post(store, game(static_cast<int>(i)), HashMode::offload, outcomes[i]),
-                      net::detached);
+net::awaitable<void> post_noting(GameStore& store, int n, RecordOutcome& out,
+                                 std::vector<std::string>& order) {
+    co_await post(store, game(n), HashMode::offload, out);
+    order.push_back("game " + std::to_string(n));
 }
 
-TEST_CASE("offload: games that arrive within the commit spacing share one commit, whose thread "
-          "ran the storage thread hook") {
+// Game 0 alone; then, while its commit's spacing runs, games 1-20 five milliseconds apart (one
+// commit each, were there no spacing) and a read of game 1, still queued.
+net::awaitable<void> post_during_spacing(GameStore& store, std::vector<RecordOutcome>& outcomes,
+                                         std::vector<std::string>& order, GamesRead& read) {
+    co_await post_noting(store, 0, outcomes[0], order);
+    auto executor = co_await net::this_coro::executor;
+    net::steady_timer pause(executor);
+    for (int i = 1; i < static_cast<int>(outcomes.size()); ++i) {
+        net::co_spawn(executor, post_noting(store, i, outcomes[i], order), net::detached);
+        pause.expires_after(std::chrono::milliseconds(5));
+        co_await pause.async_wait(net::use_awaitable);
+    }
+    std::thread::id resumed_on;
+    co_await find(store, HashMode::offload, read, resumed_on);
+    order.push_back("read");
+}
+
+TEST_CASE("offload: games that arrive within the commit spacing share one commit; reads are "
+          "answered meanwhile; the storage thread runs the hook") {
     std::thread::id hooked_on;
     ObservedStore observed(std::chrono::seconds(5), [&](SqliteStoreConfig& config) {
-        config.commit_spacing = std::chrono::milliseconds(500); // far longer than 20 posts take
+        config.commit_spacing = std::chrono::seconds(1); // ten times what 20 x 5 ms take
         config.on_storage_thread = [&] { hooked_on = std::this_thread::get_id(); };
     });
     net::io_context loop;
     std::vector<RecordOutcome> outcomes(21);
-    net::co_spawn(loop, post_after_first(observed.store, outcomes), net::detached);
+    std::vector<std::string> order;
+    GamesRead read;
+    net::co_spawn(loop, post_during_spacing(observed.store, outcomes, order, read), net::detached);
     loop.run();
 
     for (const auto& outcome : outcomes)
@@ -136,6 +152,12 @@ TEST_CASE("offload: games that arrive within the commit spacing share one commit
     CHECK(commits[1].games == 20);
     CHECK(commits[0].thread == hooked_on);
     CHECK(hooked_on != std::this_thread::get_id());
+    // The read did not wait for the spacing, and saw nothing of the games still queued.
+    REQUIRE(order.size() == 22);
+    CHECK(order[0] == "game 0");
+    CHECK(order[1] == "read");
+    CHECK(read.games.empty());
+    CHECK_FALSE(read.error);
 }
 
 TEST_CASE("inline: each game is its own transaction, on the loop's own thread") {
