@@ -24,9 +24,13 @@ id_t this_tid() noexcept {
 } // namespace
 
 ThreadSchedule this_thread_schedule() noexcept {
+    return thread_schedule(::gettid());
+}
+
+ThreadSchedule thread_schedule(pid_t tid) noexcept {
     ThreadSchedule schedule;
-    schedule.policy = ::sched_getscheduler(0);               // 0: the calling thread (Linux)
-    schedule.nice = ::getpriority(PRIO_PROCESS, this_tid()); // PRIO_PROCESS + a tid: that thread
+    schedule.policy = ::sched_getscheduler(tid); // a tid: that thread (Linux)
+    schedule.nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(tid)); // PRIO_PROCESS + a tid
     return schedule;
 }
 

@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace ranking {
@@ -17,6 +18,7 @@ struct ThreadSchedule {
 };
 
 ThreadSchedule this_thread_schedule() noexcept;
+ThreadSchedule thread_schedule(pid_t tid) noexcept; // any thread of this process, by its tid
 
 // Lowers the calling thread: SCHED_IDLE, or `nice` steps more nice (capped at 19); nothing for
 // normal. Empty on success, else what failed and why.
