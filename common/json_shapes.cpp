@@ -63,6 +63,35 @@ void write_health_json(HashMode mode, std::string& out) {
         .end_object();
 }
 
+namespace {
+
+void write_glicko(JsonWriter& json, const Glicko& values) {
+    json.begin_object().key("rating").value(values.rating).key("rd").value(values.rd);
+    json.key("volatility").value(values.volatility).end_object();
+}
+
+void write_side(JsonWriter& json, const GameSide& side) {
+    json.begin_object().key("after");
+    write_glicko(json, side.after);
+    json.key("before");
+    write_glicko(json, side.before);
+    json.key("games").value(side.games).key("player").value(side.player);
+    json.key("rank").value(side.rank).end_object();
+}
+
+} // namespace
+
+void write_game_json(const StoredGame& game, std::string& out) {
+    out.clear();
+    JsonWriter json(out);
+    json.begin_object().key("black");
+    write_side(json, game.black);
+    json.key("id").value(game.id).key("played_at").value(game.played_at_ms);
+    json.key("result").value(to_string(game.result)).key("seq").value(game.seq).key("white");
+    write_side(json, game.white);
+    json.end_object();
+}
+
 nlohmann::json glicko_json(const Glicko& values) {
     return {{"rating", values.rating}, {"rd", values.rd}, {"volatility", values.volatility}};
 }

@@ -34,10 +34,12 @@ nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, st
                                 std::size_t offset, int players); // GET /leaderboard
 nlohmann::json health_json(HashMode mode);                        // GET /healthz, both planes
 
-// The two bodies on the hot path, written into `out` (cleared first) without a document; they
-// parse to the same values as standing_json() and health_json(), keys in the same order.
+// The bodies on the hot path, written into `out` (cleared first) without a document; they
+// parse to the same values as standing_json(), health_json() and game_json(), keys in the same
+// order.
 void write_standing_json(const Standing& standing, std::string& out);
 void write_health_json(HashMode mode, std::string& out);
+void write_game_json(const StoredGame& game, std::string& out);
 
 nlohmann::json glicko_json(const Glicko& values); // {"rating", "rd", "volatility"}
 // The body of POST /games, as clients send it: what parse_game_submission() reads back.

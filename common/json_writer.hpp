@@ -1,9 +1,9 @@
 #pragma once
 // Writes JSON straight into a string the caller reuses, without building a document: for the few
-// small answers on the hot path (health, player lookups), where nlohmann's DOM (a node and a
-// string per field, then a serializer pass) was most of a request's own cost. Everything else
-// keeps nlohmann::json. The output parses to the same value as the DOM shapes in json_shapes.hpp
-// (tested there), with keys in the order the caller writes them.
+// small answers on the hot path (health, player lookups, a game's 201), where nlohmann's DOM (a
+// node and a string per field, then a serializer pass) was most of a request's own cost. Everything
+// else keeps nlohmann::json. The output parses to the same value as the DOM shapes in
+// json_shapes.hpp (tested there), with keys in the order the caller writes them.
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -22,7 +22,9 @@ Reply answer_recorded(const RecordOutcome& outcome, DataContext& context) {
     case Kind::created:
     case Kind::retried: {
         publish_game(outcome.game, context.ranking);
-        auto reply = json_reply(outcome.kind == Kind::created ? 201 : 200, game_json(outcome.game));
+        Reply reply;
+        reply.status = outcome.kind == Kind::created ? 201 : 200;
+        write_game_json(outcome.game, reply.body);
         reply.location = "/games/" + outcome.game.id;
         return reply;
     }

@@ -118,6 +118,9 @@ TEST_CASE("a stored game has the documented shape and reads back unchanged") {
     CHECK(body["result"] == "1/2-1/2");
     CHECK(body["white"]["after"]["rd"].get<double>() == 59.1);
     CHECK(parse_game(nlohmann::json::parse(body.dump())) == game);
+    std::string written;
+    write_game_json(game, written);
+    CHECK(written == body.dump());
 
     const auto page = games_page_json({game}, 42);
     CHECK(page["games"].size() == 1);
