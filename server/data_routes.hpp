@@ -26,7 +26,8 @@ struct DataContext {
     net::thread_pool& hash_pool;
     std::string secret;
     std::uint32_t hash_iterations;
-    long max_pending_hashes; // offload mode: past this many queued hashes, /rank gets a 503
+    long max_pending_hashes;  // offload mode: past this many queued hashes, /rank gets a 503
+    long max_pages_in_flight; // pages of games (the export, a player's games) at once; then 503
     LoopWatch& watch;
     LoadLevels& levels;
     std::uint64_t next_request_id = 0; // loop thread only

@@ -8,12 +8,14 @@ namespace ranking {
 struct LoadLevels {
     std::atomic<long> in_flight{0};        // requests read and not yet answered
     std::atomic<long> hash_queue{0};       // hashes posted to the pool and not yet started
+    std::atomic<long> pages_in_flight{0};  // pages of games being read or rendered
     std::atomic<long> open_connections{0}; // data plane connections
     // Monotonic tallies.
     std::atomic<long> requests_read{0};       // complete requests, and malformed ones we answer
     std::atomic<long> requests_answered{0};   // answers written (or tried: the peer may be gone)
     std::atomic<long> refused_connections{0}; // 503 at --max-connections
     std::atomic<long> shed_hashes{0};         // /rank answered 503 at --max-pending-hashes
+    std::atomic<long> shed_pages{0};          // pages answered 503 at --max-pages-in-flight
 };
 
 } // namespace ranking

@@ -53,12 +53,13 @@ int main(int argc, char* argv[]) {
         std::printf("ranking-server: data %s | admin %s | mode %s | pool %u thread%s (priority %s) "
                     "| hash %u "
                     "iterations = %.1f ms | club %zu players | store: %s%s | max connections %zu | "
-                    "max pending hashes %ld\n",
+                    "max pending hashes %ld | max pages in flight %ld\n",
                     server.data_url().c_str(), server.admin_url().c_str(),
                     std::string(to_string(config.mode)).c_str(), config.pool_threads,
                     config.pool_threads == 1 ? "" : "s", to_string(config.pool_priority).c_str(),
                     config.hash_iterations, hash_ms, club_size, store_line.c_str(),
-                    storage_line.c_str(), config.limits.max_connections, config.max_pending_hashes);
+                    storage_line.c_str(), config.limits.max_connections, config.max_pending_hashes,
+                    config.max_pages_in_flight);
         std::fflush(stdout);
 
         net::signal_set signals(server.data_executor(), SIGINT, SIGTERM);

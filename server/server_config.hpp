@@ -26,6 +26,7 @@ struct ServerConfig {
     PoolPriority pool_priority;    // the pool's threads below the loop thread (default SCHED_IDLE)
     PoolPriority storage_priority; // the SQLite storage thread below the loop thread, likewise
     long max_pending_hashes = 16;  // offload mode: queued hashes past which /rank sheds (503)
+    long max_pages_in_flight = 4;  // pages of games read or rendered at once; past it, 503
     std::uint32_t hash_iterations = default_hash_iterations;
     std::string secret; // never logged
     ConnectionLimits limits;

@@ -145,6 +145,11 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                         .Help("/rank requests answered 503 because too many hashes were waiting")
                         .Register(*registry_)
                         .Add({});
+    pages_shed_ = &pm::BuildCounter()
+                       .Name("ranking_pages_shed_total")
+                       .Help("Pages of games answered 503 at --max-pages-in-flight")
+                       .Register(*registry_)
+                       .Add({});
     connections_refused_ = &pm::BuildCounter()
                                 .Name("ranking_connections_refused_total")
                                 .Help("Connections answered 503 at --max-connections")
@@ -168,6 +173,7 @@ std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, H
         seen = now;
     };
     catch_up(hashes_shed_, hashes_shed_seen_, levels.shed_hashes.load());
+    catch_up(pages_shed_, pages_shed_seen_, levels.shed_pages.load());
     catch_up(connections_refused_, connections_refused_seen_, levels.refused_connections.load());
     return registry_->Collect();
 }

@@ -106,8 +106,10 @@ private:
     std::array<prometheus::Gauge*, 2> mode_{};
     // Counters mirrored from LoadLevels' tallies at each collection (admin thread only).
     prometheus::Counter* hashes_shed_;
+    prometheus::Counter* pages_shed_;
     prometheus::Counter* connections_refused_;
     long hashes_shed_seen_ = 0;
+    long pages_shed_seen_ = 0;
     long connections_refused_seen_ = 0;
 };
 

@@ -101,6 +101,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         ("max-pending-hashes", po::value(&max_pending),
          "offload mode: hashes waiting for the pool past which /rank answers 503 at once "
          "(default: 16 per pool thread)")
+        ("max-pages-in-flight",
+         po::value(&c.max_pages_in_flight)->default_value(c.max_pages_in_flight),
+         "pages of games (GET /games, GET /players/{name}/games; up to 10,000 games, megabytes "
+         "each) being read or rendered at once, past which more pages are answered 503 at once")
         ("idle-timeout-ms", po::value(&idle_ms)->default_value(idle_ms),
          "close a keep-alive connection that sends nothing for this long (checked by one sweep "
          "per plane, every quarter of the shortest timeout, at most 1 s)")
@@ -176,6 +180,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     if (vm.count("max-pending-hashes") && (max_pending < 1 || max_pending > 1'000'000))
         return fail("--max-pending-hashes must be 1..1000000");
     c.max_pending_hashes = vm.count("max-pending-hashes") ? max_pending : 16L * c.pool_threads;
+    if (c.max_pages_in_flight < 1 || c.max_pages_in_flight > 10'000)
+        return fail("--max-pages-in-flight must be 1..10000");
     for (const auto& [flag, address] :
          {std::pair{"--address", c.address}, std::pair{"--admin-address", c.admin_address}}) {
         error_code bad;

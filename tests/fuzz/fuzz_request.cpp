@@ -41,7 +41,7 @@ struct Fixture {
     ServerMetrics metrics;
     LoopWatch watch{metrics, std::chrono::milliseconds(100)};
     LoadLevels levels;
-    DataContext context{club, store, mode, pool, "fuzz-secret", 1, 16, watch, levels};
+    DataContext context{club, store, mode, pool, "fuzz-secret", 1, 16, 4, watch, levels};
     ConnectionLimits limits;
 };
 

@@ -84,6 +84,18 @@ TEST_CASE("server options: --storage-priority (idle by default) and --commit-spa
     CHECK(err.find("--commit-spacing-us must be 0..1000000") != std::string::npos);
 }
 
+TEST_CASE("server options: --max-pages-in-flight (4 by default, 1..10000)") {
+    const auto defaults = parse(parse_server_options, {});
+    REQUIRE(defaults.options);
+    CHECK(defaults.options->server.max_pages_in_flight == 4);
+    const auto given = parse(parse_server_options, {"--max-pages-in-flight", "1"});
+    REQUIRE(given.options);
+    CHECK(given.options->server.max_pages_in_flight == 1);
+    std::string err;
+    CHECK(parse(parse_server_options, {"--max-pages-in-flight", "0"}, &err).exit_code == 2);
+    CHECK(err.find("--max-pages-in-flight must be 1..10000") != std::string::npos);
+}
+
 TEST_CASE("server and client options: --version prints the name and version, exit 0") {
     std::vector<const char*> args{"prog", "--version"};
     std::ostringstream out, err;
