@@ -22,7 +22,7 @@ template <typename Result> struct Resumption {
 };
 
 // `start` receives the awaiting coroutine's Resumption. For a job that delivers many results at
-// once: one post to the loop can resume them all (see SqliteGameStore::resume_on_loops).
+// once: one post to the loop can resume them all (see SqliteGameStore::commit_and_resume).
 template <typename Result, typename Start> net::awaitable<Result> await_resumption(Start start) {
     return net::async_initiate<decltype(net::use_awaitable), void(Result)>(
         [start](auto handler) mutable {
