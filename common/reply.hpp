@@ -31,6 +31,9 @@ Reply json_reply(int status, const nlohmann::json& body);
 // {"error": message}
 Reply error_reply(int status, const std::string& message);
 
+// 503 with Retry-After: 1 and {"error": message}: busy now, worth asking again in a second.
+Reply retry_later_reply(const std::string& message);
+
 // 405 with the Allow header, e.g. allow = "GET" or "GET, PUT".
 Reply method_not_allowed(std::string_view method, std::string_view allow);
 

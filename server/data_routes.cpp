@@ -41,14 +41,6 @@ struct SignJob {
     }
 };
 
-struct InFlight {
-    explicit InFlight(LoadLevels& levels) : levels_(levels) { ++levels_.in_flight; }
-    ~InFlight() { --levels_.in_flight; }
-    InFlight(const InFlight&) = delete;
-    InFlight& operator=(const InFlight&) = delete;
-    LoadLevels& levels_;
-};
-
 net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, HashMode mode,
                                   DataContext& context) {
     const auto fields = token_fields(standing, unix_ms_now(), context.hash_iterations);
@@ -125,7 +117,7 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
     // The hash or the store: both may wait.
     const auto request_id = ++context.next_request_id;
     const auto mode = context.mode.load();
-    const InFlight counted(context.levels);
+    const LevelCount counted(context.levels.in_flight);
 
     std::optional<Standing> to_sign;
     std::optional<DataRequest> to_store;
@@ -140,10 +132,9 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
                 // Say no early and cheaply: a queued hash would only be a late answer.
                 to_sign.reset();
                 ++context.levels.shed_hashes;
-                reply = error_reply(503, "too many tokens waiting to be hashed (" +
-                                             std::to_string(context.max_pending_hashes) +
-                                             "); retry later");
-                reply.retry_after_seconds = 1;
+                reply = retry_later_reply("too many tokens waiting to be hashed (" +
+                                          std::to_string(context.max_pending_hashes) +
+                                          "); retry later");
             }
         } else {
             to_store = parsed;

@@ -10,9 +10,7 @@ namespace ranking {
 namespace {
 
 Reply store_unavailable(const std::string& why) {
-    auto reply = error_reply(503, "the store cannot take games now: " + why + "; retry later");
-    reply.retry_after_seconds = 1;
-    return reply;
+    return retry_later_reply("the store cannot take games now: " + why + "; retry later");
 }
 
 Reply answer_recorded(const RecordOutcome& outcome, DataContext& context) {
@@ -48,29 +46,16 @@ void hold_if_inline(std::optional<LoopScope>& held, DataContext& context, Route 
     if (mode == HashMode::inline_on_loop) held.emplace(context.watch, route, request_id, mode);
 }
 
-// A page holds megabytes from its read until its body is rendered: only so many at a time. An
-// export flood (1,000 pages/s from 500 connections) otherwise queued reads and renderings
-// faster than one storage thread and one pool thread clear them, and the server grew by
-// 140 MB/s. Taken and given back on the loop thread.
-class PageSlot {
-public:
-    explicit PageSlot(LoadLevels& levels) : levels_(levels) { ++levels_.pages_in_flight; }
-    ~PageSlot() { --levels_.pages_in_flight; }
-    PageSlot(const PageSlot&) = delete;
-    PageSlot& operator=(const PageSlot&) = delete;
-
-private:
-    LoadLevels& levels_;
-};
-
+// A page holds megabytes from its read until its body is rendered: only so many at a time
+// (levels.pages_in_flight, counted on the loop thread). An export flood (1,000 pages/s from 500
+// connections) otherwise queued reads and renderings faster than one storage thread and one pool
+// thread clear them, and the server grew by 140 MB/s.
 std::optional<Reply> refuse_page_if_full(DataContext& context) {
     if (context.levels.pages_in_flight.load() < context.max_pages_in_flight) return std::nullopt;
     ++context.levels.shed_pages;
-    auto reply = error_reply(503, "too many pages of games being read (" +
-                                      std::to_string(context.max_pages_in_flight) +
-                                      " at a time); retry later");
-    reply.retry_after_seconds = 1;
-    return reply;
+    return retry_later_reply("too many pages of games being read (" +
+                             std::to_string(context.max_pages_in_flight) +
+                             " at a time); retry later");
 }
 
 // A page of up to 10,000 games is megabytes of JSON: CPU work, so it goes where the hash goes
@@ -126,7 +111,7 @@ net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t reques
         co_return json_reply(200, game_json(read.games.front()));
     }
     if (auto refused = refuse_page_if_full(context)) co_return std::move(*refused);
-    const PageSlot slot(context.levels);
+    const LevelCount page_slot(context.levels.pages_in_flight);
     if (const auto* page = std::get_if<PlayerGamesRequest>(&request)) {
         if (!context.ranking.standing(page->player))
             co_return error_reply(404, "unknown player '" + page->player + "'");

@@ -203,9 +203,8 @@ void start_session(tcp::socket socket, const PlaneSetting& plane) {
 void refuse_connection(tcp::socket socket, const PlaneSetting& plane) {
     ServerConnection connection(std::move(socket), plane.limits);
     connection.reply() =
-        error_reply(503, "server at its connection limit (" +
-                             std::to_string(plane.limits.max_connections) + "); retry later");
-    connection.reply().retry_after_seconds = 1;
+        retry_later_reply("server at its connection limit (" +
+                          std::to_string(plane.limits.max_connections) + "); retry later");
     // One small write into an empty socket buffer, tried once: no waiting, no timer.
     (void)connection.write_now(false);
     connection.close();

@@ -5,6 +5,18 @@
 
 namespace ranking {
 
+// Adds one to a level for as long as it lives (a request in flight, a page being read).
+class LevelCount {
+public:
+    explicit LevelCount(std::atomic<long>& level) : level_(level) { ++level_; }
+    ~LevelCount() { --level_; }
+    LevelCount(const LevelCount&) = delete;
+    LevelCount& operator=(const LevelCount&) = delete;
+
+private:
+    std::atomic<long>& level_;
+};
+
 struct LoadLevels {
     std::atomic<long> in_flight{0};        // requests read and not yet answered
     std::atomic<long> hash_queue{0};       // hashes posted to the pool and not yet started
