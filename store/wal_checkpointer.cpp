@@ -39,11 +39,14 @@ bool flush_in_steps(int fd) {
 } // namespace
 
 WalCheckpointer::WalCheckpointer(const std::filesystem::path& file, sqlite3* writer, WalPages pages)
-    : writer_(writer), pages_(pages), connection_(file), database_fd_(open_to_sync(file)),
-      thread_([this] { run(); }) {
+    : writer_(writer), pages_(pages), connection_(file) {
     // A connection that has read nothing yet does not know the file is in WAL mode, and its
     // checkpoints would return SQLITE_OK having copied nothing.
     connection_.execute("SELECT count(*) FROM sqlite_schema");
+    database_fd_ = open_to_sync(file);
+    // Last, once nothing can throw: a constructor that threw with the thread running would
+    // destroy a joinable std::thread (std::terminate) and leak the descriptor.
+    thread_ = std::thread([this] { run(); });
     sqlite3_wal_hook(writer_, &WalCheckpointer::on_commit, this);
 }
 

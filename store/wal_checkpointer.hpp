@@ -69,13 +69,13 @@ private:
     std::atomic<int> wal_pages_{0}; // as the last commit left it
     std::atomic<int> copied_{0};    // pages of the current WAL already in the database file
     Connection connection_;
-    int database_fd_; // the database file, opened only to fsync what the thread copied into it
+    int database_fd_ = -1; // the database file, opened only to fsync what the thread copied
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool due_ = false;
     bool stopping_ = false;
     int checkpoints_ = 0;
-    std::thread thread_; // last: starts once everything above exists
+    std::thread thread_; // started at the end of the constructor, once everything else exists
 };
 
 } // namespace ranking::store
