@@ -7,6 +7,11 @@ namespace {
 
 // Migrations, index = the schema version they lead to. Append, never edit: a file of version N
 // runs steps N+1.. at open, each in its own transaction.
+// Version 2: a game no longer updates its two players' rows. Their values after it are in the
+// game's own row already, and the two UPDATEs put a third of a game's pages in the WAL (two
+// leaves of `players` besides the game's table and index leaves). A `players` row keeps what
+// the roster gave; a player's current values are those after their last game, which
+// `player_standings` reads through the two player indexes (what the server loads at open).
 constexpr std::array<const char*, schema_version + 1> migrations{nullptr,
                                                                  R"sql(
 CREATE TABLE players (
@@ -42,6 +47,22 @@ CREATE TABLE games (
 );
 CREATE INDEX games_by_white ON games (white, seq);
 CREATE INDEX games_by_black ON games (black, seq);
+)sql",
+                                                                 R"sql(
+CREATE VIEW player_standings (name, rating, rd, volatility, games) AS
+SELECT p.name,
+       CASE WHEN g.seq IS NULL THEN p.rating WHEN g.white = p.name THEN g.white_rating
+            ELSE g.black_rating END,
+       CASE WHEN g.seq IS NULL THEN p.rd WHEN g.white = p.name THEN g.white_rd
+            ELSE g.black_rd END,
+       CASE WHEN g.seq IS NULL THEN p.volatility WHEN g.white = p.name THEN g.white_volatility
+            ELSE g.black_volatility END,
+       CASE WHEN g.seq IS NULL THEN p.games WHEN g.white = p.name THEN g.white_games
+            ELSE g.black_games END
+FROM players AS p
+LEFT JOIN games AS g
+    ON g.seq = max(coalesce((SELECT max(seq) FROM games WHERE white = p.name), 0),
+                   coalesce((SELECT max(seq) FROM games WHERE black = p.name), 0));
 )sql"};
 
 #define GAME_COLUMNS                                                                               \
@@ -112,8 +133,6 @@ struct SqliteDatabase::Statements {
           insert_game(c, "INSERT INTO games (" GAME_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                          "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
                          "?21, ?22)"),
-          update_player(c, "UPDATE players SET rating = ?2, rd = ?3, volatility = ?4, games = ?5 "
-                           "WHERE name = ?1"),
           // Two index range scans merged, rather than one OR that would sort the player's games.
           player_games(c, "SELECT * FROM (SELECT " GAME_COLUMNS " FROM games WHERE white = ?1 "
                           "AND seq < ?2 ORDER BY seq DESC LIMIT ?3) UNION ALL SELECT * FROM "
@@ -123,7 +142,7 @@ struct SqliteDatabase::Statements {
                          "LIMIT ?2") {}
 #undef GAME_COLUMNS
     Statement begin, commit, rollback;
-    Statement game_by_id, insert_game, update_player, player_games, games_after;
+    Statement game_by_id, insert_game, player_games, games_after;
 };
 
 SqliteDatabase::SqliteDatabase(const std::filesystem::path& file,
@@ -194,7 +213,8 @@ void SqliteDatabase::open_schema(const std::function<std::vector<Player>()>& mak
 }
 
 void SqliteDatabase::load() {
-    Statement players(connection_, "SELECT name, rating, rd, volatility, games FROM players");
+    Statement players(connection_,
+                      "SELECT name, rating, rd, volatility, games FROM player_standings");
     while (players.step())
         players_at_open_.push_back({players.text(0), players.real(1), players.real(2),
                                     players.real(3), static_cast<int>(players.integer(4))});
@@ -273,11 +293,6 @@ RecordOutcome SqliteDatabase::record_one(const GameSubmission& game, std::int64_
         bind_side(statements_->insert_game, 5, stored.white);
         bind_side(statements_->insert_game, 14, stored.black);
         insert->run();
-    }
-    for (const auto* side : {&stored.white, &stored.black}) {
-        Use update(statements_->update_player);
-        update->bind(1, side->player).bind(2, side->after.rating).bind(3, side->after.rd);
-        update->bind(4, side->after.volatility).bind(5, std::int64_t{side->games}).run();
     }
     return {Kind::created, std::move(stored), {}};
 }

@@ -15,7 +15,7 @@
 
 namespace ranking::store {
 
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 inline constexpr std::int32_t application_id = 0x52414e4b; // "RANK"
 
 class SqliteDatabase {

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <map>
 
 using namespace ranking;
 using namespace ranking::store;
@@ -23,6 +24,12 @@ SqliteDatabase open_new(const TempDatabase& file) {
 
 GameSubmission game(std::string id, std::string white, std::string black, GameResult result) {
     return {std::move(id), std::move(white), std::move(black), result, std::nullopt};
+}
+
+std::int64_t pragma_value(const TempDatabase& file, const std::string& pragma) {
+    const Connection c(file.path());
+    Statement statement(c, "PRAGMA " + pragma);
+    return statement.step() ? statement.integer(0) : -1;
 }
 
 std::string refusal(const std::filesystem::path& file) {
@@ -66,6 +73,64 @@ TEST_CASE("a new file gets the club; a reopened one keeps its games and ignores 
         }
         if (p.name == "charlie") CHECK(p.games == 0);
     }
+}
+
+TEST_CASE("games leave players' rows alone; at open each player has their last game's values") {
+    const TempDatabase file;
+    std::vector<StoredGame> stored;
+    {
+        auto db = open_new(file);
+        const std::vector<GameSubmission> games{game("g1", "alice", "bob", GameResult::white_wins),
+                                                game("g2", "charlie", "bob", GameResult::draw),
+                                                game("g3", "alice", "charlie", GameResult::draw)};
+        for (auto& outcome : db.record(games, 1000)) {
+            REQUIRE(outcome.kind == Kind::created);
+            stored.push_back(outcome.game);
+        }
+    }
+    {
+        const Connection c(file.path());
+        Statement bob(c, "SELECT rating, rd, games FROM players WHERE name = 'bob'");
+        REQUIRE(bob.step());
+        CHECK(bob.real(0) == 1477); // the roster's, untouched by two games
+        CHECK(bob.real(1) == 90);
+        CHECK(bob.integer(2) == 0);
+    }
+    const auto again = open_new(file);
+    std::map<std::string, Player> at_open;
+    for (const auto& p : again.players_at_open())
+        at_open[p.name] = p;
+    CHECK(at_open["bob"].glicko() == stored[1].black.after);
+    CHECK(at_open["bob"].games == 2);
+    CHECK(at_open["alice"].glicko() == stored[2].white.after);
+    CHECK(at_open["alice"].games == 2);
+    CHECK(at_open["charlie"].glicko() == stored[2].black.after);
+    CHECK(at_open["charlie"].games == 2);
+}
+
+TEST_CASE("a file of schema 1 is migrated at open and keeps every player's values") {
+    const TempDatabase file;
+    StoredGame first;
+    {
+        auto db = open_new(file);
+        const GameSubmission g1 = game("g1", "alice", "bob", GameResult::black_wins);
+        first = db.record({&g1, 1}, 1000).front().game;
+    }
+    {
+        // What schema 1 left: no view, and the players' rows updated with every game.
+        Connection c(file.path());
+        c.execute("DROP VIEW player_standings; PRAGMA user_version = 1");
+        c.execute(("UPDATE players SET rating = " + std::to_string(first.black.after.rating) +
+                   ", games = 1 WHERE name = 'bob'")
+                      .c_str());
+    }
+    const auto again = open_new(file);
+    CHECK(pragma_value(file, "user_version") == schema_version);
+    for (const auto& p : again.players_at_open())
+        if (p.name == "bob") {
+            CHECK(p.glicko() == first.black.after);
+            CHECK(p.games == 1);
+        }
 }
 
 TEST_CASE("a game's values are Glicko-2 from both players' values before it") {
