@@ -24,7 +24,7 @@ mkdir -p "$out"
 pg_dir=$(mktemp -d)
 trap 'stop_server >/dev/null 2>&1 || true; stop_postgres "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"' EXIT
 pg_port=$((20000 + RANDOM % 20000))
-start_postgres "$pg_dir" "$pg_port"
+start_postgres "$pg_dir" "$pg_port" $$
 # The blocking run gets a database of its own, so that each run starts from the same club.
 as_postgres "$(postgres_bin)/createdb" -h 127.0.0.1 -p "$pg_port" -U ranking ranking_blocking
 

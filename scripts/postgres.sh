@@ -1,7 +1,10 @@
 # Shell helpers for a throwaway PostgreSQL in a directory of its own, on a loopback port.
-# Source it, then: start_postgres DIR PORT (initdb, start, create the database `ranking`; sets
-# POSTGRES_URL), stop_postgres DIR. PostgreSQL refuses to run as root: as root, every command
-# runs as the `postgres` user Debian's package creates, and DIR is handed to it.
+# Source it, then: start_postgres DIR PORT [OWNER_PID] (initdb, start, create the database
+# `ranking`; sets POSTGRES_URL), stop_postgres DIR. PostgreSQL refuses to run as root: as root,
+# every command runs as the `postgres` user Debian's package creates, and DIR is handed to it.
+# With OWNER_PID (a test passes $$), a watcher stops the server once that process is gone: a
+# test killed by SIGKILL (ctest's timeout) never runs its EXIT trap, and pg_ctl's server is not
+# its child, so nothing else would stop it.
 
 postgres_bin() {
   local bin
@@ -35,8 +38,21 @@ start_postgres() {
     cat "$dir/postgres.log" >&2
     return 1
   }
+  [ -n "${3:-}" ] && stop_postgres_after "$3" "$dir" "$bin"
   as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U ranking ranking || return 1
   POSTGRES_URL="postgresql://ranking@127.0.0.1:$port/ranking"
+}
+
+# The watcher polls once a second. It is started from a subshell that exits at once, so that it
+# is nobody's child: a kill of the owner's process tree does not reach it.
+stop_postgres_after() {
+  local owner=$1 dir=$2 bin=$3
+  (
+    (
+      while kill -0 "$owner" 2>/dev/null; do sleep 1; done
+      [ -f "$dir/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate stop
+    ) </dev/null >/dev/null 2>&1 &
+  )
 }
 
 # Fast (-m fast: no waiting for clients); the server's PID is in DIR/data/postmaster.pid.

@@ -23,7 +23,7 @@ sqlite) db=$work/crash.db label=SQLite ;;
   postgres_bin >/dev/null 2>&1 || { echo "needs postgresql (make test installs it)" >&2; exit 77; }
   chmod 755 "$work" # as root, PostgreSQL runs as `postgres`, which must reach its directory
   # A random port below the ephemeral range (32768 up), where outgoing connections take theirs.
-  start_postgres "$work/pg" $((20000 + RANDOM % 12000)) || fail "no PostgreSQL"
+  start_postgres "$work/pg" $((20000 + RANDOM % 12000)) $$ || fail "no PostgreSQL"
   db=$POSTGRES_URL label=PostgreSQL
   ;;
 *) fail "usage: crash_safety.sh RANKING_SERVER [--postgres]" ;;

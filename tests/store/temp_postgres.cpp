@@ -91,7 +91,24 @@ TempPostgres::TempPostgres(std::filesystem::path bin, std::string as_postgres)
             " -A trust -U ranking -N >" + (directory_ / "initdb.log").string() + " 2>&1",
         "initdb");
     port_ = free_loopback_port();
+    stop_when_gone(::getpid()); // before the server exists: a crash in start() is covered too
     start();
+}
+
+void TempPostgres::stop_when_gone(pid_t owner) const {
+    // pg_ctl's server is nobody's child, so a test binary that crashes, or that ctest kills at its
+    // timeout, would leave it running: this watcher stops it and removes the directory once the
+    // owner is gone. Started from a shell that exits at once, it is not in the owner's process
+    // tree either, where a kill of the tree would reach it. The second's grace is for a pg_ctl
+    // start that the owner left running: its server has written postmaster.pid by then.
+    const auto data = (directory_ / "data").string();
+    const std::string watcher =
+        "(while kill -0 " + std::to_string(owner) +
+        " 2>/dev/null; do sleep 1; done; sleep 1; [ -f " + data + "/postmaster.pid ] && " +
+        as_postgres_ + (bin_ / "pg_ctl").string() + " -D " + data + " stop -m immediate; rm -rf " +
+        directory_.string() + ") </dev/null >/dev/null 2>&1 &";
+    if (std::system(watcher.c_str()) != 0)
+        throw std::runtime_error("temp PostgreSQL: cannot start its watcher");
 }
 
 TempPostgres::~TempPostgres() {

@@ -1,8 +1,11 @@
 #pragma once
 // A throwaway PostgreSQL server for the tests: initdb into a fresh temp directory, started on a
 // free loopback port with its socket in that directory, stopped (pg_ctl stop -m immediate) and
-// the directory removed at the end. PostgreSQL refuses to run as root, so as root (CI) every
-// server command runs as Debian's `postgres` user through runuser, in a directory it owns.
+// the directory removed at the end, by the destructor or, when the test process dies without
+// running it, by a watcher. PostgreSQL refuses to run as root, so as root (CI) every server
+// command runs as Debian's `postgres` user through runuser, in a directory it owns.
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 
@@ -27,6 +30,7 @@ public:
 private:
     TempPostgres(std::filesystem::path bin, std::string as_postgres);
     void run(const std::string& command, const char* what) const;
+    void stop_when_gone(pid_t owner) const;
 
     std::filesystem::path bin_;
     std::string as_postgres_; // "runuser -u postgres -- " as root, empty otherwise
