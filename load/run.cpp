@@ -154,15 +154,25 @@ RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPla
                                     start, options.timeout, output.toggles),
                       net::detached);
     net::co_spawn(control, progress.run(start), net::detached);
-    std::thread scrape_thread;
+    // Joined on every way out: a std::thread destroyed while joinable ends the process
+    // (std::terminate) before the error that left this scope could be reported.
+    struct ScrapeThread {
+        net::io_context& context;
+        std::thread thread;
+        ~ScrapeThread() {
+            if (!thread.joinable()) return;
+            context.stop();
+            thread.join();
+        }
+    } scrape_thread{scrape_context, {}};
     if (scraper) {
         net::co_spawn(scrape_context, scraper->run(start), net::detached);
-        scrape_thread = std::thread([&scrape_context] { scrape_context.run(); });
+        scrape_thread.thread = std::thread([&scrape_context] { scrape_context.run(); });
     }
     control.run();
     for (auto& shard : shards)
         shard->thread.join();
-    if (scrape_thread.joinable()) scrape_thread.join();
+    if (scrape_thread.thread.joinable()) scrape_thread.thread.join();
     if (failure) std::rethrow_exception(failure);
 
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
