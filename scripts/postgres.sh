@@ -38,7 +38,7 @@ start_postgres() {
     cat "$dir/postgres.log" >&2
     return 1
   }
-  [ -n "${3:-}" ] && stop_postgres_after "$3" "$dir" "$bin"
+  if [ -n "${3:-}" ]; then stop_postgres_after "$3" "$dir" "$bin"; fi
   as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U ranking ranking || return 1
   POSTGRES_URL="postgresql://ranking@127.0.0.1:$port/ranking"
 }

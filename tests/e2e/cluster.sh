@@ -7,6 +7,8 @@
 #     every one, seqs without a hole, each player's games chained (a game's `before` is the `after`
 #     of their previous game, by seq: ratings were computed from locked rows, never from a
 #     stale copy), and every server answers each player's rating as their last game's `after`.
+#  3. the cluster's owner gone (CLUSTER_OWNER_PID; here a stand-in this test kills), the cluster
+#     goes down by itself: HAProxy, the servers and PostgreSQL end, and its directory goes.
 # Usage: cluster.sh BUILD_DIR   (exit 77 = skipped: no PostgreSQL, HAProxy, curl or jq)
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -18,6 +20,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "needs postgresql 
 
 work=$(mktemp -d)
 chmod 755 "$work" # as root, PostgreSQL runs as `postgres`, which must reach its directory in it
+# The cluster's owner: it ends when this script ends, however it ends, or when part 3 kills it.
+(while kill -0 $$ 2>/dev/null; do sleep 1; done) &
+owner=$!
 trap '"$here/../../scripts/cluster.sh" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 fail() {
   echo "FAIL: $*" >&2
@@ -29,7 +34,8 @@ fail() {
 for attempt in 1 2 3; do
   base=$((20000 + RANDOM % 12000))
   export CLUSTER_DIR="$work/cluster" CLUSTER_PORT=$base SERVER_PORTS=$((base + 1)) \
-    ADMIN_PORTS=$((base + 11)) POSTGRES_PORT=$((base + 21)) STATS_PORT=$((base + 22))
+    ADMIN_PORTS=$((base + 11)) POSTGRES_PORT=$((base + 21)) STATS_PORT=$((base + 22)) \
+    CLUSTER_OWNER_PID=$owner
   "$here/../../scripts/cluster.sh" up "$build" >"$work/up.log" 2>&1 && break
   grep -q -i "address already in use\|could not bind\|cannot bind" "$work/up.log" && [ "$attempt" -lt 3 ] && continue
   cat "$work/up.log" >&2
@@ -104,3 +110,16 @@ while read -r player rating; do
   done
 done <"$work/last.txt"
 echo "cluster: $created of 300 concurrent games acknowledged through HAProxy, $count stored, seqs whole, every player's games chained, $(wc -l <"$work/last.txt") players agree on all three servers"
+
+# 3. The owner gone, the cluster goes down by itself (the watcher polls once a second).
+pids=$(cat "$CLUSTER_DIR"/*.pid; head -1 "$CLUSTER_DIR/postgres/data/postmaster.pid")
+kill -9 "$owner"
+for _ in $(seq 200); do
+  running=""
+  for pid in $pids; do kill -0 "$pid" 2>/dev/null && running+=" $pid"; done
+  [ -z "$running" ] && [ ! -e "$CLUSTER_DIR" ] && break
+  sleep 0.1
+done
+[ -z "$running" ] || fail "still running 20 s after the cluster's owner was killed:$running"
+[ ! -e "$CLUSTER_DIR" ] || fail "$CLUSTER_DIR still there 20 s after the cluster's owner was killed"
+echo "cluster: down by itself once its owner was killed ($(echo $pids | wc -w) processes ended)"
