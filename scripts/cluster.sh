@@ -71,7 +71,7 @@ up() {
   mkdir -p "$dir"
   trap 'echo "cluster: up failed; stopping what started" >&2; down' ERR
 
-  if [ -n "${CLUSTER_OWNER_PID:-}" ]; then down_after "$CLUSTER_OWNER_PID"; fi
+  if [ -n "${CLUSTER_OWNER_PID:-}" ]; then when_gone "$CLUSTER_OWNER_PID" down; fi
   start_postgres "$dir/postgres" "$pg_port"
   echo "PostgreSQL $POSTGRES_URL (data $dir/postgres/data)"
   for n in "${servers[@]}"; do
@@ -89,18 +89,6 @@ up() {
   echo "HAProxy: http://127.0.0.1:$port (stats http://127.0.0.1:$stats_port/)"
   echo "try: curl -s -X POST http://127.0.0.1:$port/games -d '{\"id\":\"g1\",\"white\":\"alice\",\"black\":\"bob\",\"result\":\"1-0\"}'"
   echo "stop: scripts/cluster.sh down"
-}
-
-# A watcher that polls once a second, started from a subshell that exits at once so that it is
-# nobody's child: a kill of the owner's process tree does not reach it.
-down_after() {
-  local owner=$1
-  (
-    (
-      while kill -0 "$owner" 2>/dev/null; do sleep 1; done
-      CLUSTER_DIR=$dir "$here/cluster.sh" down
-    ) </dev/null >/dev/null 2>&1 &
-  )
 }
 
 stop_pid_file() { # FILE: SIGTERM, wait up to 5 s, then SIGKILL

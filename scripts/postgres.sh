@@ -4,7 +4,8 @@
 # every command runs as the `postgres` user Debian's package creates, and DIR is handed to it.
 # With OWNER_PID (a test passes $$), a watcher stops the server once that process is gone: a
 # test killed by SIGKILL (ctest's timeout) never runs its EXIT trap, and pg_ctl's server is not
-# its child, so nothing else would stop it.
+# its child, so nothing else would stop it. when_gone OWNER_PID COMMAND is that watcher, for any
+# command (scripts/cluster.sh takes its cluster down with it).
 
 postgres_bin() {
   local bin
@@ -38,19 +39,21 @@ start_postgres() {
     cat "$dir/postgres.log" >&2
     return 1
   }
-  if [ -n "${3:-}" ]; then stop_postgres_after "$3" "$dir" "$bin"; fi
+  if [ -n "${3:-}" ]; then when_gone "$3" stop_postgres "$dir"; fi
   as_postgres "$bin/createdb" -h 127.0.0.1 -p "$port" -U ranking ranking || return 1
   POSTGRES_URL="postgresql://ranking@127.0.0.1:$port/ranking"
 }
 
-# The watcher polls once a second. It is started from a subshell that exits at once, so that it
-# is nobody's child: a kill of the owner's process tree does not reach it.
-stop_postgres_after() {
-  local owner=$1 dir=$2 bin=$3
+# when_gone OWNER_PID COMMAND [ARGS...]: runs COMMAND (a shell function too) once OWNER_PID is
+# gone, polling once a second. Started from a subshell that exits at once, the watcher is
+# nobody's child: a kill of the owner's process tree does not reach it.
+when_gone() {
+  local owner=$1
+  shift
   (
     (
       while kill -0 "$owner" 2>/dev/null; do sleep 1; done
-      [ -f "$dir/data/postmaster.pid" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate stop
+      "$@"
     ) </dev/null >/dev/null 2>&1 &
   )
 }
