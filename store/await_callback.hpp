@@ -1,7 +1,8 @@
 #pragma once
-// Callback-shaped jobs made awaitable. The tracked executor keeps that loop's run() going while
-// the job is away; a result never delivered (the store stopped first) just lets the operation go
-// with the loop.
+// Callback-shaped jobs made awaitable. The tracked executor (await_resumption, await_callback) or
+// the loop's inbox (await_delivery) keeps that loop's run() going while the job is away; a result
+// never delivered (the store stopped first) just lets the operation go with the loop.
+#include "loop_inbox.hpp"
 #include "net.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,8 +22,7 @@ template <typename Result> struct Resumption {
     std::function<void(Result)> resume;
 };
 
-// `start` receives the awaiting coroutine's Resumption. For a job that delivers many results at
-// once: one post to the loop can resume them all (see SqliteGameStore::commit_and_resume).
+// `start` receives the awaiting coroutine's Resumption.
 template <typename Result, typename Start> net::awaitable<Result> await_resumption(Start start) {
     return net::async_initiate<decltype(net::use_awaitable), void(Result)>(
         [start](auto handler) mutable {
@@ -47,6 +47,31 @@ template <typename Result, typename Start> net::awaitable<Result> await_callback
                       });
         });
     });
+}
+
+// A result that a thread running below the loop (the SQLite storage thread) hands back: `resume`
+// runs on the loop through its inbox (loop_inbox.hpp says why not net::post), which expects it
+// from the moment the coroutine awaits. Every Delivery is delivered exactly once.
+template <typename Result> struct Delivery {
+    LoopInbox* inbox;
+    std::function<void(Result)> resume;
+
+    void deliver(Result result) const {
+        inbox->deliver(
+            [resume = resume, result = std::move(result)]() mutable { resume(std::move(result)); });
+    }
+};
+
+template <typename Result, typename Start> net::awaitable<Result> await_delivery(Start start) {
+    return net::async_initiate<decltype(net::use_awaitable), void(Result)>(
+        [start](auto handler) mutable {
+            auto& inbox = inbox_of(net::get_associated_executor(handler));
+            inbox.expect();
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            start(Delivery<Result>{
+                &inbox, [shared](Result result) { std::move (*shared)(std::move(result)); }});
+        },
+        net::use_awaitable);
 }
 
 } // namespace ranking::store

@@ -47,19 +47,19 @@ net::awaitable<RecordOutcome> SqliteGameStore::record(GameSubmission game, HashM
         finish_checkpoint();
         co_return outcome;
     }
-    auto recording = await_resumption<RecordOutcome>(
-        [this, game = std::move(game)](Resumption<RecordOutcome> resumption) mutable {
-            enqueue_game(std::move(game), std::move(resumption));
+    auto recording = await_delivery<RecordOutcome>(
+        [this, game = std::move(game)](Delivery<RecordOutcome> delivery) mutable {
+            enqueue_game(std::move(game), std::move(delivery));
         });
     co_return co_await std::move(recording);
 }
 
-void SqliteGameStore::enqueue_game(GameSubmission game, Resumption<RecordOutcome> resumption) {
+void SqliteGameStore::enqueue_game(GameSubmission game, Delivery<RecordOutcome> delivery) {
     bool queued = false, first = false;
     {
         const std::lock_guard lock(queue_mutex_);
         if (pending_games_.size() < config_.max_pending_games) {
-            pending_games_.push_back({std::move(game), std::move(resumption)});
+            pending_games_.push_back({std::move(game), delivery});
             queued = true;
             first = pending_games_.size() == 1;
         }
@@ -68,9 +68,8 @@ void SqliteGameStore::enqueue_game(GameSubmission game, Resumption<RecordOutcome
     // waiting out the commit spacing, and a wake per game would only cost the loop.
     if (first) wake_.notify_one();
     if (!queued)
-        net::post(resumption.loop, [resume = std::move(resumption.resume)] {
-            resume({RecordOutcome::Kind::overloaded, {}, "too many games waiting to be stored"});
-        });
+        delivery.deliver(
+            {RecordOutcome::Kind::overloaded, {}, "too many games waiting to be stored"});
 }
 
 template <typename Result, typename Work>
@@ -79,14 +78,14 @@ net::awaitable<Result> SqliteGameStore::read(Work work, HashMode mode) {
         const std::lock_guard lock(database_mutex_);
         co_return work(database_);
     }
-    auto reading = await_callback<Result>([this, work](std::function<void(Result)> done) {
-        enqueue_read([this, work, done] {
+    auto reading = await_delivery<Result>([this, work](Delivery<Result> delivery) {
+        enqueue_read([this, work, delivery] {
             Result result;
             {
                 const std::lock_guard lock(database_mutex_);
                 result = work(database_);
             }
-            done(std::move(result));
+            delivery.deliver(std::move(result));
         });
     });
     co_return co_await std::move(reading);
@@ -176,18 +175,21 @@ void SqliteGameStore::commit_and_resume(std::vector<PendingGame>& games) {
     for (auto& pending : games)
         batch.push_back(std::move(pending.game));
     auto outcomes = commit(batch);
-    // One post per loop (there is one) for the whole transaction, not one per game: the storage
-    // thread runs below the loop, and each post holds the loop's queue lock for a moment.
+    // One parcel per loop (there is one) for the whole transaction, not one per game: the loop
+    // then resumes them all in one turn.
     for (std::size_t first = 0; first < games.size();) {
-        const auto loop = games[first].resumption.loop;
+        auto* const inbox = games[first].delivery.inbox;
         std::vector<std::pair<std::function<void(RecordOutcome)>, RecordOutcome>> resumptions;
-        for (; first < games.size() && games[first].resumption.loop == loop; ++first)
-            resumptions.emplace_back(std::move(games[first].resumption.resume),
+        for (; first < games.size() && games[first].delivery.inbox == inbox; ++first)
+            resumptions.emplace_back(std::move(games[first].delivery.resume),
                                      std::move(outcomes[first]));
-        net::post(loop, [resumptions = std::move(resumptions)]() mutable {
-            for (auto& [resume, outcome] : resumptions)
-                resume(std::move(outcome));
-        });
+        const auto settles = resumptions.size();
+        inbox->deliver(
+            [resumptions = std::move(resumptions)]() mutable {
+                for (auto& [resume, outcome] : resumptions)
+                    resume(std::move(outcome));
+            },
+            settles);
     }
     finish_checkpoint(); // after the acks: they never wait for it
 }

@@ -63,11 +63,11 @@ public:
 private:
     struct PendingGame {
         GameSubmission game;
-        Resumption<RecordOutcome> resumption;
+        Delivery<RecordOutcome> delivery;
     };
 
     template <typename Result, typename Work> net::awaitable<Result> read(Work work, HashMode mode);
-    void enqueue_game(GameSubmission game, Resumption<RecordOutcome> resumption);
+    void enqueue_game(GameSubmission game, Delivery<RecordOutcome> delivery);
     void enqueue_read(std::function<void()> read);
     std::vector<RecordOutcome> commit(std::span<const GameSubmission> games);
     void finish_checkpoint();                                // see WalCheckpointer::finish_if_long

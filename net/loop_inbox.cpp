@@ -1,0 +1,98 @@
+#include "loop_inbox.hpp"
+
+#include <boost/system/system_error.hpp>
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <utility>
+
+namespace ranking {
+namespace {
+
+int open_eventfd() {
+    const int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd < 0)
+        throw boost::system::system_error(errno, boost::system::system_category(),
+                                          "eventfd for the loop's inbox");
+    return fd;
+}
+
+} // namespace
+
+LoopInbox::LoopInbox(net::io_context& loop)
+    : net::execution_context::service(loop), bell_fd_(open_eventfd()), bell_(loop, bell_fd_) {}
+
+LoopInbox::~LoopInbox() {
+    shutdown();
+}
+
+void LoopInbox::shutdown() {
+    for (auto* list : {arrived_.exchange(nullptr), std::exchange(taken_, nullptr)})
+        for (auto* parcel = list; parcel;)
+            delete std::exchange(parcel, parcel->next);
+}
+
+void LoopInbox::expect(std::size_t jobs) {
+    expected_ += jobs;
+    if (expected_ > 0 && !armed_) arm();
+}
+
+void LoopInbox::push(Parcel* parcel) {
+    // Once pushed, the parcel is the loop's (it may be run and freed at once): what the push
+    // found is read from `newest`, never from the parcel.
+    auto* newest = arrived_.load();
+    do {
+        parcel->next = newest;
+    } while (!arrived_.compare_exchange_weak(newest, parcel));
+    // Only the first of a batch rings: the loop takes everything that arrived when it answers.
+    if (newest == nullptr) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto written = ::write(bell_fd_, &one, sizeof one);
+    }
+}
+
+void LoopInbox::arm() {
+    armed_ = true;
+    bell_.async_wait(net::posix::stream_descriptor::wait_read, [this](error_code ec) {
+        armed_ = false;
+        if (ec) return; // closed: the io_context is going
+        take_parcels();
+        if (expected_ > 0) arm();
+    });
+}
+
+void LoopInbox::take_parcels() {
+    // Quiet the bell before taking the list: a parcel that lands after the take rings again.
+    std::uint64_t rings = 0;
+    [[maybe_unused]] const auto read = ::read(bell_fd_, &rings, sizeof rings);
+    Parcel* in_order = nullptr; // the list is newest first: reverse it
+    for (auto* parcel = arrived_.exchange(nullptr); parcel;) {
+        auto* older = parcel->next;
+        parcel->next = in_order;
+        in_order = std::exchange(parcel, older);
+    }
+    // Behind what a throwing job left untaken, which still goes first.
+    auto** end = &taken_;
+    while (*end)
+        end = &(*end)->next;
+    *end = in_order;
+    while (taken_) {
+        const std::unique_ptr<Parcel> parcel(std::exchange(taken_, taken_->next));
+        expected_ -= parcel->settles;
+        parcel->run();
+    }
+}
+
+LoopInbox& inbox_of(const net::any_io_executor& loop) {
+    const auto* executor = loop.target<net::io_context::executor_type>();
+    if (!executor) throw std::logic_error("a loop inbox needs an io_context's executor");
+    return net::use_service<LoopInbox>(executor->context());
+}
+
+} // namespace ranking
