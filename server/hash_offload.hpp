@@ -8,11 +8,10 @@
 //
 // Why not `co_await net::post(pool, use_awaitable)`: in Boost 1.81 that resumes on the
 // coroutine's own executor, i.e. back on the loop, so the "offloaded" hash would still block it.
+#include "loop_inbox.hpp"
 #include "mode.hpp"
 #include "net.hpp"
 
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -22,30 +21,32 @@
 
 namespace ranking {
 
-// Runs `job()` on `pool`; completes with (exception_ptr, result) on the handler's executor.
+// Runs `job()` on `pool`; completes with (exception_ptr, result) on the handler's executor, an
+// io_context's, through that loop's inbox: the pool runs below the loop, and a net::post from it
+// can leave the loop waiting on a lock the preempted pool thread holds (net/loop_inbox.hpp).
+// Start it on the loop thread.
 template <typename Job, typename CompletionToken>
 auto async_run_on(net::thread_pool& pool, Job job, CompletionToken&& token) {
     using Result = std::invoke_result_t<Job&>;
     return net::async_initiate<CompletionToken, void(std::exception_ptr, Result)>(
         [&pool](auto handler, Job work_item) {
-            // The guard keeps the loop's run() alive while the job is away on the pool.
-            auto work = net::make_work_guard(net::get_associated_executor(handler));
-            net::post(pool, [handler = std::move(handler), job = std::move(work_item),
-                             work = std::move(work)]() mutable {
-                std::exception_ptr error;
-                Result result{};
-                try {
-                    result = job();
-                } catch (...) {
-                    error = std::current_exception();
-                }
-                auto loop = work.get_executor();
-                net::dispatch(loop, [handler = std::move(handler), error,
-                                     result = std::move(result)]() mutable {
-                    std::move(handler)(error, std::move(result));
-                });
-                work.reset();
-            });
+            // The inbox keeps the loop's run() alive while the job is away on the pool.
+            auto& inbox = inbox_of(net::get_associated_executor(handler));
+            inbox.expect();
+            net::post(pool,
+                      [&inbox, handler = std::move(handler), job = std::move(work_item)]() mutable {
+                          std::exception_ptr error;
+                          Result result{};
+                          try {
+                              result = job();
+                          } catch (...) {
+                              error = std::current_exception();
+                          }
+                          inbox.deliver([handler = std::move(handler), error,
+                                         result = std::move(result)]() mutable {
+                              std::move(handler)(error, std::move(result));
+                          });
+                      });
         },
         token, std::move(job));
 }

@@ -41,12 +41,13 @@ struct ReportSchedule {
 std::vector<Seen> ask_pool_threads(RankingServer& server, unsigned threads) {
     std::latch together(threads);
     std::vector<std::promise<Seen>> answers(threads);
-    for (auto& answer : answers)
-        async_run_on(
-            server.hash_pool(), ReportSchedule{&together},
-            net::bind_executor(server.data_executor(), [&answer](std::exception_ptr, Seen seen) {
-                answer.set_value(seen);
-            }));
+    for (auto& answer : answers) // started on the loop thread, as the routes start it
+        net::post(server.data_executor(), [&server, &together, &answer] {
+            async_run_on(server.hash_pool(), ReportSchedule{&together},
+                         net::bind_executor(
+                             server.data_executor(),
+                             [&answer](std::exception_ptr, Seen seen) { answer.set_value(seen); }));
+        });
     std::vector<Seen> seen;
     for (auto& answer : answers)
         seen.push_back(answer.get_future().get());
