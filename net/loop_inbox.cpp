@@ -33,14 +33,15 @@ LoopInbox::~LoopInbox() {
 }
 
 void LoopInbox::shutdown() {
-    for (auto* list : {arrived_.exchange(nullptr), std::exchange(taken_, nullptr)})
+    for (auto* list : {arrived_.exchange(nullptr), std::exchange(waiting_, nullptr)})
         for (auto* parcel = list; parcel;)
             delete std::exchange(parcel, parcel->next);
+    waiting_end_ = &waiting_;
 }
 
-void LoopInbox::expect(std::size_t jobs) {
-    expected_ += jobs;
-    if (expected_ > 0 && !armed_) arm();
+void LoopInbox::expect() {
+    ++expected_;
+    if (!armed_) arm();
 }
 
 void LoopInbox::push(Parcel* parcel) {
@@ -62,29 +63,32 @@ void LoopInbox::arm() {
     bell_.async_wait(net::posix::stream_descriptor::wait_read, [this](error_code ec) {
         armed_ = false;
         if (ec) return; // closed: the io_context is going
-        take_parcels();
+        take_arrivals();
         if (expected_ > 0) arm();
+        run_waiting();
     });
 }
 
-void LoopInbox::take_parcels() {
+void LoopInbox::take_arrivals() {
     // Quiet the bell before taking the list: a parcel that lands after the take rings again.
     std::uint64_t rings = 0;
     [[maybe_unused]] const auto read = ::read(bell_fd_, &rings, sizeof rings);
     Parcel* in_order = nullptr; // the list is newest first: reverse it
-    for (auto* parcel = arrived_.exchange(nullptr); parcel;) {
+    for (auto* parcel = arrived_.exchange(nullptr); parcel; --expected_) {
         auto* older = parcel->next;
         parcel->next = in_order;
         in_order = std::exchange(parcel, older);
     }
-    // Behind what a throwing job left untaken, which still goes first.
-    auto** end = &taken_;
-    while (*end)
-        end = &(*end)->next;
-    *end = in_order;
-    while (taken_) {
-        const std::unique_ptr<Parcel> parcel(std::exchange(taken_, taken_->next));
-        expected_ -= parcel->settles;
+    *waiting_end_ = in_order;
+    while (*waiting_end_)
+        waiting_end_ = &(*waiting_end_)->next;
+}
+
+void LoopInbox::run_waiting() {
+    // A job that throws leaves the rest to the next delivery, or to the loop's end.
+    while (waiting_) {
+        const std::unique_ptr<Parcel> parcel(std::exchange(waiting_, waiting_->next));
+        if (!waiting_) waiting_end_ = &waiting_;
         parcel->run();
     }
 }

@@ -30,27 +30,21 @@ public:
     explicit LoopInbox(net::io_context& loop);
     ~LoopInbox() override;
 
-    // Loop thread: `jobs` more will be settled by deliver(); until they are, the inbox waits for
-    // them (and keeps run() going).
-    void expect(std::size_t jobs = 1);
-    // Any thread: runs `job()` on the loop, settling `settles` of the expected jobs (a storage
-    // thread resumes a whole transaction's games with one delivery). `job` may be move-only (a
+    // Loop thread: one more job will come through deliver(); until it has, the inbox waits for
+    // it (and so keeps run() going).
+    void expect();
+    // Any thread, once per expect(): runs `job()` on the loop. `job` may be move-only (a
     // coroutine's handler). Never blocks, takes no lock.
-    template <typename Job> void deliver(Job job, std::size_t settles = 1) {
-        push(new JobParcel<Job>(std::move(job), settles));
-    }
+    template <typename Job> void deliver(Job job) { push(new JobParcel<Job>(std::move(job))); }
 
 private:
     struct Parcel {
-        explicit Parcel(std::size_t jobs_settled) : settles(jobs_settled) {}
         virtual ~Parcel() = default;
         virtual void run() = 0;
-        const std::size_t settles;
         Parcel* next = nullptr;
     };
     template <typename Job> struct JobParcel final : Parcel {
-        JobParcel(Job to_run, std::size_t jobs_settled)
-            : Parcel(jobs_settled), job(std::move(to_run)) {}
+        explicit JobParcel(Job to_run) : job(std::move(to_run)) {}
         void run() override { job(); }
         Job job;
     };
@@ -58,14 +52,17 @@ private:
     void push(Parcel* parcel);
     void shutdown() override; // the io_context is going: jobs never run are destroyed unrun
     void arm();
-    void take_parcels(); // loop thread: runs what arrived, in arrival order
+    void take_arrivals(); // loop thread: moves what arrived behind what waits, in arrival order
+    void run_waiting();   // loop thread: runs what waits, oldest first
 
     std::atomic<Parcel*> arrived_{nullptr}; // newest first
     const int bell_fd_;                     // an eventfd, written when arrived_ stops being empty
     net::posix::stream_descriptor bell_;    // owns bell_fd_; the loop waits on it
-    Parcel* taken_ = nullptr;               // loop thread only: taken, not yet run, oldest first
-    std::size_t expected_ = 0;              // loop thread only
-    bool armed_ = false;                    // loop thread only
+    // Loop thread only from here.
+    Parcel* waiting_ = nullptr; // taken, not yet run, oldest first
+    Parcel** waiting_end_ = &waiting_;
+    std::size_t expected_ = 0; // expect()ed, not yet arrived
+    bool armed_ = false;       // a wait on the bell is pending
 };
 
 // The inbox of the io_context behind `loop` (throws std::logic_error for another executor).

@@ -56,9 +56,10 @@ template <typename Result> struct Delivery {
     LoopInbox* inbox;
     std::function<void(Result)> resume;
 
-    void deliver(Result result) const {
-        inbox->deliver(
-            [resume = resume, result = std::move(result)]() mutable { resume(std::move(result)); });
+    void deliver(Result result) {
+        inbox->deliver([resume = std::move(resume), result = std::move(result)]() mutable {
+            resume(std::move(result));
+        });
     }
 };
 

@@ -59,7 +59,7 @@ void SqliteGameStore::enqueue_game(GameSubmission game, Delivery<RecordOutcome> 
     {
         const std::lock_guard lock(queue_mutex_);
         if (pending_games_.size() < config_.max_pending_games) {
-            pending_games_.push_back({std::move(game), delivery});
+            pending_games_.push_back({std::move(game), std::move(delivery)}); // else kept
             queued = true;
             first = pending_games_.size() == 1;
         }
@@ -79,7 +79,7 @@ net::awaitable<Result> SqliteGameStore::read(Work work, HashMode mode) {
         co_return work(database_);
     }
     auto reading = await_delivery<Result>([this, work](Delivery<Result> delivery) {
-        enqueue_read([this, work, delivery] {
+        enqueue_read([this, work, delivery]() mutable {
             Result result;
             {
                 const std::lock_guard lock(database_mutex_);
@@ -175,22 +175,8 @@ void SqliteGameStore::commit_and_resume(std::vector<PendingGame>& games) {
     for (auto& pending : games)
         batch.push_back(std::move(pending.game));
     auto outcomes = commit(batch);
-    // One parcel per loop (there is one) for the whole transaction, not one per game: the loop
-    // then resumes them all in one turn.
-    for (std::size_t first = 0; first < games.size();) {
-        auto* const inbox = games[first].delivery.inbox;
-        std::vector<std::pair<std::function<void(RecordOutcome)>, RecordOutcome>> resumptions;
-        for (; first < games.size() && games[first].delivery.inbox == inbox; ++first)
-            resumptions.emplace_back(std::move(games[first].delivery.resume),
-                                     std::move(outcomes[first]));
-        const auto settles = resumptions.size();
-        inbox->deliver(
-            [resumptions = std::move(resumptions)]() mutable {
-                for (auto& [resume, outcome] : resumptions)
-                    resume(std::move(outcome));
-            },
-            settles);
-    }
+    for (std::size_t i = 0; i < games.size(); ++i)
+        games[i].delivery.deliver(std::move(outcomes[i]));
     finish_checkpoint(); // after the acks: they never wait for it
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -14,7 +15,8 @@ using ranking::inbox_of;
 TEST_CASE("loop inbox: jobs from another thread run on the loop thread, in delivery order") {
     net::io_context loop;
     auto& inbox = inbox_of(loop.get_executor());
-    inbox.expect(3);
+    for (int job = 0; job < 3; ++job)
+        inbox.expect();
     std::vector<int> ran;
     std::vector<std::thread::id> ran_on;
     std::thread other([&] {
@@ -47,30 +49,32 @@ TEST_CASE("loop inbox: run() waits for an expected job, and returns once it has 
     CHECK(loop.stopped()); // out of work, not out of time: the inbox stopped waiting
 }
 
-TEST_CASE("loop inbox: one delivery can settle many expected jobs (a transaction's games)") {
+TEST_CASE("loop inbox: a job can expect the next one (a coroutine that awaits again)") {
     net::io_context loop;
     auto& inbox = inbox_of(loop.get_executor());
-    inbox.expect(5);
-    int resumed = 0;
-    std::thread storage([&] {
-        inbox.deliver(
-            [&] {
-                for (int game = 0; game < 5; ++game)
-                    ++resumed;
-            },
-            5);
+    std::vector<std::string> ran;
+    std::thread second;
+    inbox.expect();
+    std::thread first([&] {
+        inbox.deliver([&] {
+            ran.emplace_back("first");
+            inbox.expect(); // on the loop, while the inbox is handling a delivery
+            second = std::thread([&] { inbox.deliver([&] { ran.emplace_back("second"); }); });
+        });
     });
     loop.run_for(std::chrono::seconds(10));
-    storage.join();
-    CHECK(resumed == 5);
+    first.join();
+    if (second.joinable()) second.join();
     CHECK(loop.stopped());
+    CHECK(ran == std::vector<std::string>{"first", "second"});
 }
 
 TEST_CASE("loop inbox: deliveries from several threads at once all run, each thread's in order") {
     constexpr int threads = 4, per_thread = 2000;
     net::io_context loop;
     auto& inbox = inbox_of(loop.get_executor());
-    inbox.expect(threads * per_thread);
+    for (int job = 0; job < threads * per_thread; ++job)
+        inbox.expect();
     std::vector<std::vector<int>> seen(threads);
     std::vector<std::thread> senders;
     for (int sender = 0; sender < threads; ++sender)
