@@ -5,11 +5,14 @@
 #      (with SQLite's default checkpoint interval, then the store's, then commits back to back);
 #   2. the loop while the store takes 5,000 games/s (offload): the canary's p99 with games
 #      against the same request rate of cheap lookups without games, and the games' ack p99;
+#      beside it, in the same seconds, the canary of an idle twin server (what the machine
+#      adds, whatever the loop does);
 #   3. lookups, games and an export of 10,000 games in one open-loop mix, offload then inline:
 #      lookups' and canary's p99 side by side, and the durable games/s in each mode.
 # Every server it starts, it stops by PID; its databases are throwaway files.
 # Usage: load/store_demo.sh [BUILD_DIR=build/release] [OUT_DIR=report]
-# Env: GAMES_RATE (5000), DURATION (10, seconds per run of part 2; part 3 runs twice as long).
+# Env: GAMES_RATE (5000), DURATION (10, seconds per run of part 2; part 3 runs twice as long),
+#      PAIRS (1: how many lookups-then-games pairs part 2 runs; more give medians).
 set -euo pipefail
 build=${1:-build/release}
 out=${2:-report}
@@ -19,9 +22,11 @@ source "$here/report_cells.sh"
 
 games_rate=${GAMES_RATE:-5000}
 duration=${DURATION:-10}
+pairs=${PAIRS:-1}
 mkdir -p "$out"
 log="$out/store-server.log"
-trap 'stop_server >/dev/null 2>&1 || true' EXIT
+twin_pid=""
+trap 'stop_server >/dev/null 2>&1 || true; [ -z "$twin_pid" ] || { kill "$twin_pid" 2>/dev/null; rm -rf "$twin_db"; } || true' EXIT
 
 load() {
   "$build/load/ranking-load" --url "$DATA_URL" --admin-url "$ADMIN_URL" --connections 200 \
@@ -31,16 +36,46 @@ load() {
 echo "-- 1. The store alone, on this machine's disk: store-bench --rate $games_rate"
 "$build/load/store-bench" --rate "$games_rate" --seconds 5 | tee "$out/store-bench.txt" | sed 's/^/   /'
 
+# The twin: the same server, idle but for a canary of its own, sent in the same seconds as the
+# other's. Games cost the machine (fsyncs, the storage thread's CPU, ranking-load's): the twin's
+# canary shows that; what the loaded server's canary shows above the twin's, its loop adds.
+start_server "$out/store-twin.log" "$build/server/ranking-server" --mode offload --pool-threads 1
+twin_pid=$SERVER_PID twin_db=$SERVER_DB_DIR twin_data=$DATA_URL twin_admin=$ADMIN_URL
+SERVER_PID="" SERVER_DB_DIR=""
 start_server "$log" "$build/server/ranking-server" --mode offload --pool-threads 1
+twin_canary() {
+  "$build/load/ranking-load" --url "$twin_data" --admin-url "$twin_admin" --connections 1 \
+    --warmup 1s --no-progress --no-server-metrics --rate 1 --mix healthz=1 \
+    --duration "${duration}s" --canary 200/s >"$1" 2>&1
+}
 echo
 # The canary at 200/s: its p99 is then the 20th worst of 2,000, not the 5th worst of 500.
 echo "-- 2. The loop while the store takes $games_rate games/s (offload; canary GET /healthz 200/s)"
-load --rate "$games_rate" --mix players=1 --duration "${duration}s" --canary 200/s >"$out/store-without-games.txt" 2>&1
-load --rate "$games_rate" --mix games=1 --duration "${duration}s" --canary 200/s >"$out/store-with-games.txt" 2>&1
-without=$(mode_cell offload 10 "$out/store-without-games.txt")
-with=$(mode_cell offload 10 "$out/store-with-games.txt")
-echo "   canary p99 with $games_rate lookups/s and no games: ${without} ms; with $games_rate games/s: ${with} ms"
-echo "   $(games_line offload "$out/store-with-games.txt")"
+echo "   canary p99 in ms: with $games_rate lookups/s and no games, then with $games_rate games/s;"
+echo "   (in brackets) an idle twin server's canary in the same seconds"
+for pair in $(seq "$pairs"); do
+  twin_canary "$out/twin-without-games.txt" &
+  load --rate "$games_rate" --mix players=1 --duration "${duration}s" --canary 200/s >"$out/store-without-games.txt" 2>&1
+  wait $! || true
+  twin_canary "$out/twin-with-games.txt" &
+  load --rate "$games_rate" --mix games=1 --duration "${duration}s" --canary 200/s >"$out/store-with-games.txt" 2>&1
+  wait $! || true
+  printf '   %-8s no games %s (%s)   games %s (%s)   games ack p99 %s ms\n' "pair $pair:" \
+    "$(mode_cell offload 10 "$out/store-without-games.txt")" \
+    "$(mode_cell offload 10 "$out/twin-without-games.txt")" \
+    "$(mode_cell offload 10 "$out/store-with-games.txt")" \
+    "$(mode_cell offload 10 "$out/twin-with-games.txt")" \
+    "$(games_line offload "$out/store-with-games.txt" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/')"
+done | tee "$out/store-canary-pairs.txt"
+kill -TERM "$twin_pid" && wait "$twin_pid" || true
+twin_pid=""
+rm -rf "$twin_db"
+if [ "$pairs" -gt 1 ]; then
+  median() { tr -d '()' | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  pair_median() { awk -v c="$1" '{ print $c }' "$out/store-canary-pairs.txt" | median; }
+  echo "   medians: no games $(pair_median 5) ($(pair_median 6))   games $(pair_median 8) ($(pair_median 9))"
+fi
+echo "   last pair: $(games_line offload "$out/store-with-games.txt")"
 grep -h -m1 '^Validity' "$out/store-without-games.txt" "$out/store-with-games.txt" | sed 's/^/   /'
 
 echo
@@ -73,4 +108,4 @@ cat <<'EOF'
    The export is the other kind of blocking: 10,000 rows read and megabytes of JSON built,
    tens of milliseconds each time, on the loop in inline mode.
 EOF
-echo "   files: $out/store-bench.txt, $out/store-with*-games.txt, $out/store-modes.{txt,md,json}, $log"
+echo "   files: $out/store-bench.txt, $out/{store,twin}-with*-games.txt, $out/store-canary-pairs.txt, $out/store-modes.{txt,md,json}, $log"
