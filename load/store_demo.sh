@@ -23,10 +23,11 @@ source "$here/report_cells.sh"
 games_rate=${GAMES_RATE:-5000}
 duration=${DURATION:-10}
 pairs=${PAIRS:-1}
+[[ $pairs =~ ^[1-9][0-9]*$ ]] || { echo "store_demo.sh: PAIRS must be a whole number, 1 or more" >&2; exit 2; }
 mkdir -p "$out"
 log="$out/store-server.log"
 twin_pid=""
-trap 'stop_server >/dev/null 2>&1 || true; [ -z "$twin_pid" ] || { kill "$twin_pid" 2>/dev/null; rm -rf "$twin_db"; } || true' EXIT
+trap 'set +e; stop_server >/dev/null 2>&1; [ -z "$twin_pid" ] || { kill "$twin_pid"; wait "$twin_pid"; rm -rf "$twin_db"; } 2>/dev/null' EXIT
 
 load() {
   "$build/load/ranking-load" --url "$DATA_URL" --admin-url "$ADMIN_URL" --connections 200 \
@@ -48,6 +49,12 @@ twin_canary() {
     --warmup 1s --no-progress --no-server-metrics --rate 1 --mix healthz=1 \
     --duration "${duration}s" --canary 200/s >"$1" 2>&1
 }
+# A canary p99 from a ranking-load output; a run that failed shows "-" (its file says why).
+canary() {
+  local p99
+  p99=$(mode_cell offload 10 "$1")
+  echo "${p99:--}"
+}
 echo
 # The canary at 200/s: its p99 is then the 20th worst of 2,000, not the 5th worst of 500.
 echo "-- 2. The loop while the store takes $games_rate games/s (offload; canary GET /healthz 200/s)"
@@ -60,18 +67,19 @@ for pair in $(seq "$pairs"); do
   twin_canary "$out/twin-with-games.txt" &
   load --rate "$games_rate" --mix games=1 --duration "${duration}s" --canary 200/s >"$out/store-with-games.txt" 2>&1
   wait $! || true
+  ack=$(games_line offload "$out/store-with-games.txt" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/') || true
   printf '   %-8s no games %s (%s)   games %s (%s)   games ack p99 %s ms\n' "pair $pair:" \
-    "$(mode_cell offload 10 "$out/store-without-games.txt")" \
-    "$(mode_cell offload 10 "$out/twin-without-games.txt")" \
-    "$(mode_cell offload 10 "$out/store-with-games.txt")" \
-    "$(mode_cell offload 10 "$out/twin-with-games.txt")" \
-    "$(games_line offload "$out/store-with-games.txt" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/')"
+    "$(canary "$out/store-without-games.txt")" "$(canary "$out/twin-without-games.txt")" \
+    "$(canary "$out/store-with-games.txt")" "$(canary "$out/twin-with-games.txt")" "${ack:--}"
 done | tee "$out/store-canary-pairs.txt"
 kill -TERM "$twin_pid" && wait "$twin_pid" || true
 twin_pid=""
 rm -rf "$twin_db"
 if [ "$pairs" -gt 1 ]; then
-  median() { tr -d '()' | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  median() {
+    tr -d '()' | grep -v '^-$' | sort -n |
+      awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  }
   pair_median() { awk -v c="$1" '{ print $c }' "$out/store-canary-pairs.txt" | median; }
   echo "   medians: no games $(pair_median 5) ($(pair_median 6))   games $(pair_median 8) ($(pair_median 9))"
 fi

@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cassert>
 #include <cerrno>
 #include <cstdint>
 #include <initializer_list>
@@ -46,7 +47,8 @@ void LoopInbox::expect() {
 
 void LoopInbox::push(Parcel* parcel) {
     // Once pushed, the parcel is the loop's (it may be run and freed at once): what the push
-    // found is read from `newest`, never from the parcel.
+    // found is read from `newest`, never from the parcel. The loop takes a list only after the
+    // ring of the push that found it empty, so no parcel is missed.
     auto* newest = arrived_.load();
     do {
         parcel->next = newest;
@@ -62,7 +64,9 @@ void LoopInbox::arm() {
     armed_ = true;
     bell_.async_wait(net::posix::stream_descriptor::wait_read, [this](error_code ec) {
         armed_ = false;
-        if (ec) return; // closed: the io_context is going
+        // Nothing cancels or closes the bell (at the loop's end the wait is destroyed uncalled):
+        // an error would be the eventfd's own.
+        if (ec) return;
         take_arrivals();
         if (expected_ > 0) arm();
         run_waiting();
@@ -75,6 +79,7 @@ void LoopInbox::take_arrivals() {
     [[maybe_unused]] const auto read = ::read(bell_fd_, &rings, sizeof rings);
     Parcel* in_order = nullptr; // the list is newest first: reverse it
     for (auto* parcel = arrived_.exchange(nullptr); parcel; --expected_) {
+        assert(expected_ > 0 && "a delivery nobody expect()ed");
         auto* older = parcel->next;
         parcel->next = in_order;
         in_order = std::exchange(parcel, older);

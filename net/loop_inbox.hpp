@@ -6,10 +6,15 @@
 // preempts a SCHED_IDLE poster at once, then blocks on that mutex until the poster gets a core
 // back, which on a busy machine is whenever no normal thread wants one: the loop waited on that
 // mutex at about 600 commits a second, 27 us on average and up to 0.5 ms. Here the other thread
-// only pushes onto a lock-free list and writes an eventfd; the loop itself takes the list.
+// only pushes onto a lock-free list and writes an eventfd; the loop itself takes the list, and
+// never waits for the other thread. What a SCHED_IDLE thread still delays is its own delivery:
+// preempted between its push and its ring, it holds back what arrives behind it until it runs
+// again, as it holds back all its work; the loop serves everything else meanwhile.
 //
-// One inbox per io_context (an Asio service: inbox_of(loop)). A loop keeps its wait armed only
-// while it expects a job, so an io_context whose work is done still lets run() return.
+// One inbox per io_context (an Asio service: inbox_of(loop)). expect() plays the part of a work
+// guard: the loop keeps a wait armed only while it expects a job, so an io_context whose work is
+// done still lets run() return, and one whose expected job never comes keeps waiting for it.
+// Threads that deliver must be done (joined) before the io_context is destroyed.
 #include "net.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -34,7 +39,8 @@ public:
     // it (and so keeps run() going).
     void expect();
     // Any thread, once per expect(): runs `job()` on the loop. `job` may be move-only (a
-    // coroutine's handler). Never blocks, takes no lock.
+    // coroutine's handler). Never blocks and takes no lock of the loop's (the parcel's `new`
+    // is the allocator's business).
     template <typename Job> void deliver(Job job) { push(new JobParcel<Job>(std::move(job))); }
 
 private:

@@ -30,7 +30,8 @@ auto async_run_on(net::thread_pool& pool, Job job, CompletionToken&& token) {
     using Result = std::invoke_result_t<Job&>;
     return net::async_initiate<CompletionToken, void(std::exception_ptr, Result)>(
         [&pool](auto handler, Job work_item) {
-            // The inbox keeps the loop's run() alive while the job is away on the pool.
+            // The inbox keeps the loop's run() alive while the job is away on the pool, so the
+            // pool must run every job it was given: join it, never stop() it.
             auto& inbox = inbox_of(net::get_associated_executor(handler));
             inbox.expect();
             net::post(pool,

@@ -131,8 +131,8 @@ void RankingServer::run() {
         data_plane_.start();
         data_loop_.run();
     }
-    // The data loop is done; results still on the pool are posted into a loop that no longer
-    // runs and are destroyed with it.
+    // The data loop is done; results still on the pool are delivered into a loop that no
+    // longer runs and are destroyed with it.
     hash_pool_.join();
     admin_thread_.join();
     const long read = levels_.requests_read.load(), answered = levels_.requests_answered.load();

@@ -64,7 +64,7 @@ public:
 private:
     // Declaration order is destruction order reversed: registries outlive the loops whose
     // coroutine frames (destroyed with the loops) deregister from them; the pool and the store's
-    // thread are joined and destroyed before the loops they post results to (and a PostgreSQL
+    // thread are joined and destroyed before the loops they deliver results to (and a PostgreSQL
     // store, whose coroutines run on data_loop_, is gone before that loop is).
     ServerConfig config_;
     std::atomic<HashMode> mode_;

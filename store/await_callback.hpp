@@ -1,7 +1,9 @@
 #pragma once
 // Callback-shaped jobs made awaitable. The tracked executor (await_resumption, await_callback) or
-// the loop's inbox (await_delivery) keeps that loop's run() going while the job is away; a result
-// never delivered (the store stopped first) just lets the operation go with the loop.
+// the loop's inbox (await_delivery) keeps that loop's run() going while the job is away. With the
+// tracked executor, a result never delivered just lets the operation go with the loop; with the
+// inbox, the loop waits for every Delivery (the SQLite store delivers all it queued, even when
+// it stops).
 #include "loop_inbox.hpp"
 #include "net.hpp"
 
@@ -51,7 +53,8 @@ template <typename Result, typename Start> net::awaitable<Result> await_callback
 
 // A result that a thread running below the loop (the SQLite storage thread) hands back: `resume`
 // runs on the loop through its inbox (loop_inbox.hpp says why not net::post), which expects it
-// from the moment the coroutine awaits. Every Delivery is delivered exactly once.
+// from the moment the coroutine awaits. Deliver each exactly once: never, and the loop's run()
+// waits for it; twice, and the inbox's count of what it expects goes wrong.
 template <typename Result> struct Delivery {
     LoopInbox* inbox;
     std::function<void(Result)> resume;
