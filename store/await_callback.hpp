@@ -1,9 +1,9 @@
 #pragma once
-// Callback-shaped jobs made awaitable. The tracked executor (await_resumption, await_callback) or
-// the loop's inbox (await_delivery) keeps that loop's run() going while the job is away. With the
-// tracked executor, a result never delivered just lets the operation go with the loop; with the
-// inbox, the loop waits for every Delivery (the SQLite store delivers all it queued, even when
-// it stops).
+// Callback-shaped jobs made awaitable. A tracked executor (await_callback) or the loop's inbox
+// (await_delivery) keeps that loop's run() going while the job is away. With the tracked
+// executor, a result never delivered just lets the operation go with the loop; with the inbox,
+// the loop waits for every Delivery (the SQLite store delivers all it queued, even when it
+// stops).
 #include "loop_inbox.hpp"
 #include "net.hpp"
 
@@ -18,37 +18,28 @@
 
 namespace ranking::store {
 
-// Where an awaiting coroutine resumes: `resume(result)` must be called on `loop`'s thread, once.
-template <typename Result> struct Resumption {
-    net::any_io_executor loop;
-    std::function<void(Result)> resume;
-};
-
-// `start` receives the awaiting coroutine's Resumption.
-template <typename Result, typename Start> net::awaitable<Result> await_resumption(Start start) {
-    return net::async_initiate<decltype(net::use_awaitable), void(Result)>(
-        [start](auto handler) mutable {
-            net::any_io_executor loop = net::prefer(net::get_associated_executor(handler),
-                                                    net::execution::outstanding_work.tracked);
-            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            start(Resumption<Result>{std::move(loop), [shared](Result result) {
-                                         std::move (*shared)(std::move(result));
-                                     }});
-        },
-        net::use_awaitable);
+// The awaiting coroutine's handler as a copyable function (std::function needs one); call it once.
+template <typename Result, typename Handler>
+std::function<void(Result)> resume_function(Handler handler) {
+    auto shared = std::make_shared<Handler>(std::move(handler));
+    return [shared](Result result) { std::move (*shared)(std::move(result)); };
 }
 
 // `start` receives a copyable `done(Result)`; calling it (from any thread) posts the resumption
 // to the coroutine's own executor.
 template <typename Result, typename Start> net::awaitable<Result> await_callback(Start start) {
-    return await_resumption<Result>([start](Resumption<Result> resumption) mutable {
-        start([resumption = std::move(resumption)](Result result) {
-            net::post(resumption.loop,
-                      [resume = resumption.resume, result = std::move(result)]() mutable {
-                          resume(std::move(result));
-                      });
-        });
-    });
+    return net::async_initiate<decltype(net::use_awaitable), void(Result)>(
+        [start](auto handler) mutable {
+            net::any_io_executor loop = net::prefer(net::get_associated_executor(handler),
+                                                    net::execution::outstanding_work.tracked);
+            start([loop = std::move(loop),
+                   resume = resume_function<Result>(std::move(handler))](Result result) {
+                net::post(loop, [resume, result = std::move(result)]() mutable {
+                    resume(std::move(result));
+                });
+            });
+        },
+        net::use_awaitable);
 }
 
 // A result that a thread running below the loop (the SQLite storage thread) hands back: `resume`
@@ -71,9 +62,7 @@ template <typename Result, typename Start> net::awaitable<Result> await_delivery
         [start](auto handler) mutable {
             auto& inbox = inbox_of(net::get_associated_executor(handler));
             inbox.expect();
-            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            start(Delivery<Result>{
-                &inbox, [shared](Result result) { std::move (*shared)(std::move(result)); }});
+            start(Delivery<Result>{&inbox, resume_function<Result>(std::move(handler))});
         },
         net::use_awaitable);
 }
