@@ -2,6 +2,9 @@
 # Source it, then: start_server LOG SERVER_BIN [server flags...]; sets SERVER_PID, DATA_URL,
 # ADMIN_URL. stop_server sends SIGTERM and waits (KILL after 5 s). Loopback only.
 # Without a --db flag the server gets a throwaway database, removed by stop_server.
+# The kernel sends the server SIGTERM when the shell that started it ends (setpriv
+# --pdeathsig): a script killed with SIGKILL runs no EXIT trap and would leave it running.
+# So call start_server from the script's own shell, not from a subshell that ends before it.
 
 start_server() {
   local log=$1 bin=$2
@@ -14,7 +17,7 @@ start_server() {
   # Emptied here, not only by the child's redirection: a log reused from an earlier server
   # would otherwise still hold that server's ports when the first grep below reads it.
   : >"$log"
-  "$bin" --port 0 --admin-port 0 "${db[@]}" "$@" >"$log" 2>&1 &
+  setpriv --pdeathsig TERM -- "$bin" --port 0 --admin-port 0 "${db[@]}" "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   local line=""
   for _ in $(seq 200); do
