@@ -8,6 +8,8 @@ namespace {
 
 constexpr double min_achieved_share = 0.97;
 constexpr std::uint64_t max_tool_lag_p99_us = 1000;
+// Below this, steal is a VM's everyday noise (0.1-0.3% seen during quiet runs here).
+constexpr double noticeable_steal_percent = 1.0;
 
 double seconds_of(nanoseconds span) {
     return std::chrono::duration<double>(span).count();
@@ -69,9 +71,17 @@ std::optional<double> collapse_ratio(const std::vector<ModeSummary>& modes) {
 }
 
 Verdict judge(const Results& results, const RunPlan& plan, const LoadOptions& options,
-              double cpu_percent) {
+              double cpu_percent, std::optional<double> steal_percent) {
     Verdict verdict;
     verdict.cpu_percent = cpu_percent;
+    verdict.steal_percent = steal_percent;
+    const bool stolen = steal_percent && *steal_percent >= noticeable_steal_percent;
+    if (stolen)
+        verdict.notes.push_back(
+            format("the hypervisor took %.1f%% of this machine's CPU time during the run (steal): "
+                   "every thread here waited for it, the server's and this tool's alike, so these "
+                   "latencies measure the host too",
+                   *steal_percent));
     SeriesStats data;
     std::uint64_t sent = 0;
     for (const auto& phase : results.phases) {
@@ -107,7 +117,10 @@ Verdict judge(const Results& results, const RunPlan& plan, const LoadOptions& op
             format(
                 "the tool's own send lag p99 is %.2f ms (> 1 ms): it could not keep to its plan; ",
                 static_cast<double>(lag_p99) / 1000.0) +
-            format(why, cpu_percent));
+            format(why, cpu_percent) +
+            (stolen && cpu_percent < 50 ? ", or its hypervisor ran something else (the steal "
+                                          "note below)"
+                                        : ""));
     }
     // Requests that found every connection busy were held by the server, not by the tool; so
     // were those whose connection the server refused.

@@ -37,11 +37,12 @@ struct Verdict {
     double achieved_rate = 0;
     double answered_rate = 0; // requests due in the span that got an HTTP answer
     LatencyHistogram tool_lag{summary_precision};
-    double cpu_percent = 0; // of one core, over the whole run
+    double cpu_percent = 0;              // of one core, over the whole run
+    std::optional<double> steal_percent; // of the machine's CPU time, taken by its hypervisor
 };
 
 Verdict judge(const Results& results, const RunPlan& plan, const LoadOptions& options,
-              double cpu_percent);
+              double cpu_percent, std::optional<double> steal_percent);
 
 // Every data series of a phase together.
 SeriesStats data_series(const PhaseStats& phase);

@@ -79,7 +79,8 @@ int main(int argc, char* argv[]) {
 
         const RunOutput output = execute_run(options, club, plan, control);
         const auto modes = summarize_by_mode(output.results, plan);
-        const auto verdict = judge(output.results, plan, options, output.cpu_percent);
+        const auto verdict =
+            judge(output.results, plan, options, output.cpu_percent, output.steal_percent);
         const RunReport report{.options = options,
                                .plan = plan,
                                .results = output.results,

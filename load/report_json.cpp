@@ -150,14 +150,16 @@ json report_json(const RunReport& r) {
                   {"canary_rate", o.canary_rate}};
 
     const auto& v = r.verdict;
-    doc["validity"] = {{"valid", v.valid},
-                       {"reasons", v.reasons},
-                       {"notes", v.notes},
-                       {"offered_rate", v.offered_rate},
-                       {"achieved_rate", v.achieved_rate},
-                       {"answered_rate", v.answered_rate},
-                       {"tool_send_lag_ms", percentiles(v.tool_lag)},
-                       {"tool_cpu_percent", v.cpu_percent}};
+    doc["validity"] = {
+        {"valid", v.valid},
+        {"reasons", v.reasons},
+        {"notes", v.notes},
+        {"offered_rate", v.offered_rate},
+        {"achieved_rate", v.achieved_rate},
+        {"answered_rate", v.answered_rate},
+        {"tool_send_lag_ms", percentiles(v.tool_lag)},
+        {"tool_cpu_percent", v.cpu_percent},
+        {"machine_steal_percent", v.steal_percent ? json(*v.steal_percent) : json()}};
 
     json toggles = json::array();
     for (const auto& mark : r.toggles)

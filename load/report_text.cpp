@@ -144,10 +144,11 @@ std::vector<Section> build(const RunReport& r) {
     validity.lines.push_back("offered " + number(v.offered_rate) + "/s, achieved (sent) " +
                              number(v.achieved_rate) + "/s, answered " + number(v.answered_rate) +
                              "/s");
-    validity.lines.push_back("tool send lag (its own lateness) p50 " +
-                             ms(v.tool_lag.percentile(50)) + " ms, p99 " +
-                             ms(v.tool_lag.percentile(99)) + " ms, max " + ms(v.tool_lag.max()) +
-                             " ms; tool CPU " + number(v.cpu_percent, "%.0f") + "% of one core");
+    validity.lines.push_back(
+        "tool send lag (its own lateness) p50 " + ms(v.tool_lag.percentile(50)) + " ms, p99 " +
+        ms(v.tool_lag.percentile(99)) + " ms, max " + ms(v.tool_lag.max()) + " ms; tool CPU " +
+        number(v.cpu_percent, "%.0f") + "% of one core" +
+        (v.steal_percent ? "; machine steal " + number(*v.steal_percent, "%.1f") + "%" : ""));
     for (const auto& reason : v.reasons)
         validity.lines.push_back("NOT VALID: " + reason);
     for (const auto& note : v.notes)

@@ -1,5 +1,6 @@
 #include "run.hpp"
 
+#include "cpu_steal.hpp"
 #include "load_stream.hpp"
 #include "progress.hpp"
 #include "unix_time.hpp"
@@ -115,6 +116,7 @@ RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPla
 
     const auto start = Clock::now() + start_margin;
     const double cpu_before = cpu_seconds();
+    const auto machine_before = read_cpu_times();
     std::vector<const Recorder*> recorders{&canary_recorder};
     canary_recorder.begin(start);
     for (auto& shard : shards) {
@@ -177,6 +179,7 @@ RunOutput execute_run(const LoadOptions& options, const Club& club, const RunPla
 
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
     output.cpu_percent = 100.0 * (cpu_seconds() - cpu_before) / wall;
+    output.steal_percent = steal_percent(machine_before, read_cpu_times());
     if (scraper) output.server = scraper->timeline();
     output.results = canary_recorder.results();
     for (const auto& shard : shards)

@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <optional>
 #include <vector>
 
 namespace ranking::load {
@@ -17,6 +18,7 @@ struct RunOutput {
     std::vector<ToggleMark> toggles;
     ServerTimeline server;  // the admin plane's view, second by second
     double cpu_percent = 0; // the tool's CPU time over the run's wall time, in % of one core
+    std::optional<double> steal_percent; // the machine's, over the run (load/cpu_steal.hpp)
 };
 
 // Throws RampError when the connections cannot be opened, std::runtime_error on other failures.
