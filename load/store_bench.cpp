@@ -11,7 +11,10 @@
 // commits take milliseconds). The database must be empty: the bench creates
 // its tables and drops them after each part.
 // Acks are timed from each game's due time, so a late commit counts in full.
-// Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp] [--db postgresql://...] | --version
+// --only group-commit runs the offload row alone: the store's disk work at --rate, for another
+// process to be measured beside it (load/store_demo.sh does that to a lookups-only server).
+// Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp] [--db postgresql://...]
+//                    [--only group-commit] | --version
 #include "pg_game_store.hpp"
 #include "sqlite_game_store.hpp"
 #include "version.hpp"
@@ -307,8 +310,8 @@ void print_group_commit(const char* what, GroupCommitRun& run, const std::string
 
 int main(int argc, char* argv[]) {
     const char* usage =
-        "usage: store-bench [--rate N] [--seconds S] [--dir DIR] [--db postgresql://...] | "
-        "--version\n";
+        "usage: store-bench [--rate N] [--seconds S] [--dir DIR] [--db postgresql://...] "
+        "[--only group-commit] | --version\n";
     double rate = 5000, seconds = 5;
     std::string dir = std::filesystem::temp_directory_path().string();
     if (argc == 2 && !std::strcmp(argv[1], "--version")) {
@@ -316,6 +319,7 @@ int main(int argc, char* argv[]) {
         return 0;
     }
     std::string postgres;
+    bool only_group_commit = false;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--rate"))
             rate = std::atof(argv[i + 1]);
@@ -325,6 +329,8 @@ int main(int argc, char* argv[]) {
             dir = argv[i + 1];
         else if (!std::strcmp(argv[i], "--db") && store::is_pg_conninfo(argv[i + 1]))
             postgres = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--only") && !std::strcmp(argv[i + 1], "group-commit"))
+            only_group_commit = true;
         else {
             std::fputs(usage, stderr);
             return 2;
@@ -334,10 +340,24 @@ int main(int argc, char* argv[]) {
         std::fputs(usage, stderr);
         return 2;
     }
+    const store::SqliteStoreConfig defaults;
+    char offered[96];
+    std::snprintf(offered, sizeof offered, "   (offered %.0f/s for %.0f s; ack from due time)",
+                  rate, seconds);
+    const auto print_header = [&] {
+        std::printf("store-bench on %s (SQLite %s, WAL, synchronous=FULL)\n", dir.c_str(),
+                    sqlite3_libversion());
+        std::printf("%-42s %12s %9s %9s\n", "", "per second", "p50 ms", "p99 ms");
+    };
+    if (only_group_commit) {
+        auto grouped = offload_group_commit(dir, rate, seconds, {}, defaults.commit_spacing);
+        print_header();
+        print_group_commit("store offload, group commit", grouped, offered);
+        return 0;
+    }
     const auto reference = sqlite_reference(dir, 3000);
     const auto one_per_game = inline_per_game(dir, 3000);
     // Each run syncs once its files are removed, so the next starts on a quiet disk.
-    const store::SqliteStoreConfig defaults;
     auto at_sqlite_interval =
         offload_group_commit(dir, rate, seconds, {1000, 2000}, defaults.commit_spacing);
     auto grouped = offload_group_commit(dir, rate, seconds, {}, defaults.commit_spacing);
@@ -352,12 +372,7 @@ int main(int argc, char* argv[]) {
         }
     }
 
-    char offered[96];
-    std::snprintf(offered, sizeof offered, "   (offered %.0f/s for %.0f s; ack from due time)",
-                  rate, seconds);
-    std::printf("store-bench on %s (SQLite %s, WAL, synchronous=FULL)\n", dir.c_str(),
-                sqlite3_libversion());
-    std::printf("%-42s %12s %9s %9s\n", "", "per second", "p50 ms", "p99 ms");
+    print_header();
     print_row("SQLite alone, one INSERT per commit", reference);
     print_row("store inline, one transaction per game", one_per_game);
     print_group_commit("store offload, group commit", grouped, offered);
