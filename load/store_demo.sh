@@ -132,6 +132,6 @@ cat <<'EOF'
    second with the loop frozen, every lookup waiting behind it. Offloaded, the same fsync waits on the storage thread, one
    fsync serves every game queued meanwhile (group commit), and the loop never notices.
    The export is the other kind of blocking: 10,000 rows read and megabytes of JSON built,
-   tens of milliseconds each time, on the loop in inline mode.
+   a hundred milliseconds or more each time here, on the loop in inline mode.
 EOF
 echo "   files: $out/store-bench.txt, $out/{store,twin}-with*-games.txt, $out/{store,twin}-beside-bench.txt, $out/store-bench-beside.txt, $out/store-canary-pairs.txt, $out/store-modes.{txt,md,json}, $log"
