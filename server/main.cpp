@@ -41,7 +41,7 @@ int main(int argc, char* argv[]) {
             store.created
                 ? "created " + store.name + " with the club"
                 : "loaded " + store.name + " (" + std::to_string(club_size) + " players, " +
-                      std::to_string(store.games) + " games" +
+                      std::to_string(store.games) + (store.games == 1 ? " game" : " games") +
                       (options.club || options.players_given ? "; --players/--club ignored" : "") +
                       ")";
         const std::string storage_line =
