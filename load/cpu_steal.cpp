@@ -8,8 +8,9 @@ namespace ranking::load {
 
 std::optional<CpuTimes> parse_cpu_times(std::string_view proc_stat) {
     constexpr std::string_view label = "cpu ";
-    if (proc_stat.substr(0, label.size()) != label) return std::nullopt;
-    std::istringstream fields(std::string(proc_stat.substr(label.size(), proc_stat.find('\n'))));
+    const auto line = proc_stat.substr(0, proc_stat.find('\n'));
+    if (line.substr(0, label.size()) != label) return std::nullopt;
+    std::istringstream fields{std::string(line.substr(label.size()))};
     // user nice system idle iowait irq softirq steal; guest and guest_nice follow, already
     // counted in user and nice.
     CpuTimes times;

@@ -42,9 +42,10 @@ TEST_CASE("the aggregate cpu line gives all ticks and the steal among them") {
     REQUIRE(times);
     CHECK(times->total == 1000); // user .. steal; guest (7) is inside user already
     CHECK(times->steal == 20);
-    CHECK_FALSE(parse_cpu_times("cpu0 1 2 3 4 5 6 7 8\n"));   // not the aggregate line
-    CHECK_FALSE(parse_cpu_times("cpu  1 2 3 4 5 6 7\n"));     // no steal field (old kernels)
-    CHECK_FALSE(parse_cpu_times("intr 1 2 3 4 5 6 7 8 9\n")); // not a stat text
+    CHECK_FALSE(parse_cpu_times("cpu0 1 2 3 4 5 6 7 8\n"));    // not the aggregate line
+    CHECK_FALSE(parse_cpu_times("cpu  1 2 3 4 5 6 7\n"));      // no steal field (old kernels)
+    CHECK_FALSE(parse_cpu_times("cpu  1 2 3 4 5 6 7\n8 9\n")); // nor from the next line
+    CHECK_FALSE(parse_cpu_times("intr 1 2 3 4 5 6 7 8 9\n"));  // not a stat text
 }
 
 TEST_CASE("steal is a share of the CPU time between two readings") {
