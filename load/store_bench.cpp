@@ -336,7 +336,8 @@ int main(int argc, char* argv[]) {
             return 2;
         }
     }
-    if (argc % 2 == 0 || !(rate > 0) || !(seconds > 0)) {
+    if (argc % 2 == 0 || !(rate > 0) || !(seconds > 0) ||
+        (only_group_commit && !postgres.empty())) {
         std::fputs(usage, stderr);
         return 2;
     }

@@ -14,7 +14,8 @@
 # Every server it starts, it stops by PID; its databases are throwaway files.
 # Usage: load/store_demo.sh [BUILD_DIR=build/release] [OUT_DIR=report]
 # Env: GAMES_RATE (5000), DURATION (10, seconds per run of part 2; part 3 runs twice as long),
-#      PAIRS (1: how many lookups-then-games pairs part 2 runs; more give medians).
+#      PAIRS (1: how many times part 2 runs its three (lookups, games, lookups beside
+#      store-bench), each a "pair" of the loaded server's canary and its twin's; more give medians).
 set -euo pipefail
 build=${1:-build/release}
 out=${2:-report}
@@ -63,26 +64,31 @@ echo "-- 2. The loop while the store takes $games_rate games/s (offload; canary 
 echo "   canary p99 in ms: with $games_rate lookups/s and no games, then with $games_rate games/s,"
 echo "   then with the lookups again while store-bench (another process) commits $games_rate games/s"
 echo "   to its own file; (in brackets) an idle twin server's canary in the same seconds"
+# A run that fails (ranking-load exits 1 when nothing was answered) shows so in its cells; the
+# pairs go on.
 for pair in $(seq "$pairs"); do
   twin_canary "$out/twin-without-games.txt" &
-  load --rate "$games_rate" --mix players=1 --duration "${duration}s" --canary 200/s >"$out/store-without-games.txt" 2>&1
+  load --rate "$games_rate" --mix players=1 --duration "${duration}s" --canary 200/s >"$out/store-without-games.txt" 2>&1 || true
   wait $! || true
   twin_canary "$out/twin-with-games.txt" &
-  load --rate "$games_rate" --mix games=1 --duration "${duration}s" --canary 200/s >"$out/store-with-games.txt" 2>&1
+  load --rate "$games_rate" --mix games=1 --duration "${duration}s" --canary 200/s >"$out/store-with-games.txt" 2>&1 || true
   wait $! || true
-  # store-bench runs through ranking-load's warm-up too, so its commits cover the measured span.
-  "$build/load/store-bench" --only group-commit --rate "$games_rate" --seconds "$((duration + 1))" \
+  # store-bench runs through ranking-load's start and warm-up too, and a second past its end, so
+  # its commits cover the measured span (and its closing sync falls outside it).
+  "$build/load/store-bench" --only group-commit --rate "$games_rate" --seconds "$((duration + 2))" \
     >"$out/store-bench-beside.txt" 2>&1 &
   bench_pid=$!
   twin_canary "$out/twin-beside-bench.txt" &
-  load --rate "$games_rate" --mix players=1 --duration "${duration}s" --canary 200/s >"$out/store-beside-bench.txt" 2>&1
+  load --rate "$games_rate" --mix players=1 --duration "${duration}s" --canary 200/s >"$out/store-beside-bench.txt" 2>&1 || true
   wait $! || true
-  wait "$bench_pid" || true
+  beside=$(canary "$out/store-beside-bench.txt") beside_twin=$(canary "$out/twin-beside-bench.txt")
+  # Without store-bench's commits that run was lookups alone: show it failed, not its canary.
+  wait "$bench_pid" || beside=- beside_twin=-
   ack=$(games_line offload "$out/store-with-games.txt" | sed -E 's/.*p99 ([0-9.]+) ms.*/\1/') || true
   printf '   %-8s no games %s (%s)   games %s (%s)   store-bench %s (%s)   games ack p99 %s ms\n' \
     "pair $pair:" "$(canary "$out/store-without-games.txt")" "$(canary "$out/twin-without-games.txt")" \
     "$(canary "$out/store-with-games.txt")" "$(canary "$out/twin-with-games.txt")" \
-    "$(canary "$out/store-beside-bench.txt")" "$(canary "$out/twin-beside-bench.txt")" "${ack:--}"
+    "$beside" "$beside_twin" "${ack:--}"
 done | tee "$out/store-canary-pairs.txt"
 kill -TERM "$twin_pid" && wait "$twin_pid" || true
 twin_pid=""

@@ -13,6 +13,8 @@ trap 'set +e # on success both are gone: a failed kill here is no failure
   [ -n "$owner" ] && kill -9 "$owner" 2>/dev/null; [ -n "$server" ] && kill -9 "$server" 2>/dev/null
   rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Orphaned, the server is reaped by whoever adopts it; until then it is a zombie, which is gone.
+running() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 
 bash -c 'source "$1/../../scripts/server.sh"
   start_server "$2/server.log" "$3" --players 50 --db "$2/ranking.db" || exit 1
@@ -31,11 +33,13 @@ kill -0 "$server" 2>/dev/null || fail "the server stopped while its owner still 
 { kill -9 "$owner" && wait "$owner"; } 2>/dev/null || true # wait: no "Killed" line
 owner=""
 for _ in $(seq 100); do
-  kill -0 "$server" 2>/dev/null || break
+  running "$server" || break
   sleep 0.1
 done
-kill -0 "$server" 2>/dev/null && fail "ranking-server (pid $server) still runs 10 s after its owner's SIGKILL"
+running "$server" && fail "ranking-server (pid $server) still runs 10 s after its owner's SIGKILL"
+ended=$server
+server="" # gone: its PID may be another process's from now on, so the trap must not kill it
 # SIGTERM, not a crash: the server stopped as it does for stop_server.
 grep -q '^ranking-server: stopped' "$work/server.log" ||
   fail "the server ended without its graceful stop: $(tail -3 "$work/server.log")"
-echo "the server (pid $server) ended after its owner's SIGKILL"
+echo "the server (pid $ended) ended after its owner's SIGKILL"
