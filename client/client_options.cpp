@@ -52,7 +52,11 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         "                   for the export of every game (GET /games?limit=10000)\n"
         "  game WHITE BLACK RESULT [--id ID]\n"
         "                   report a game, RESULT 1-0, 0-1 or 1/2-1/2; prints both players'\n"
-        "                   rating, RD and rank before and after, and whether it was new\n"
+        "                   rating, RD and rank before and after, and whether it was new.\n"
+        "                   A 503 or an answer lost after sending may mean the game was\n"
+        "                   stored: it is sent again with the SAME id (up to 5 attempts in\n"
+        "                   all, after the answer's Retry-After, at most 10 s, or 1 s), so it\n"
+        "                   ends 201 (new) or 200 (already recorded), never a duplicate\n"
         "  mode [inline|offload]\n"
         "                   read, or set, where the server runs the hash and the store work\n"
         "                   (admin plane)\n\n"
@@ -69,7 +73,8 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         ("delay-ms", po::value(&delay_ms)->default_value(delay_ms),
          "story: how long after alice bob and charlie ask")
         ("id", po::value(&o.game.id),
-         "game: the game's id, to retry one safely (default: a fresh one, printed)");
+         "game: the game's id, to retry one safely (default: a fresh one, printed); a 503 is "
+         "retried with this same id");
     // clang-format on
     po::options_description hidden;
     hidden.add_options()("command", po::value(&o.command))("words",

@@ -4,10 +4,12 @@
 #include "fresh_game_id.hpp"
 #include "game_report.hpp"
 #include "json_shapes.hpp"
+#include "submit_game.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
+#include <exception>
 
 namespace ranking {
 namespace {
@@ -97,34 +99,46 @@ int run_mode(const ClientOptions& options) {
     return 0;
 }
 
-int run_game(const ClientOptions& options) {
+int run_game(const ClientOptions& options, const GameRetryPolicy& policy) {
     auto game = options.game;
     if (game.id.empty()) {
         game.id = fresh_game_id("cli");
         std::printf("game id %s (retry safely with --id %s)\n", game.id.c_str(), game.id.c_str());
+        std::fflush(stdout); // before any retry line on stderr
     }
     net::io_context loop;
-    FetchResult result;
+    GameSubmitOutcome outcome;
+    // A 503 or a lost answer may mean the game was stored: asked again with the same id, the
+    // server answers 200 with the stored game, or 201 if it was not; never a duplicate.
     net::co_spawn(loop,
-                  fetch_into(result, options.data,
-                             FetchPlan{"POST", "/games", game_submission_json(game).dump(),
-                                       options.timeout, "application/json"}),
-                  net::detached);
+                  submit_game(options.data, game, options.timeout, policy,
+                              [](const std::string& line) {
+                                  std::fprintf(stderr, "ranking-client: %s\n", line.c_str());
+                              }),
+                  [&outcome](std::exception_ptr failure, GameSubmitOutcome done) {
+                      if (failure) std::rethrow_exception(failure);
+                      outcome = std::move(done);
+                  });
     loop.run();
-    if (result.error) {
-        std::fprintf(stderr, "ranking-client: %s\n",
-                     describe_failure(options.data, result).c_str());
+    const auto& result = outcome.last;
+    if (!outcome.recorded()) {
+        if (result.error)
+            std::fprintf(stderr, "ranking-client: %s\n",
+                         describe_failure(options.data, result).c_str());
+        else
+            std::fprintf(stderr, "ranking-client: HTTP %d: %s\n", result.response.status,
+                         error_text(result.response).c_str());
+        if (outcome.unknown())
+            std::fprintf(stderr,
+                         "ranking-client: gave up after %d attempt%s; game %s may have been "
+                         "recorded: run again with --id %s (200 if it was, 201 if not)\n",
+                         outcome.attempts, outcome.attempts == 1 ? "" : "s", game.id.c_str(),
+                         game.id.c_str());
         return 1;
     }
-    const int status = result.response.status;
-    if (status != 200 && status != 201) {
-        std::fprintf(stderr, "ranking-client: HTTP %d: %s\n", status,
-                     error_text(result.response).c_str());
-        return 1;
-    }
-    std::printf("%s",
-                render_game(parse_game(nlohmann::json::parse(result.response.body)), status == 201)
-                    .c_str());
+    std::printf("%s", render_game(parse_game(nlohmann::json::parse(result.response.body)),
+                                  result.response.status == 201)
+                          .c_str());
     return 0;
 }
 

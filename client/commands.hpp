@@ -1,12 +1,15 @@
 #pragma once
 // The client's commands; each returns the process exit code.
 #include "client_options.hpp"
+#include "submit_game.hpp"
 
 namespace ranking {
 
 int run_lookups(const ClientOptions& options); // rank NAME... / player NAME...
 int run_story(const ClientOptions& options);   // story, story io
-int run_game(const ClientOptions& options);    // game WHITE BLACK RESULT [--id ID]
+// game WHITE BLACK RESULT [--id ID]: a 503 or a lost answer is asked again with the same id,
+// as `policy` says; exit 0 on 201 or 200.
+int run_game(const ClientOptions& options, const GameRetryPolicy& policy = {});
 int run_mode(const ClientOptions& options);
 
 } // namespace ranking

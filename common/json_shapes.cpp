@@ -79,16 +79,35 @@ void write_side(JsonWriter& json, const GameSide& side) {
     json.key("rank").value(side.rank).end_object();
 }
 
-} // namespace
-
-void write_game_json(const StoredGame& game, std::string& out) {
-    out.clear();
-    JsonWriter json(out);
+void write_game(JsonWriter& json, const StoredGame& game) {
     json.begin_object().key("black");
     write_side(json, game.black);
     json.key("id").value(game.id).key("played_at").value(game.played_at_ms);
     json.key("result").value(to_string(game.result)).key("seq").value(game.seq).key("white");
     write_side(json, game.white);
+    json.end_object();
+}
+
+} // namespace
+
+void write_game_json(const StoredGame& game, std::string& out) {
+    out.clear();
+    JsonWriter json(out);
+    write_game(json, game);
+}
+
+void write_games_page_json(const std::vector<StoredGame>& games,
+                           const std::optional<std::int64_t>& next, std::string& out) {
+    out.clear();
+    JsonWriter json(out);
+    json.begin_object().key("games").begin_array();
+    for (const auto& game : games)
+        write_game(json, game);
+    json.end_array().key("next");
+    if (next)
+        json.value(*next);
+    else
+        json.null_value();
     json.end_object();
 }
 
@@ -135,14 +154,6 @@ nlohmann::json game_json(const StoredGame& game) {
             {"played_at", game.played_at_ms},
             {"white", side_json(game.white)},
             {"black", side_json(game.black)}};
-}
-
-nlohmann::json games_page_json(const std::vector<StoredGame>& games,
-                               const std::optional<std::int64_t>& next) {
-    auto list = nlohmann::json::array();
-    for (const auto& game : games)
-        list.push_back(game_json(game));
-    return {{"games", std::move(list)}, {"next", next ? nlohmann::json(*next) : nullptr}};
 }
 
 StoredGame parse_game(const nlohmann::json& body) {

@@ -46,9 +46,11 @@ nlohmann::json glicko_json(const Glicko& values); // {"rating", "rd", "volatilit
 nlohmann::json game_submission_json(const GameSubmission& game);
 // POST /games (201, or 200 for a retry) and GET /games/{id}.
 nlohmann::json game_json(const StoredGame& game);
-// GET /games and GET /players/{name}/games: {"games": [...], "next": cursor or null}.
-nlohmann::json games_page_json(const std::vector<StoredGame>& games,
-                               const std::optional<std::int64_t>& next);
+// GET /games and GET /players/{name}/games: {"games": [...], "next": cursor or null}, written
+// straight into `out` (a page is up to 10,000 games: a document of them would be several times
+// the size of the text while it is built).
+void write_games_page_json(const std::vector<StoredGame>& games,
+                           const std::optional<std::int64_t>& next, std::string& out);
 
 // Read answers back; throw std::exception when a field is missing or mistyped.
 RankAnswer parse_rank_answer(const nlohmann::json& body);

@@ -6,6 +6,7 @@
 namespace ranking {
 
 JsonWriter& JsonWriter::begin_object() {
+    if (comma_) out_.push_back(',');
     out_.push_back('{');
     comma_ = false;
     return *this;
@@ -13,6 +14,24 @@ JsonWriter& JsonWriter::begin_object() {
 
 JsonWriter& JsonWriter::end_object() {
     out_.push_back('}');
+    comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+    out_.push_back('[');
+    comma_ = false;
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+    out_.push_back(']');
+    comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::null_value() {
+    out_.append("null");
     comma_ = true;
     return *this;
 }

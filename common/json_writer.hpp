@@ -14,8 +14,11 @@ class JsonWriter {
 public:
     explicit JsonWriter(std::string& out) : out_(out) {}
 
-    JsonWriter& begin_object();
+    JsonWriter& begin_object(); // also an array's next element: the comma comes by itself
     JsonWriter& end_object();
+    JsonWriter& begin_array();
+    JsonWriter& end_array();
+    JsonWriter& null_value();
     JsonWriter& key(std::string_view name); // then exactly one value or object
     JsonWriter& value(std::string_view text);
     JsonWriter& value(const char* text) { return value(std::string_view(text)); }

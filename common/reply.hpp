@@ -1,9 +1,12 @@
 #pragma once
 // A transport-free HTTP answer: the domain decides status and JSON body, server/ sends it.
+#include "memory_budget.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +26,13 @@ struct Reply {
     int retry_after_seconds = 0; // the Retry-After header of a 503, when positive
     std::string location;        // the Location header of a 201
     std::string content_type = "application/json";
+    std::string www_authenticate; // the WWW-Authenticate header of a 401
+    // X-Frame-Options and a CSP with frame-ancestors 'none': no other page may frame this one
+    // (the admin plane's answers, whose dashboard has a button a framing page could click).
+    bool no_framing = false;
     std::optional<EventSource> events; // set: body is ignored and the answer streams
+    // The body's bytes, charged to the answer budget until the last copy of this reply is gone.
+    std::shared_ptr<const MemoryBudget::Lease> held;
 };
 
 Reply json_reply(int status, const nlohmann::json& body);

@@ -23,33 +23,63 @@ namespace {
 // of header fields, so reading a request allocates nothing once the strings have grown.
 class RequestReader final : public http::basic_parser<true> {
 public:
-    RequestReader(IncomingRequest& request, const ConnectionLimits& limits) : request_(request) {
+    RequestReader(IncomingRequest& request, const ConnectionLimits& limits)
+        : request_(request), body_limit_(limits.body_limit) {
         header_limit(limits.header_limit);
         body_limit(limits.body_limit);
-        request_.method.clear();
-        request_.target.clear();
-        request_.body.clear();
-        request_.authorization.clear();
+        for (auto* text :
+             {&request_.method, &request_.target, &request_.body, &request_.authorization,
+              &request_.host, &request_.origin, &request_.content_type})
+            text->clear();
         request_.keep_alive = true;
+        request_.head = false;
     }
     bool has_expect() const { return expect_; }
     bool has_transfer_encoding() const { return transfer_encoding_; }
+    bool takes_body() const { return takes_body_; }
+    int hosts() const { return hosts_; }
+    int version() const { return version_; }
 
 private:
-    void on_request_impl(http::verb, beast::string_view method, beast::string_view target, int,
-                         error_code&) override {
-        request_.method.assign(method.data(), method.size());
+    void on_request_impl(http::verb verb, beast::string_view method, beast::string_view target,
+                         int version, error_code&) override {
+        version_ = version;
+        request_.head = verb == http::verb::head;
+        if (request_.head)
+            request_.method.assign("GET");
+        else
+            request_.method.assign(method.data(), method.size());
         request_.target.assign(target.data(), target.size());
+        // Set before the fields are read: a Content-Length over it is refused at once.
+        takes_body_ = verb == http::verb::post || verb == http::verb::put;
+        body_limit(takes_body_ ? body_limit_ : 0);
     }
     void on_response_impl(int, beast::string_view, int, error_code&) override {}
     void on_field_impl(http::field name, beast::string_view, beast::string_view value,
                        error_code&) override {
-        if (name == http::field::authorization)
+        switch (name) {
+        case http::field::authorization:
             request_.authorization.assign(value.data(), value.size());
-        else if (name == http::field::expect)
+            break;
+        case http::field::host:
+            ++hosts_;
+            request_.host.assign(value.data(), value.size());
+            break;
+        case http::field::origin:
+            request_.origin.assign(value.data(), value.size());
+            break;
+        case http::field::content_type:
+            request_.content_type.assign(value.data(), value.size());
+            break;
+        case http::field::expect:
             expect_ = true;
-        else if (name == http::field::transfer_encoding)
+            break;
+        case http::field::transfer_encoding:
             transfer_encoding_ = true;
+            break;
+        default:
+            break;
+        }
     }
     void on_header_impl(error_code&) override {}
     void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
@@ -60,16 +90,20 @@ private:
         request_.body.append(body.data(), body.size());
         return body.size();
     }
+    // Never reached: a chunked request is refused once its header is in (refuse_header()).
     void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
-    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
-        request_.body.append(body.data(), body.size());
-        return body.size();
+    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view, error_code&) override {
+        return 0;
     }
     void on_finish_impl(error_code&) override { request_.keep_alive = keep_alive(); }
 
     IncomingRequest& request_;
+    std::uint64_t body_limit_;
     bool expect_ = false;
     bool transfer_encoding_ = false;
+    bool takes_body_ = false;
+    int hosts_ = 0;
+    int version_ = 11;
 };
 
 } // namespace
@@ -82,13 +116,12 @@ struct ServerConnection::Exchange {
     // The request being parsed: kept here so that a read that must wait resumes where it was.
     std::optional<RequestReader> reader;
     bool header_checked = false;
-    // What write_now() could not send yet: finish_write() sends the rest.
+    // What write_now() could not send yet: write_more() sends it.
     net::const_buffer unsent_head, unsent_body;
 };
 
 namespace {
 
-constexpr std::size_t read_size = 4096;
 constexpr std::size_t write_chunk = 64 * 1024; // Asio's own per-turn size for async_write
 // What an exchange may keep when it goes back to the pool; more was a large request or answer,
 // and is freed rather than held by an idle pool.
@@ -103,6 +136,7 @@ void clear_for_reuse(ServerConnection::Exchange& exchange) {
     for (auto* text : {&exchange.request.body, &exchange.reply.body, &exchange.head})
         if (text->capacity() > kept_reply_bytes) std::string().swap(*text);
     exchange.reply.events.reset(); // a stream's callback may hold the dashboard's state
+    exchange.reply.held.reset();
     exchange.reader.reset();
 }
 
@@ -131,10 +165,15 @@ ExchangePool& this_thread_pool() {
     return pool;
 }
 
-// Resets the reply to a 200 JSON answer, keeping the strings' capacity.
+// Resets the reply to a 200 JSON answer, keeping the strings' capacity unless the last answer
+// was a large one (its memory is no longer charged to the answer budget).
 void reset(Reply& reply) {
     reply.status = 200;
     reply.body.clear();
+    if (reply.body.capacity() > kept_reply_bytes) std::string().swap(reply.body);
+    reply.held.reset();
+    reply.www_authenticate.clear();
+    reply.no_framing = false;
     reply.allow.clear();
     reply.retry_after_seconds = 0;
     reply.location.clear();
@@ -142,8 +181,10 @@ void reset(Reply& reply) {
     reply.events.reset();
 }
 
-std::optional<Reply> reply_for_read_error(const error_code& ec) {
+std::optional<Reply> reply_for_read_error(const error_code& ec, const RequestReader* reader) {
     if (ec == http::error::header_limit) return error_reply(431, "request headers too large");
+    if (ec == http::error::body_limit && reader && !reader->takes_body())
+        return error_reply(413, "only POST and PUT take a request body here");
     if (ec == http::error::body_limit) return error_reply(413, "request body too large");
     if (ec == http::error::bad_transfer_encoding)
         return error_reply(501, "unsupported Transfer-Encoding (only chunked is understood)");
@@ -156,11 +197,19 @@ std::optional<Reply> reply_for_read_error(const error_code& ec) {
 
 // Checked once the header is in, before waiting for any body.
 std::optional<Reply> refuse_header(const RequestReader& reader) {
+    if (reader.hosts() > 1) return error_reply(400, "more than one Host header");
+    if (reader.hosts() == 0 && reader.version() >= 11)
+        return error_reply(400, "an HTTP/1.1 request needs a Host header");
     if (reader.has_expect())
         return error_reply(417, "Expect is not supported; send the request without it");
-    // Beast takes a request body without a final "chunked" as having none; refuse it instead.
-    if (reader.has_transfer_encoding() && !reader.chunked())
-        return error_reply(501, "unsupported Transfer-Encoding (only chunked is understood)");
+    // Bodies here are small and always have a length; a chunked one could make us buffer a
+    // chunk-size line or a trailer without end (Beast's parser bounds neither).
+    if (reader.has_transfer_encoding() && reader.chunked())
+        return error_reply(411, "send the body with a Content-Length; chunked bodies are not "
+                                "accepted");
+    if (reader.has_transfer_encoding())
+        return error_reply(501, "unsupported Transfer-Encoding; send the body with a "
+                                "Content-Length");
     return std::nullopt;
 }
 
@@ -176,7 +225,7 @@ Parsed feed(RequestReader& reader, beast::flat_buffer& bytes, bool& header_check
         bytes.consume(used);
         if (ec == http::error::need_more) return Parsed::need_more;
         if (ec) {
-            auto reply = reply_for_read_error(ec);
+            auto reply = reply_for_read_error(ec, &reader);
             if (!reply) return Parsed::gone;
             refusal = std::move(*reply);
             return Parsed::refused;
@@ -217,6 +266,12 @@ void write_head(std::string& out, const Reply& reply, bool keep_alive) {
     append_field(out, "Content-Type", reply.content_type);
     if (!reply.allow.empty()) append_field(out, "Allow", reply.allow);
     if (!reply.location.empty()) append_field(out, "Location", reply.location);
+    if (!reply.www_authenticate.empty())
+        append_field(out, "WWW-Authenticate", reply.www_authenticate);
+    if (reply.no_framing) {
+        append_field(out, "X-Frame-Options", "DENY");
+        append_field(out, "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+    }
     if (reply.retry_after_seconds > 0) {
         out.append("Retry-After: ");
         append_number(out, static_cast<std::uint64_t>(reply.retry_after_seconds));
@@ -232,6 +287,10 @@ void write_head(std::string& out, const Reply& reply, bool keep_alive) {
 
 void ServerConnection::ReturnToPool::operator()(Exchange* exchange) const noexcept {
     this_thread_pool().give_back(std::unique_ptr<Exchange>(exchange));
+}
+
+std::size_t max_request_bytes(const ConnectionLimits& limits) {
+    return limits.header_limit + limits.body_limit + read_step_bytes;
 }
 
 ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits) {
@@ -255,7 +314,7 @@ ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits) {
     }
     error_code ec;
     reader.put_eof(ec); // nothing more will come: the peer closed here
-    if (ec) return {std::nullopt, reply_for_read_error(ec)};
+    if (ec) return {std::nullopt, reply_for_read_error(ec, &reader)};
     return {std::move(request), std::nullopt};
 }
 
@@ -282,6 +341,10 @@ Reply& ServerConnection::reply() {
 
 bool ServerConnection::has_buffered_bytes() const noexcept {
     return exchange_ && exchange_->bytes.size() > 0;
+}
+
+std::size_t ServerConnection::request_bytes() const noexcept {
+    return exchange_ ? exchange_->bytes.size() + exchange_->request.body.size() : 0;
 }
 
 void ServerConnection::release_exchange() noexcept {
@@ -319,7 +382,7 @@ ReadOutcome ServerConnection::read_now() {
             }
         }
         error_code ec;
-        const auto bytes = socket_.read_some(current.bytes.prepare(read_size), ec);
+        const auto bytes = socket_.read_some(current.bytes.prepare(read_step_bytes), ec);
         if (ec == net::error::would_block) return ReadOutcome::incomplete;
         if (ec) { // closed, reset or timed out mid-request
             current.reader.reset();
@@ -352,10 +415,12 @@ WriteOutcome ServerConnection::send_now(net::const_buffer head, net::const_buffe
         ec = {};
         sent = 0;
     }
+    auto& current = exchange();
+    current.unsent_head = {};
+    current.unsent_body = {};
     if (ec) return WriteOutcome::failed;
     if (sent == head.size() + body.size()) return WriteOutcome::done;
     const std::size_t from_head = std::min(sent, head.size());
-    auto& current = exchange();
     current.unsent_head = head + from_head;
     current.unsent_body = body + (sent - from_head);
     return WriteOutcome::pending;
@@ -364,31 +429,22 @@ WriteOutcome ServerConnection::send_now(net::const_buffer head, net::const_buffe
 WriteOutcome ServerConnection::write_now(bool keep_alive) {
     auto& current = exchange();
     write_head(current.head, current.reply, keep_alive);
-    return send_now(net::buffer(current.head), net::buffer(current.reply.body));
+    const auto body = current.request.head ? net::const_buffer() : net::buffer(current.reply.body);
+    return send_now(net::buffer(current.head), body);
 }
 
-net::awaitable<bool> ServerConnection::finish_write() {
+net::awaitable<WriteOutcome> ServerConnection::write_more() {
+    auto [ec] = co_await socket_.async_wait(tcp::socket::wait_write, use_nothrow);
+    if (ec) co_return WriteOutcome::failed;
     auto& current = exchange();
-    const std::array<net::const_buffer, 2> rest{current.unsent_head, current.unsent_body};
-    auto [ec, bytes] = co_await net::async_write(socket_, rest, use_nothrow);
-    (void)bytes;
-    co_return !ec;
+    co_return send_now(current.unsent_head, current.unsent_body);
 }
 
-namespace {
-
-net::awaitable<bool> finish(ServerConnection& connection, WriteOutcome outcome) {
-    if (outcome != WriteOutcome::pending) co_return outcome == WriteOutcome::done;
-    co_return co_await connection.finish_write();
+std::size_t ServerConnection::unsent_bytes() const noexcept {
+    return exchange_ ? exchange_->unsent_head.size() + exchange_->unsent_body.size() : 0;
 }
 
-} // namespace
-
-net::awaitable<bool> ServerConnection::write_reply(bool keep_alive) {
-    return finish(*this, write_now(keep_alive));
-}
-
-net::awaitable<bool> ServerConnection::write_event_stream_head() {
+WriteOutcome ServerConnection::write_event_stream_head() {
     auto& current = exchange();
     current.head.assign("HTTP/1.1 200 OK\r\n");
     append_field(current.head, "Server", "ranking-server");
@@ -396,13 +452,13 @@ net::awaitable<bool> ServerConnection::write_event_stream_head() {
     append_field(current.head, "Cache-Control", "no-cache");
     append_field(current.head, "Connection", "close"); // the body ends when the connection does
     current.head.append("\r\n");
-    return finish(*this, send_now(net::buffer(current.head), net::const_buffer()));
+    return send_now(net::buffer(current.head), net::const_buffer());
 }
 
-net::awaitable<bool> ServerConnection::write_event(const std::string& data) {
+WriteOutcome ServerConnection::write_event(const std::string& data) {
     auto& current = exchange();
     current.head.assign("data: ").append(data).append("\n\n");
-    return finish(*this, send_now(net::buffer(current.head), net::const_buffer()));
+    return send_now(net::buffer(current.head), net::const_buffer());
 }
 
 void ServerConnection::cancel() {

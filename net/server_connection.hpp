@@ -20,21 +20,34 @@
 namespace ranking {
 
 struct IncomingRequest {
-    std::string method;
+    std::string method; // a HEAD request reads "GET" here: it is answered as one, without a body
     std::string target;
-    std::string body;
-    std::string authorization; // the Authorization header, for the admin plane
+    std::string body;          // only for methods that take one (POST, PUT)
+    std::string authorization; // the Authorization header
+    std::string host;          // the Host header (one, always, in HTTP/1.1)
+    std::string origin;        // the Origin header a browser adds, or empty
+    std::string content_type;  // of the body
     bool keep_alive = true;
+    bool head = false; // asked with HEAD
 };
 
 struct ConnectionLimits {
     std::chrono::milliseconds idle_timeout{30'000};    // keep-alive: waiting for the next request
     std::chrono::milliseconds request_timeout{10'000}; // first byte to whole request (slowloris)
-    std::chrono::milliseconds write_timeout{10'000};
+    std::chrono::milliseconds write_timeout{10'000};   // between two writes that made progress
     std::uint32_t header_limit = 8 * 1024;
     std::uint64_t body_limit = 1024;
     std::size_t max_connections = 10'000; // past it new connections get a 503 and are closed
 };
+
+// What one socket read takes at most: the parser sees the bytes in steps of this size.
+inline constexpr std::size_t read_step_bytes = 4096;
+
+// The most a connection holds for the request it reads, whatever a client sends: unparsed bytes
+// (the header being read, or the start of a pipelined next request) stay under header_limit +
+// one read step, and the body under body_limit (bodies come only with a Content-Length: chunked
+// ones are refused, since a chunk's size line and the trailer have no bound in Beast's parser).
+std::size_t max_request_bytes(const ConnectionLimits& limits);
 
 // What one read produced: a request, an HTTP error to send before closing, or nothing (the
 // peer closed, reset or timed out).
@@ -56,7 +69,7 @@ enum class ReadOutcome {
 
 enum class WriteOutcome {
     done,    // the whole answer is with the kernel
-    pending, // the socket took part of it: finish_write() sends the rest
+    pending, // the socket took part of it: write_more() sends more
     failed,  // the peer is gone or we closed the connection
 };
 
@@ -72,6 +85,9 @@ public:
 
     // Bytes of a next request are already here (pipelined): no need to wait for the socket.
     bool has_buffered_bytes() const noexcept;
+    // What the connection holds of the request being read: unparsed bytes and the body so far
+    // (never more than max_request_bytes(); the fuzzer checks it).
+    std::size_t request_bytes() const noexcept;
 
     // The idle state: waits for the next request's first bytes, holding only a few bytes of its
     // own (no exchange), then calls `handler(error_code)`. The handler may own the connection;
@@ -89,28 +105,32 @@ public:
     }
 
     // Reads what the kernel has now and parses it, never waiting: header and body limits;
-    // Expect and unknown transfer codings are refused before any body is read. Bytes of a
-    // pipelined next request stay buffered.
+    // Expect, any Transfer-Encoding, a body on a method that takes none, and a missing or
+    // repeated Host are refused before any body is read. Bytes of a pipelined next request stay
+    // buffered.
     ReadOutcome read_now();
     // read_now() until the request is whole, waiting for the socket between reads.
     net::awaitable<ReadOutcome> read_request();
 
     // The current exchange's request and the reply to fill (valid between read_request() and
-    // the end of write_reply()).
+    // the end of the write).
     IncomingRequest& request();
     Reply& reply();
 
-    // Sends reply() as far as the socket takes it now (all of it, usually), never waiting.
+    // Sends reply() as far as the socket takes it now (all of it, usually), never waiting. The
+    // answer to a HEAD request goes without its body.
     WriteOutcome write_now(bool keep_alive);
-    // The rest of what write_now() left pending; false when the peer is gone or we closed.
-    net::awaitable<bool> finish_write();
-    // Both: the whole answer, waiting as needed.
-    net::awaitable<bool> write_reply(bool keep_alive);
+    // Waits until the socket takes more of what write_now() left pending and sends it: `pending`
+    // again when some is still left (the caller re-arms its deadline between writes).
+    net::awaitable<WriteOutcome> write_more();
+    // Bytes of the answer not yet with the kernel.
+    std::size_t unsent_bytes() const noexcept;
 
     // Server-sent events: the head of an endless text/event-stream answer, then one event at a
-    // time. The connection closes when the stream ends.
-    net::awaitable<bool> write_event_stream_head();
-    net::awaitable<bool> write_event(const std::string& data);
+    // time, each as write_now() (the caller finishes a pending one with write_more()). The
+    // connection closes when the stream ends.
+    WriteOutcome write_event_stream_head();
+    WriteOutcome write_event(const std::string& data);
 
     // Cancels a pending operation; one whose completion is already queued still completes, so
     // a request that has just arrived is still read and answered (graceful stop).

@@ -87,7 +87,7 @@ up() {
   wait_healthy "$port"
   trap - ERR
   echo "HAProxy: http://127.0.0.1:$port (stats http://127.0.0.1:$stats_port/)"
-  echo "try: curl -s -X POST http://127.0.0.1:$port/games -d '{\"id\":\"g1\",\"white\":\"alice\",\"black\":\"bob\",\"result\":\"1-0\"}'"
+  echo "try: curl -s -X POST http://127.0.0.1:$port/games -H 'Content-Type: application/json' -d '{\"id\":\"g1\",\"white\":\"alice\",\"black\":\"bob\",\"result\":\"1-0\"}'"
   echo "stop: scripts/cluster.sh down"
 }
 

@@ -2,7 +2,7 @@
 
 #include "admin_api.hpp"
 #include "live_feed.hpp"
-#include "token.hpp"
+#include "request_guards.hpp"
 
 #include <fstream>
 #include <memory>
@@ -46,24 +46,24 @@ std::map<std::string, std::string> load_dashboard(const std::filesystem::path& d
 
 namespace {
 
-// 401 without a token, 403 with a wrong one; nothing when the plane needs none or it matches.
-std::optional<Reply> refuse_unauthorized(const IncomingRequest& request, const std::string& token) {
-    if (token.empty()) return std::nullopt;
-    std::string offered;
-    if (request.authorization.starts_with("Bearer ")) offered = request.authorization.substr(7);
-    const auto query = request.target.find("?token=");
-    if (offered.empty() && query != std::string::npos) offered = request.target.substr(query + 7);
-    if (offered.empty()) return error_reply(401, "this admin plane needs a token");
-    if (!constant_time_equal(offered, token)) return error_reply(403, "wrong admin token");
-    return std::nullopt;
+// The dashboard's own files need no token: the page must load to ask for it.
+bool is_dashboard_file(const std::string& path, const AdminContext& context) {
+    return path == "/" || (path.size() > 1 && path.find('/', 1) == std::string::npos &&
+                           context.dashboard.count(path.substr(1)));
 }
 
-} // namespace
-
-net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context) {
-    if (auto refused = refuse_unauthorized(request, context.token)) co_return *refused;
-    const auto path = request.target.substr(0, request.target.find('?'));
+net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& context) {
+    if (auto refused = refuse_foreign_host(request.host, context.own_names))
+        co_return std::move(*refused);
     const bool is_get = request.method == "GET";
+    if (!is_get)
+        if (auto refused = refuse_foreign_origin(request.origin, context.own_names))
+            co_return std::move(*refused);
+    const auto path = request.target.substr(0, request.target.find('?'));
+    if (is_get && is_dashboard_file(path, context))
+        co_return dashboard_file(path == "/" ? "index.html" : path.substr(1), context);
+    if (auto refused = refuse_without_token(request.authorization, context.token, "admin plane"))
+        co_return std::move(*refused);
     if (path == "/metrics" && is_get) {
         Reply reply;
         reply.body = ServerMetrics::serialize(context.metrics.collect(
@@ -79,13 +79,18 @@ net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& contex
                                    std::chrono::milliseconds(250)};
         co_return reply;
     }
-    if (path == "/" && is_get) co_return dashboard_file("index.html", context);
-    if (path.size() > 1 && is_get && path.find('/', 1) == std::string::npos &&
-        context.dashboard.count(path.substr(1)))
-        co_return dashboard_file(path.substr(1), context);
-    if ((path == "/metrics" || path == "/events" || path == "/") && !is_get)
+    if (path == "/metrics" || path == "/events" || path == "/")
         co_return method_not_allowed(request.method, "GET");
     co_return answer_admin_request(request.method, request.target, request.body, context.mode);
+}
+
+} // namespace
+
+net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context) {
+    auto answering = answer_checked(std::move(request), context);
+    auto reply = co_await std::move(answering);
+    reply.no_framing = true; // the dashboard's toggle must not be clickable from another page
+    co_return reply;
 }
 
 } // namespace ranking

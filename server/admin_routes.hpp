@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace ranking {
 
@@ -25,7 +26,10 @@ struct AdminContext {
     const LoadLevels& levels;
     std::map<std::string, std::string> dashboard; // by file name
     std::filesystem::path dashboard_directory;
-    std::string token; // empty: no auth; else Bearer header or ?token= (for EventSource)
+    std::string token; // empty: no auth; else 'Authorization: Bearer TOKEN', never the URL
+    // The names this plane answers to (its Host and same-origin checks): loopback names, the
+    // bound address and --admin-host names.
+    std::vector<std::string> own_names;
 };
 
 net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context);

@@ -20,8 +20,13 @@ ConnectionRegistry::Clock::time_point coarse_now() noexcept {
 } // namespace
 
 ConnectionRegistry::Membership::Membership(ConnectionRegistry& registry,
-                                           ServerConnection& connection)
+                                           ServerConnection& connection,
+                                           const net::ip::address* peer)
     : registry_(registry), connection_(connection), next_(registry.first_) {
+    if (peer) { // an unordered_map's entries stay where they are while others come and go
+        client_ = &*registry_.clients_.try_emplace(*peer, 0).first;
+        ++client_->second;
+    }
     if (next_) next_->previous_ = this;
     registry_.first_ = this;
     ++registry_.size_;
@@ -34,6 +39,7 @@ ConnectionRegistry::Membership::~Membership() {
     else
         registry_.first_ = next_;
     if (next_) next_->previous_ = previous_;
+    if (client_ && --client_->second == 0) registry_.clients_.erase(client_->first);
     --registry_.size_;
     if (registry_.levels_) --registry_.levels_->open_connections;
 }
@@ -60,6 +66,11 @@ void ConnectionRegistry::sweep(Clock::time_point now) {
         member->deadline_ = Clock::time_point::max(); // once: its session ends on its own
         member->connection_.close();
     }
+}
+
+std::size_t ConnectionRegistry::connections_from(const net::ip::address& peer) const {
+    const auto it = clients_.find(peer);
+    return it == clients_.end() ? 0 : it->second;
 }
 
 ConnectionRegistry::Clock::duration

@@ -7,12 +7,17 @@
 #include "load_levels.hpp"
 #include "server_connection.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <chrono>
 #include <cstddef>
+#include <unordered_map>
 
 namespace ranking {
 
 class ConnectionRegistry {
+    using ClientCount = std::pair<const net::ip::address, std::size_t>;
+
 public:
     using Clock = std::chrono::steady_clock;
 
@@ -22,7 +27,9 @@ public:
     // A session's membership for its whole life (RAII), and its current deadline.
     class Membership {
     public:
-        Membership(ConnectionRegistry& registry, ServerConnection& connection);
+        // `peer`, when given, is counted for the per-client cap until the membership ends.
+        Membership(ConnectionRegistry& registry, ServerConnection& connection,
+                   const net::ip::address* peer = nullptr);
         ~Membership();
         Membership(const Membership&) = delete;
         Membership& operator=(const Membership&) = delete;
@@ -48,6 +55,7 @@ public:
         ServerConnection& connection_;
         Membership* previous_ = nullptr;
         Membership* next_ = nullptr;
+        ClientCount* client_ = nullptr; // its peer's entry, when counted
         Clock::time_point deadline_ = Clock::time_point::max();
         bool idle_ = false;
     };
@@ -62,12 +70,15 @@ public:
     void stop();
     bool stopping() const noexcept { return stopping_; }
     std::size_t size() const noexcept { return size_; }
+    // Open connections from `peer` among those counted for the per-client cap.
+    std::size_t connections_from(const net::ip::address& peer) const;
     void count_refused() {
         if (levels_) ++levels_->refused_connections;
     }
 
 private:
     Membership* first_ = nullptr;
+    std::unordered_map<net::ip::address, std::size_t> clients_; // only peers with a cap
     std::size_t size_ = 0;
     LoadLevels* levels_;
     bool stopping_ = false;

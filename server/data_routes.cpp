@@ -4,6 +4,7 @@
 #include "game_routes.hpp"
 #include "hash_offload.hpp"
 #include "json_shapes.hpp"
+#include "request_guards.hpp"
 #include "unix_time.hpp"
 
 #include <chrono>
@@ -84,14 +85,28 @@ bool goes_to_store(Route route) {
            route == Route::player_games;
 }
 
+// A game must come as JSON (so that a browser asks before sending one from another site) and,
+// when the server has a write token, with it.
+std::optional<Reply> refuse_game_submission(const IncomingRequest& request,
+                                            const DataContext& context) {
+    if (auto refused = refuse_unless_json(request.content_type)) return refused;
+    return refuse_without_token(request.authorization, context.write_token, "game submission");
+}
+
 // A parsed request answered without waiting, timed from `started`; false for the hash and the
 // store, which the caller then awaits.
-bool answer_parsed_at_once(const DataRequest& parsed, Route route, Clock::time_point started,
-                           DataContext& context, Reply& reply) {
-    if (std::holds_alternative<RankRequest>(parsed) || goes_to_store(route)) return false;
+bool answer_parsed_at_once(const IncomingRequest& request, const DataRequest& parsed, Route route,
+                           Clock::time_point started, DataContext& context, Reply& reply) {
+    std::optional<Reply> refused;
+    if (route == Route::post_game) refused = refuse_game_submission(request, context);
+    if (!refused && (std::holds_alternative<RankRequest>(parsed) || goes_to_store(route)))
+        return false;
     const auto mode = context.mode.load();
     LoopScope scope(context.watch, route, ++context.next_request_id, mode, 0, started);
-    answer_in_place(parsed, context, reply);
+    if (refused)
+        reply = std::move(*refused);
+    else
+        answer_in_place(parsed, context, reply);
     const auto finished = Clock::now();
     scope.finish(finished);
     context.watch.metrics().observe_request(route, mode, seconds_between(started, finished));
@@ -104,7 +119,7 @@ bool answer_data_request_at_once(const IncomingRequest& request, DataContext& co
                                  Reply& reply) {
     const auto started = Clock::now();
     const auto parsed = parse_data_request(request.method, request.target);
-    return answer_parsed_at_once(parsed, route_of(parsed), started, context, reply);
+    return answer_parsed_at_once(request, parsed, route_of(parsed), started, context, reply);
 }
 
 net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context) {
@@ -113,7 +128,7 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
     const auto parsed = parse_data_request(request.method, request.target);
     const Route route = route_of(parsed);
     Reply reply;
-    if (answer_parsed_at_once(parsed, route, started, context, reply)) co_return reply;
+    if (answer_parsed_at_once(request, parsed, route, started, context, reply)) co_return reply;
     // The hash or the store: both may wait.
     const auto request_id = ++context.next_request_id;
     const auto mode = context.mode.load();

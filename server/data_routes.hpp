@@ -2,9 +2,11 @@
 // The data plane's answers. Runs on the loop thread; only the /rank token and the store's work
 // leave it, and only in offload mode. Every stretch of work here runs inside a LoopScope, so the
 // watchdog can name it.
+#include "failure_log.hpp"
 #include "game_store.hpp"
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
+#include "memory_budget.hpp"
 #include "mode.hpp"
 #include "net.hpp"
 #include "ranking.hpp"
@@ -30,7 +32,12 @@ struct DataContext {
     long max_pages_in_flight; // pages of games (the export, a player's games) at once; then 503
     LoopWatch& watch;
     LoadLevels& levels;
+    MemoryBudget& answer_budget;       // a page of games takes its room here before it is read
+    std::string write_token;           // empty: anyone may post games; else 'Bearer TOKEN'
     std::uint64_t next_request_id = 0; // loop thread only
+    // The store's reasons for 503s, with the request's id: its first at once, then a line a
+    // second (loop thread only).
+    FailureLog store_failures{"request answered 503"};
 };
 
 // The requests answered on the loop without waiting (lookups, leaderboard, health, errors),

@@ -5,15 +5,22 @@
 #include "json_shapes.hpp"
 
 #include <optional>
+#include <variant>
 
 namespace ranking {
 namespace {
 
-Reply store_unavailable(const std::string& why) {
-    return retry_later_reply("the store cannot take games now: " + why + "; retry later");
+// The store's own words (SQL, file names, the database's messages) go to the server's log with
+// the request's id; the client learns only that it may try again.
+Reply store_unavailable(std::uint64_t request_id, const std::string& why, DataContext& context) {
+    context.store_failures.failed("request #" + std::to_string(request_id) +
+                                  ": store unavailable: " + why);
+    return retry_later_reply("the store cannot answer now (request #" + std::to_string(request_id) +
+                             "); retry later");
 }
 
-Reply answer_recorded(const RecordOutcome& outcome, DataContext& context) {
+Reply answer_recorded(const RecordOutcome& outcome, std::uint64_t request_id,
+                      DataContext& context) {
     using Kind = RecordOutcome::Kind;
     context.watch.metrics().count_game(outcome.kind);
     switch (outcome.kind) {
@@ -36,7 +43,7 @@ Reply answer_recorded(const RecordOutcome& outcome, DataContext& context) {
     case Kind::unavailable:
         break;
     }
-    return store_unavailable(outcome.message);
+    return store_unavailable(request_id, outcome.message, context);
 }
 
 // While the store works inline, the loop is held by it: the scope stays open across the call,
@@ -47,9 +54,8 @@ void hold_if_inline(std::optional<LoopScope>& held, DataContext& context, Route 
 }
 
 // A page holds megabytes from its read until its body is rendered: only so many at a time
-// (levels.pages_in_flight, counted on the loop thread). An export flood (1,000 pages/s from 500
-// connections) otherwise queued reads and renderings faster than one storage thread and one pool
-// thread clear them, and the server grew by 140 MB/s.
+// (levels.pages_in_flight, counted on the loop thread), and only while the answer budget has room
+// for its body, which stays charged until a slow reader has taken all of it.
 std::optional<Reply> refuse_page_if_full(DataContext& context) {
     if (context.levels.pages_in_flight.load() < context.max_pages_in_flight) return std::nullopt;
     ++context.levels.shed_pages;
@@ -58,17 +64,35 @@ std::optional<Reply> refuse_page_if_full(DataContext& context) {
                              " at a time); retry later");
 }
 
+// Room in the answer budget for a page of `limit` games, or the 503 that says there is none.
+constexpr std::size_t page_bytes_per_game = 640; // a game's JSON is about 550 bytes
+
+std::variant<MemoryBudget::Lease, Reply> page_room(std::size_t limit, DataContext& context) {
+    if (auto lease = context.answer_budget.try_take(limit * page_bytes_per_game))
+        return std::move(*lease);
+    ++context.levels.shed_pages;
+    return retry_later_reply("too many answers waiting for slow readers (" +
+                             std::to_string(context.answer_budget.limit() >> 20) +
+                             " MiB); retry later");
+}
+
 // A page of up to 10,000 games is megabytes of JSON: CPU work, so it goes where the hash goes
-// (the pool, or the loop in inline mode).
-net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, HashMode mode,
-                                 DataContext& context) {
-    if (read.error) co_return store_unavailable(*read.error);
+// (the pool, or the loop in inline mode). Its lease goes with the answer.
+net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, MemoryBudget::Lease lease,
+                                 std::uint64_t request_id, HashMode mode, DataContext& context) {
+    if (read.error) co_return store_unavailable(request_id, *read.error, context);
     auto rendering = run_cpu(mode, context.hash_pool, [read = std::move(read), limit] {
         std::optional<std::int64_t> next;
         if (read.games.size() == limit && !read.games.empty()) next = read.games.back().seq;
-        return json_reply(200, games_page_json(read.games, next));
+        Reply reply;
+        reply.body.reserve(read.games.size() * page_bytes_per_game);
+        write_games_page_json(read.games, next, reply.body);
+        return reply;
     });
-    co_return co_await std::move(rendering);
+    auto reply = co_await std::move(rendering);
+    lease.resize(reply.body.capacity());
+    reply.held = std::make_shared<const MemoryBudget::Lease>(std::move(lease));
+    co_return reply;
 }
 
 } // namespace
@@ -95,7 +119,7 @@ net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_i
         outcome = co_await std::move(recording);
     }
     LoopScope scope(context.watch, Route::post_game, request_id, mode);
-    co_return answer_recorded(outcome, context);
+    co_return answer_recorded(outcome, request_id, context);
 }
 
 net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t request_id, HashMode mode,
@@ -106,24 +130,32 @@ net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t reques
     if (const auto* one = std::get_if<GameRequest>(&request)) {
         auto finding = context.store.find(one->id, mode);
         const auto read = co_await std::move(finding);
-        if (read.error) co_return store_unavailable(*read.error);
+        if (read.error) co_return store_unavailable(request_id, *read.error, context);
         if (read.games.empty()) co_return error_reply(404, "no game with id '" + one->id + "'");
         co_return json_reply(200, game_json(read.games.front()));
     }
     if (auto refused = refuse_page_if_full(context)) co_return std::move(*refused);
+    const auto* player_page = std::get_if<PlayerGamesRequest>(&request);
+    if (player_page && !context.ranking.standing(player_page->player))
+        co_return error_reply(404, "unknown player '" + player_page->player + "'");
+    const std::size_t limit =
+        player_page ? player_page->limit : std::get<GamesExportRequest>(request).limit;
+    auto room = page_room(limit, context);
+    if (auto* refused = std::get_if<Reply>(&room)) co_return std::move(*refused);
+    auto lease = std::move(std::get<MemoryBudget::Lease>(room));
     const LevelCount page_slot(context.levels.pages_in_flight);
-    if (const auto* page = std::get_if<PlayerGamesRequest>(&request)) {
-        if (!context.ranking.standing(page->player))
-            co_return error_reply(404, "unknown player '" + page->player + "'");
-        auto reading = context.store.player_games(page->player, page->limit, page->before, mode);
-        auto read = co_await std::move(reading);
-        auto rendering = games_page(std::move(read), page->limit, mode, context);
-        co_return co_await std::move(rendering);
+    GamesRead read;
+    if (player_page) {
+        auto reading = context.store.player_games(player_page->player, player_page->limit,
+                                                  player_page->before, mode);
+        read = co_await std::move(reading);
+    } else {
+        const auto& page = std::get<GamesExportRequest>(request);
+        auto reading = context.store.games_after(page.after, page.limit, mode);
+        read = co_await std::move(reading);
     }
-    const auto& page = std::get<GamesExportRequest>(request);
-    auto reading = context.store.games_after(page.after, page.limit, mode);
-    auto read = co_await std::move(reading);
-    auto rendering = games_page(std::move(read), page.limit, mode, context);
+    auto rendering =
+        games_page(std::move(read), limit, std::move(lease), request_id, mode, context);
     co_return co_await std::move(rendering);
 }
 

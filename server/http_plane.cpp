@@ -1,5 +1,7 @@
 #include "http_plane.hpp"
 
+#include "failure_log.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstdio>
@@ -12,25 +14,39 @@ constexpr int listen_backlog = 4096;
 
 net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const PlaneSetting& plane) {
     auto executor = co_await net::this_coro::executor;
+    // Out of descriptors, accept fails every 50 ms pause: one line a minute, with the count.
+    FailureLog failures(plane.name + ": accept", std::chrono::seconds(60));
+    tcp::endpoint peer;
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(use_nothrow);
+        auto [ec, socket] = co_await acceptor.async_accept(peer, use_nothrow);
         if (!acceptor.is_open() || ec == net::error::operation_aborted) co_return;
         if (ec) {
-            // Out of file descriptors and the like: say so, and do not spin on the error.
-            std::fprintf(stderr, "%s: accept failed: %s\n", plane.name.c_str(),
-                         ec.message().c_str());
-            net::steady_timer pause(executor, std::chrono::milliseconds(50));
+            failures.failed(ec.message());
+            net::steady_timer pause(executor, std::chrono::milliseconds(50)); // do not spin
             co_await pause.async_wait(use_nothrow);
             continue;
         }
+        failures.succeeded();
         error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         if (plane.registry.size() >= plane.limits.max_connections) {
             plane.registry.count_refused();
-            refuse_connection(std::move(socket), plane);
+            refuse_connection(std::move(socket), plane,
+                              "server at its connection limit (" +
+                                  std::to_string(plane.limits.max_connections) + ")");
             continue;
         }
-        start_session(std::move(socket), plane);
+        const auto address = peer.address();
+        const bool counted =
+            plane.max_per_client > 0 && (plane.cap_loopback || !address.is_loopback());
+        if (counted && plane.registry.connections_from(address) >= plane.max_per_client) {
+            plane.registry.count_refused();
+            refuse_connection(std::move(socket), plane,
+                              "too many connections from your address (" +
+                                  std::to_string(plane.max_per_client) + ")");
+            continue;
+        }
+        start_session(std::move(socket), plane, counted ? &address : nullptr);
     }
 }
 
@@ -51,11 +67,8 @@ net::awaitable<void> sweep_loop(net::steady_timer& timer, ConnectionRegistry& re
 } // namespace
 
 HttpPlane::HttpPlane(net::io_context& context, const std::string& address, std::uint16_t port,
-                     RequestHandler handler, ConnectionLimits limits, ConnectionRegistry& registry,
-                     std::string name)
-    : context_(context),
-      acceptor_(context), plane_{std::move(handler), limits, registry, std::move(name)},
-      sweep_timer_(context) {
+                     PlaneSetting plane)
+    : context_(context), acceptor_(context), plane_(std::move(plane)), sweep_timer_(context) {
     const tcp::endpoint endpoint(net::ip::make_address(address), port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(tcp::acceptor::reuse_address(true));

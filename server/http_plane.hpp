@@ -15,10 +15,9 @@ namespace ranking {
 class HttpPlane {
 public:
     // Binds and listens at once (backlog 4096), so a bad address fails at start.
-    // `registry` must outlive `context` (session frames deregister when the context dies).
+    // `plane.registry` must outlive `context` (session frames deregister when the context dies).
     HttpPlane(net::io_context& context, const std::string& address, std::uint16_t port,
-              RequestHandler handler, ConnectionLimits limits, ConnectionRegistry& registry,
-              std::string name);
+              PlaneSetting plane);
 
     void start();               // spawns the accept loop
     std::uint16_t port() const; // the bound port (useful with port 0)

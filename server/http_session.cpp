@@ -12,9 +12,9 @@ namespace {
 // One connection, on the heap for its whole life: owned by its pending read while parked, by
 // the handler serving it, or by the coroutine that continues when something must wait.
 struct Session {
-    Session(tcp::socket socket, const PlaneSetting& setting)
+    Session(tcp::socket socket, const PlaneSetting& setting, const net::ip::address* peer)
         : plane(setting), connection(std::move(socket), setting.limits),
-          member(setting.registry, connection) {}
+          member(setting.registry, connection, peer) {}
     ~Session() { connection.close(); }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -51,18 +51,38 @@ net::awaitable<void> answer_later(Session& session) {
     }
 }
 
+// What the socket did not take at once, one write at a time: the write timeout runs between
+// writes that make progress (a slow honest reader keeps its connection; one that takes nothing
+// for that long is closed by the sweep), and until then the answer is charged to the plane's
+// answer budget, which new large answers must find room in.
+net::awaitable<bool> finish_writing(Session& session, WriteOutcome outcome) {
+    auto& connection = session.connection;
+    if (outcome == WriteOutcome::pending && session.plane.answer_budget) {
+        auto& reply = connection.reply();
+        if (!reply.held)
+            reply.held = std::make_shared<const MemoryBudget::Lease>(
+                session.plane.answer_budget->take(reply.body.capacity()));
+    }
+    while (outcome == WriteOutcome::pending) {
+        session.member.busy(session.plane.limits.write_timeout);
+        outcome = co_await connection.write_more();
+    }
+    co_return outcome == WriteOutcome::done;
+}
+
 // An endless answer (the dashboard's feed) until the peer leaves, the source ends or we stop.
 net::awaitable<void> stream_events(Session& session, const EventSource& source) {
     auto& connection = session.connection;
     const auto& limits = session.plane.limits;
     session.member.busy(limits.write_timeout);
-    if (!co_await connection.write_event_stream_head()) co_return;
+    if (!co_await finish_writing(session, connection.write_event_stream_head())) co_return;
+    if (connection.request().head) co_return; // HEAD: the head only
     net::steady_timer tick(co_await net::this_coro::executor);
     while (!session.plane.registry.stopping()) {
         const auto event = source.next();
         if (!event) co_return;
         session.member.busy(limits.write_timeout);
-        if (!co_await connection.write_event(*event)) co_return;
+        if (!co_await finish_writing(session, connection.write_event(*event))) co_return;
         session.member.busy_without_deadline();
         tick.expires_after(source.interval);
         co_await tick.async_wait(use_nothrow);
@@ -98,7 +118,7 @@ net::awaitable<void> serve_waiting(SessionPtr owned, Stage stage, bool keep_aliv
         session.member.request_read();
         if (outcome == ReadOutcome::refused) {
             session.member.busy(limits.write_timeout);
-            co_await connection.write_reply(false);
+            co_await finish_writing(session, connection.write_now(false));
             session.member.request_answered();
             co_return;
         }
@@ -107,7 +127,7 @@ net::awaitable<void> serve_waiting(SessionPtr owned, Stage stage, bool keep_aliv
     }
     bool written = false;
     if (stage == Stage::write_rest) {
-        written = co_await connection.finish_write();
+        written = co_await finish_writing(session, WriteOutcome::pending);
     } else {
         if (!answered) {
             session.member.busy_without_deadline(); // the hash or the store: no deadline
@@ -119,7 +139,7 @@ net::awaitable<void> serve_waiting(SessionPtr owned, Stage stage, bool keep_aliv
         }
         keep_alive = keep_alive && !session.plane.registry.stopping();
         session.member.busy(limits.write_timeout);
-        written = co_await connection.write_reply(keep_alive);
+        written = co_await finish_writing(session, connection.write_now(keep_alive));
     }
     session.member.request_answered(); // written, or tried: the peer may be gone
     if (written && keep_alive) park(std::move(owned));
@@ -196,15 +216,14 @@ void serve(SessionPtr session) {
 
 } // namespace
 
-void start_session(tcp::socket socket, const PlaneSetting& plane) {
-    park(std::make_unique<Session>(std::move(socket), plane));
+void start_session(tcp::socket socket, const PlaneSetting& plane,
+                   const net::ip::address* counted_peer) {
+    park(std::make_unique<Session>(std::move(socket), plane, counted_peer));
 }
 
-void refuse_connection(tcp::socket socket, const PlaneSetting& plane) {
+void refuse_connection(tcp::socket socket, const PlaneSetting& plane, const std::string& why) {
     ServerConnection connection(std::move(socket), plane.limits);
-    connection.reply() =
-        retry_later_reply("server at its connection limit (" +
-                          std::to_string(plane.limits.max_connections) + "); retry later");
+    connection.reply() = retry_later_reply(why + "; retry later");
     // One small write into an empty socket buffer, tried once: no waiting, no timer.
     (void)connection.write_now(false);
     connection.close();

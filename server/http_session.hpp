@@ -7,6 +7,7 @@
 // waiting, written in one go. Anything that must wait (the rest of a request, the hash, the
 // store, a slow reader) continues in a coroutine, which parks the connection again when done.
 #include "connection_registry.hpp"
+#include "memory_budget.hpp"
 #include "net.hpp"
 #include "reply.hpp"
 #include "server_connection.hpp"
@@ -30,14 +31,18 @@ struct PlaneSetting {
     RequestHandler handler;
     ConnectionLimits limits;
     ConnectionRegistry& registry;
-    std::string name; // "ranking-server data", for log lines
+    std::string name;                      // "ranking-server data", for log lines
+    MemoryBudget* answer_budget = nullptr; // charged by answers waiting for slow readers
+    std::size_t max_per_client = 0;        // connections from one address; 0: no cap
+    bool cap_loopback = false;             // the per-client cap applies to loopback peers too
 };
 
 // Serves a freshly accepted connection until it closes (returns at once; the connection lives
-// on in the plane's io_context).
-void start_session(tcp::socket socket, const PlaneSetting& plane);
+// on in the plane's io_context). `counted_peer`: the peer, when the per-client cap counts it.
+void start_session(tcp::socket socket, const PlaneSetting& plane,
+                   const net::ip::address* counted_peer);
 
-// Past --max-connections: a 503 tried once, then close, without reading the request.
-void refuse_connection(tcp::socket socket, const PlaneSetting& plane);
+// Past a connection cap: a 503 saying `why`, tried once, then close, without reading the request.
+void refuse_connection(tcp::socket socket, const PlaneSetting& plane, const std::string& why);
 
 } // namespace ranking

@@ -13,9 +13,15 @@
 #include <exception>
 #include <iostream>
 
+#include <malloc.h>
+
 using namespace ranking;
 
 int main(int argc, char* argv[]) {
+    // Large buffers (pages of games, their store reads) come from mmap and go back to the system
+    // when freed: glibc's default threshold rises past them after the first is freed, and the
+    // next ones then stay in the heap after their readers have gone.
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     const auto parsed = parse_server_options(argc, argv, std::cout, std::cerr);
     if (!parsed.options) return parsed.exit_code;
     const ServerOptions& options = *parsed.options;
@@ -34,6 +40,12 @@ int main(int argc, char* argv[]) {
             config.limits.max_connections = default_max_connections(files);
         const double hash_ms = measure_hash(config.hash_iterations).count();
 
+        if (config.write_token.empty() && !net::ip::make_address(config.address).is_loopback())
+            std::fprintf(stderr,
+                         "ranking-server: warning: the data plane on %s is not loopback and has "
+                         "no write token: anyone who reaches it may post games (see "
+                         "--write-token-file)\n",
+                         config.address.c_str());
         RankingServer server(config, make_roster);
         const auto& store = server.opened_store();
         const auto club_size = server.club_size_at_open();

@@ -53,12 +53,28 @@ std::unique_ptr<GameStore> open_store(const ServerConfig& config, net::any_io_ex
     return sqlite;
 }
 
+// The admin plane's limits: the data plane's, with a cap of its own that fits in the descriptors
+// kept back from the data plane, so that it answers while the data plane is full.
+ConnectionLimits admin_limits(const ServerConfig& config) {
+    auto limits = config.limits;
+    limits.max_connections = config.admin_max_connections;
+    return limits;
+}
+
+// What the admin plane answers to: loopback's names, the address it is bound to, --admin-host.
+std::vector<std::string> admin_names(const ServerConfig& config) {
+    std::vector<std::string> names{"localhost", "127.0.0.1", "::1", config.admin_address};
+    names.insert(names.end(), config.admin_hosts.begin(), config.admin_hosts.end());
+    return names;
+}
+
 } // namespace
 
 RankingServer::RankingServer(ServerConfig config,
                              const std::function<std::vector<Player>()>& make_roster)
     : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
-      data_connections_(&levels_), hash_pool_(config_.pool_threads),
+      answer_budget_(config_.answer_budget_bytes), data_connections_(&levels_),
+      hash_pool_(config_.pool_threads),
       store_(open_store(
           config_, data_loop_.get_executor(), make_roster,
           store::StoreObserver{[this](std::size_t games, double seconds) {
@@ -77,30 +93,42 @@ RankingServer::RankingServer(ServerConfig config,
                                                          config_.max_pending_hashes,
                                                          config_.max_pages_in_flight,
                                                          watch_,
-                                                         levels_},
+                                                         levels_,
+                                                         answer_budget_,
+                                                         config_.write_token},
       admin_context_{mode_,
                      metrics_,
                      watch_,
                      levels_,
                      load_dashboard(config_.dashboard_directory),
                      config_.dashboard_directory,
-                     config_.admin_token},
+                     config_.admin_token,
+                     admin_names(config_)},
       lag_probe_(data_loop_, watch_),
       data_plane_(data_loop_, config_.address, config_.port,
-                  RequestHandler{[this](const IncomingRequest& request, Reply& reply) {
-                                     return answer_data_request_at_once(request, data_context_,
-                                                                        reply);
-                                 },
-                                 [this](IncomingRequest request) {
-                                     return answer_data_request(std::move(request), data_context_);
-                                 }},
-                  config_.limits, data_connections_, "ranking-server data"),
+                  PlaneSetting{.handler = {[this](const IncomingRequest& request, Reply& reply) {
+                                               return answer_data_request_at_once(
+                                                   request, data_context_, reply);
+                                           },
+                                           [this](IncomingRequest request) {
+                                               return answer_data_request(std::move(request),
+                                                                          data_context_);
+                                           }},
+                               .limits = config_.limits,
+                               .registry = data_connections_,
+                               .name = "ranking-server data",
+                               .answer_budget = &answer_budget_,
+                               .max_per_client = config_.max_connections_per_client,
+                               .cap_loopback = config_.cap_loopback}),
       admin_plane_(admin_loop_, config_.admin_address, config_.admin_port,
-                   RequestHandler{nullptr,
-                                  [this](IncomingRequest request) {
-                                      return answer_admin(std::move(request), admin_context_);
-                                  }},
-                   config_.limits, admin_connections_, "ranking-server admin") {
+                   PlaneSetting{.handler = {nullptr,
+                                            [this](IncomingRequest request) {
+                                                return answer_admin(std::move(request),
+                                                                    admin_context_);
+                                            }},
+                                .limits = admin_limits(config_),
+                                .registry = admin_connections_,
+                                .name = "ranking-server admin"}) {
     // The loop outranks its pool: each pool thread lowers itself once, before any hash.
     for (const auto& failure :
          lower_pool_threads(hash_pool_, config_.pool_threads, config_.pool_priority))

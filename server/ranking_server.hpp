@@ -71,6 +71,7 @@ private:
     LoadLevels levels_;
     ServerMetrics metrics_;
     LoopWatch watch_;
+    MemoryBudget answer_budget_;
     ConnectionRegistry data_connections_;
     ConnectionRegistry admin_connections_;
     net::io_context data_loop_{1};

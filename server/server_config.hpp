@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ranking {
 
@@ -32,7 +33,15 @@ struct ServerConfig {
     ConnectionLimits limits;
     std::chrono::milliseconds stall_warn{100};
     std::filesystem::path dashboard_directory;
-    std::string admin_token; // empty: no auth (loopback admin plane only)
+    std::string admin_token;                // empty: no auth (loopback admin plane only)
+    std::string write_token;                // empty: anyone may post games
+    std::vector<std::string> admin_hosts;   // names the admin plane answers to besides loopback's
+    std::size_t admin_max_connections = 64; // the admin plane's own cap, within the reserve
+    // Connections from one address past which new ones get a 503; loopback peers are exempt
+    // unless the cap was given (tests, demos and benches connect from 127.0.0.1 by thousands).
+    std::size_t max_connections_per_client = 256;
+    bool cap_loopback = false;
+    std::size_t answer_budget_bytes = std::size_t{64} << 20; // answers waiting for slow readers
     store::SqliteStoreConfig store;
     std::optional<store::PgStoreConfig> postgres; // set: PostgreSQL instead of the SQLite file
 };

@@ -9,11 +9,27 @@
 #include <cstdlib>
 
 #include <algorithm>
+#include <fstream>
 #include <thread>
+#include <tuple>
 
 namespace ranking {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// A token file's first line, without surrounding blanks; nothing when unreadable or empty.
+std::optional<std::string> read_token_file(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    if (!in || !std::getline(in, line)) return std::nullopt;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) return std::nullopt;
+    return line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
+}
+
+} // namespace
 
 ParsedServerOptions parse_server_options(int argc, const char* const argv[], std::ostream& out,
                                          std::ostream& err) {
@@ -28,6 +44,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     std::string dashboard = default_dashboard_directory().string();
     long idle_ms = c.limits.idle_timeout.count();
     long request_ms = c.limits.request_timeout.count();
+    long write_ms = c.limits.write_timeout.count();
+    std::string admin_token_file, write_token_file;
+    std::size_t per_client = c.max_connections_per_client;
+    std::size_t answer_budget_mb = c.answer_budget_bytes >> 20;
     std::size_t max_connections = 0;
     std::string db = c.store.file.string();
     long busy_ms = c.store.busy_timeout.count();
@@ -110,9 +130,31 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "per plane, every quarter of the shortest timeout, at most 1 s)")
         ("request-timeout-ms", po::value(&request_ms)->default_value(request_ms),
          "close a connection whose request takes longer than this to arrive (slowloris)")
-        ("admin-token", po::value(&c.admin_token),
-         "require 'Authorization: Bearer TOKEN' on the admin plane (default: "
-         "RANKING_ADMIN_TOKEN; required when --admin-address is not loopback)");
+        ("write-timeout-ms", po::value(&write_ms)->default_value(write_ms),
+         "close a connection whose reader takes none of its answer for this long (the time "
+         "between two writes that make progress, as nginx's send_timeout)")
+        ("answer-budget-mb", po::value(&answer_budget_mb)->default_value(answer_budget_mb),
+         "memory for answers waiting for slow readers, across all connections: past it, new "
+         "pages of games get 503 with Retry-After until readers catch up")
+        ("max-connections-per-client",
+         po::value(&per_client)->default_value(per_client),
+         "open data connections from one address past which new ones get a 503; by default "
+         "loopback peers are exempt, given explicitly it applies to them too (0: no cap)")
+        ("admin-max-connections",
+         po::value(&c.admin_max_connections)->default_value(c.admin_max_connections),
+         "the admin plane's own connection cap, kept apart from the data plane's so that the "
+         "admin plane and its dashboard answer while the data plane is full")
+        ("admin-host", po::value(&c.admin_hosts)->composing(),
+         "a name the admin plane answers to besides localhost, 127.0.0.1, ::1 and its bound "
+         "address (repeatable); requests with another Host get 421 (DNS rebinding)")
+        ("admin-token-file", po::value(&admin_token_file),
+         "require 'Authorization: Bearer TOKEN' on the admin plane, TOKEN being this file's "
+         "first line (default: RANKING_ADMIN_TOKEN; one of them is required when "
+         "--admin-address is not loopback)")
+        ("write-token-file", po::value(&write_token_file),
+         "require 'Authorization: Bearer TOKEN' on POST /games, TOKEN being this file's first "
+         "line (default: RANKING_WRITE_TOKEN; without one, anyone who reaches the data plane "
+         "may post games)");
     // clang-format on
     const auto fail = [&](const std::string& message) {
         err << "ranking-server: " << message << "\n(see ranking-server --help)\n";
@@ -120,7 +162,14 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     };
     po::variables_map vm;
     try {
-        po::store(po::parse_command_line(argc, argv, desc), vm);
+        // No guessing of abbreviations: '--admin-token T' must be an unknown option, not
+        // --admin-token-file (a removed flag would otherwise put its secret in an error line).
+        po::store(po::command_line_parser(argc, argv)
+                      .options(desc)
+                      .style(po::command_line_style::default_style &
+                             ~po::command_line_style::allow_guessing)
+                      .run(),
+                  vm);
         po::notify(vm);
     } catch (const po::error& e) {
         return fail(e.what());
@@ -132,8 +181,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     if (vm.count("help")) {
         out << desc
             << "\nEnvironment:\n  RANKING_SECRET       the token secret (default: random per "
-               "start; never printed)\n  RANKING_ADMIN_TOKEN  the admin token when --admin-token "
-               "is not given (never printed)\n";
+               "start; never printed)\n  RANKING_ADMIN_TOKEN  the admin token when "
+               "--admin-token-file is not given (never printed)\n  RANKING_WRITE_TOKEN  the "
+               "game submission token when --write-token-file is not given (never printed)\n";
         return {std::nullopt, 0};
     }
     const auto parsed_mode = parse_mode(mode);
@@ -170,6 +220,17 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         return fail("--request-timeout-ms must be 1..3600000");
     c.limits.idle_timeout = std::chrono::milliseconds(idle_ms);
     c.limits.request_timeout = std::chrono::milliseconds(request_ms);
+    if (write_ms < 1 || write_ms > 3'600'000) return fail("--write-timeout-ms must be 1..3600000");
+    c.limits.write_timeout = std::chrono::milliseconds(write_ms);
+    if (answer_budget_mb < 1 || answer_budget_mb > 1'000'000)
+        return fail("--answer-budget-mb must be 1..1000000");
+    c.answer_budget_bytes = answer_budget_mb << 20;
+    if (per_client > 1'000'000) return fail("--max-connections-per-client must be 0..1000000");
+    c.max_connections_per_client = per_client;
+    c.cap_loopback = !vm["max-connections-per-client"].defaulted();
+    if (c.admin_max_connections < 1 || c.admin_max_connections > 128)
+        return fail("--admin-max-connections must be 1..128 (it must fit in the descriptors "
+                    "kept back from the data plane)");
     if (vm.count("max-connections")) {
         if (max_connections < 1 || max_connections > 1'000'000)
             return fail("--max-connections must be 1..1000000");
@@ -188,11 +249,20 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         net::ip::make_address(address, bad);
         if (bad) return fail(std::string(flag) + " '" + address + "' is not an IP address");
     }
-    if (c.admin_token.empty())
-        if (const char* token = std::getenv("RANKING_ADMIN_TOKEN")) c.admin_token = token;
+    for (auto [file, variable, token] :
+         {std::tuple{&admin_token_file, "RANKING_ADMIN_TOKEN", &c.admin_token},
+          std::tuple{&write_token_file, "RANKING_WRITE_TOKEN", &c.write_token}}) {
+        if (!file->empty()) {
+            auto read = read_token_file(*file);
+            if (!read) return fail("cannot read a token from '" + *file + "'");
+            *token = std::move(*read);
+        } else if (const char* value = std::getenv(variable)) {
+            *token = value;
+        }
+    }
     if (c.admin_token.empty() && !net::ip::make_address(c.admin_address).is_loopback())
         return fail("the admin plane on " + c.admin_address +
-                    " is not loopback: give it --admin-token or RANKING_ADMIN_TOKEN");
+                    " is not loopback: give it --admin-token-file or RANKING_ADMIN_TOKEN");
     if (o.players < 3 || o.players > 1'000'000) return fail("--players must be 3..1000000");
     o.players_given = !vm["players"].defaulted();
     if (db.empty()) return fail("--db must name a file or a PostgreSQL database");

@@ -1,5 +1,6 @@
 #include "pg_connection.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <unistd.h>
 #include <vector>
@@ -29,6 +30,19 @@ std::string one_line(std::string message) {
     while (!message.empty() && message.back() == ' ')
         message.pop_back();
     return message;
+}
+
+// The statement a message is about, on one line and short: its first words.
+std::string statement_of(std::string_view sql) {
+    constexpr std::size_t most = 48;
+    std::string words;
+    for (const char c : sql) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (space && (words.empty() || words.back() == ' ')) continue;
+        if (words.size() == most) return words + "...";
+        words += space ? ' ' : c;
+    }
+    return words;
 }
 
 } // namespace
@@ -63,7 +77,23 @@ std::string pg_string(const PGresult* result, int row, int column) {
 }
 
 PgConnection::PgConnection(net::any_io_executor executor, std::string conninfo)
-    : executor_(std::move(executor)), conninfo_(std::move(conninfo)) {}
+    : executor_(std::move(executor)), conninfo_(std::move(conninfo)) {
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo_.c_str(), &error);
+    PQfreemem(error); // it may quote the conninfo: never shown
+    malformed_ = options == nullptr;
+    for (auto* option = options; option && option->keyword; ++option) {
+        const std::string_view key = option->keyword, value = option->val ? option->val : "";
+        if (!value.empty() &&
+            (key == "password" || key == "sslpassword" ||
+             (key == "dbname" && value.find_first_of("@=") != std::string_view::npos)))
+            secrets_.emplace_back(value);
+    }
+    PQconninfoFree(options);
+    if (!conninfo_.empty()) secrets_.push_back(conninfo_);
+    std::sort(secrets_.begin(), secrets_.end(),
+              [](const auto& a, const auto& b) { return a.size() > b.size(); });
+}
 
 PgConnection::~PgConnection() {
     close();
@@ -73,9 +103,22 @@ bool PgConnection::connected() const noexcept {
     return connection_ && PQstatus(connection_.get()) == CONNECTION_OK;
 }
 
+bool PgConnection::in_transaction() const noexcept {
+    const auto status = connection_ ? PQtransactionStatus(connection_.get()) : PQTRANS_UNKNOWN;
+    return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
 std::string PgConnection::database() const {
     const char* name = connection_ ? PQdb(connection_.get()) : nullptr;
-    return name ? name : "?";
+    return name ? redacted(name) : "?";
+}
+
+std::string PgConnection::redacted(std::string message) const {
+    for (const auto& secret : secrets_)
+        for (auto at = message.find(secret); at != std::string::npos;
+             at = message.find(secret, at + 3))
+            message.replace(at, secret.size(), "***");
+    return message;
 }
 
 void PgConnection::close() noexcept {
@@ -84,13 +127,20 @@ void PgConnection::close() noexcept {
     connection_.reset();
 }
 
-void PgConnection::fail(const char* doing) {
-    const auto why = std::string(doing) + ": " +
-                     (connection_ ? one_line(PQerrorMessage(connection_.get())) : "no connection");
+void PgConnection::fail(std::string_view doing, std::string_view sql) {
+    auto why =
+        std::string(doing) + ": " +
+        (connection_ ? redacted(one_line(PQerrorMessage(connection_.get()))) : "no connection");
+    if (!sql.empty()) why += " (" + statement_of(sql) + ")";
     // A connection that could not connect, send or read is in an unknown state (a statement
     // may be half sent): drop it, so that connected() says false and the owner reconnects.
     close();
     throw PgError(why);
+}
+
+void PgConnection::refuse_malformed() const {
+    throw PgError("the connection string is malformed (libpq's reason is not shown: "
+                  "it may quote the string, password and all)");
 }
 
 void PgConnection::watch_socket() {
@@ -112,6 +162,7 @@ net::awaitable<void> PgConnection::wait(Wait what) {
 
 net::awaitable<void> PgConnection::connect() {
     close();
+    if (malformed_) refuse_malformed();
     connection_.reset(PQconnectStart(conninfo_.c_str()));
     if (!connection_ || PQstatus(connection_.get()) == CONNECTION_BAD) fail("connecting");
     // libpq's handshake loop: wait for what the last poll asked for (writable at first).
@@ -129,6 +180,7 @@ net::awaitable<void> PgConnection::connect() {
 
 void PgConnection::connect_blocking() {
     close();
+    if (malformed_) refuse_malformed();
     connection_.reset(PQconnectdb(conninfo_.c_str()));
     if (!connected()) fail("connecting");
 }
@@ -139,9 +191,9 @@ net::awaitable<PgResult> PgConnection::query(std::string sql, std::span<const st
     const auto values = values_of(params);
     if (!PQsendQueryParams(connection, sql.c_str(), static_cast<int>(values.size()), nullptr,
                            values.data(), nullptr, nullptr, 0))
-        fail("sending a statement");
+        fail("sending a statement", sql);
     for (int flushed; (flushed = PQflush(connection)) != 0;) {
-        if (flushed < 0) fail("sending a statement");
+        if (flushed < 0) fail("sending a statement", sql);
         co_await wait(Wait::wait_write);
     }
     // Every result of the statement must be collected (until null) before the next one.
@@ -150,7 +202,7 @@ net::awaitable<PgResult> PgConnection::query(std::string sql, std::span<const st
     for (;;) {
         while (PQisBusy(connection)) {
             co_await wait(Wait::wait_read);
-            if (!PQconsumeInput(connection)) fail("reading an answer");
+            if (!PQconsumeInput(connection)) fail("reading an answer", sql);
         }
         PgResult result(PQgetResult(connection));
         if (!result) break;
@@ -158,7 +210,7 @@ net::awaitable<PgResult> PgConnection::query(std::string sql, std::span<const st
             error = one_line(PQresultErrorMessage(result.get()));
         last = std::move(result);
     }
-    if (error) throw PgError(*error);
+    if (error) throw PgError(redacted(*error) + " (" + statement_of(sql) + ")");
     co_return last;
 }
 
@@ -198,8 +250,10 @@ PgResult PgConnection::query_blocking(std::string_view sql, std::span<const std:
     const auto values = values_of(params);
     PgResult result(PQexecParams(connection_.get(), text.c_str(), static_cast<int>(values.size()),
                                  nullptr, values.data(), nullptr, nullptr, 0));
-    if (!result) fail("running a statement");
-    if (!succeeded(result.get())) throw PgError(one_line(PQresultErrorMessage(result.get())));
+    if (!result) fail("running a statement", sql);
+    if (!succeeded(result.get()))
+        throw PgError(redacted(one_line(PQresultErrorMessage(result.get()))) + " (" +
+                      statement_of(sql) + ")");
     return result;
 }
 

@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ranking::store {
 
@@ -43,15 +44,18 @@ std::string pg_string(const PGresult* result, int row, int column);
 
 class PgConnection {
 public:
+    // `conninfo` may hold a password: no message of this class shows it (see secrets_).
     PgConnection(net::any_io_executor executor, std::string conninfo);
     ~PgConnection();
     PgConnection(const PgConnection&) = delete;
     PgConnection& operator=(const PgConnection&) = delete;
 
     bool connected() const noexcept;
+    bool in_transaction() const noexcept; // open or failed, so that ROLLBACK has work to do
     std::string database() const; // its name, for messages (the conninfo may hold a password)
 
-    // (Re)connects; throws PgError. The awaitable one polls the handshake on the loop.
+    // (Re)connects; throws PgError (at once for a conninfo libpq cannot parse). The awaitable
+    // one polls the handshake on the loop.
     net::awaitable<void> connect();
     void connect_blocking();
     void close() noexcept;
@@ -78,11 +82,20 @@ private:
     };
 
     net::awaitable<void> wait(net::posix::descriptor_base::wait_type what);
-    [[noreturn]] void fail(const char* doing); // closes the connection, throws PgError
+    // Closes the connection, throws PgError: `doing`, libpq's message, the statement if any.
+    [[noreturn]] void fail(std::string_view doing, std::string_view sql = {});
+    [[noreturn]] void refuse_malformed() const;
+    std::string redacted(std::string message) const; // every secret masked
     void watch_socket();
 
     net::any_io_executor executor_;
     std::string conninfo_;
+    // What no message may show, longest first: the conninfo itself and the passwords in it.
+    // libpq quotes a conninfo it cannot parse (the password with it), and a server quotes the
+    // database name, which libpq does not expand here: "dbname=postgresql://u:pw@h/db" is
+    // taken as a name. A conninfo libpq cannot parse is refused with a message of our own.
+    std::vector<std::string> secrets_;
+    bool malformed_ = false;
     std::unique_ptr<PGconn, Finish> connection_;
     // Asio watches a dup() of libpq's socket, never the socket itself: libpq closes its own
     // descriptor when it drops a broken connection, and a number closed under Asio's reactor

@@ -397,7 +397,9 @@ record_pg_games(PgSession session, std::vector<GameSubmission> games, std::int64
     } catch (const PgError& e) {
         failed = e;
     }
-    if (session.connection.connected()) {
+    // Not after a failed COMMIT, which ended the transaction: that ROLLBACK would only earn a
+    // WARNING, which libpq prints to stderr, once per failure, past the throttled log.
+    if (session.connection.in_transaction()) {
         try {
             auto rollback = session.query("ROLLBACK");
             co_await std::move(rollback);

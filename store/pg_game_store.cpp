@@ -67,30 +67,34 @@ net::awaitable<void> PgGameStore::offload_settled() {
         co_await worker_idle_.async_wait(use_nothrow);
 }
 
-bool PgGameStore::ensure_blocking_connection() {
-    if (blocking_.connected()) return true;
+std::optional<std::string> PgGameStore::connect_blocking_if_needed() {
+    if (blocking_.connected()) return std::nullopt;
     try {
         blocking_.connect_blocking(); // inline mode: the loop waits for this too, by design
-        return true;
-    } catch (const PgError&) {
-        return false;
+        return std::nullopt;
+    } catch (const PgError& e) {
+        return e.what(); // "connecting: ..." says what could not be done
     }
 }
 
 net::awaitable<RecordOutcome> PgGameStore::record_inline(GameSubmission game) {
-    if (!ensure_blocking_connection())
-        co_return RecordOutcome{Kind::unavailable, {}, "cannot connect to PostgreSQL"};
+    if (auto cannot = connect_blocking_if_needed()) {
+        write_failures_.failed(*cannot);
+        co_return RecordOutcome{Kind::unavailable, {}, std::move(*cannot)};
+    }
     const auto start = std::chrono::steady_clock::now();
     std::string why;
     try {
         // A blocking session never suspends: the whole transaction runs on the loop thread.
         auto recording = record_pg_games({blocking_, true}, {std::move(game)}, unix_ms_now());
         auto outcomes = co_await std::move(recording);
+        write_failures_.succeeded();
         if (observer_.committed) observer_.committed(1, seconds_since(start));
         co_return std::move(outcomes.front());
     } catch (const PgError& e) {
         why = e.what();
     }
+    write_failures_.failed(why);
     co_return RecordOutcome{Kind::unavailable, {}, why};
 }
 
@@ -126,8 +130,8 @@ net::awaitable<GamesRead> PgGameStore::read(GamesQuery query, HashMode mode) {
 
 net::awaitable<GamesRead> PgGameStore::read_inline(GamesQuery query) {
     GamesRead read;
-    if (!ensure_blocking_connection()) {
-        read.error = "cannot connect to PostgreSQL";
+    if (auto cannot = connect_blocking_if_needed()) {
+        read.error = std::move(cannot);
         co_return read;
     }
     try {
@@ -194,10 +198,13 @@ net::awaitable<void> PgGameStore::commit_batch() {
     } catch (const PgError& e) {
         failed = e;
     }
-    if (failed)
+    if (failed) {
+        write_failures_.failed(failed->what());
         outcomes.assign(batch.size(), {Kind::unavailable, {}, failed->what()});
-    else if (observer_.committed)
-        observer_.committed(batch.size(), seconds_since(start));
+    } else {
+        write_failures_.succeeded();
+        if (observer_.committed) observer_.committed(batch.size(), seconds_since(start));
+    }
     for (std::size_t i = 0; i < batch.size(); ++i)
         batch[i].done(std::move(outcomes[i]));
     if (failed && !online_.connected()) lose(failed->what());

@@ -19,6 +19,7 @@
 // Threads: none of its own. Call it from the thread that runs `loop` (its queues and connections
 // have no lock). Lifetime: every coroutine the store starts runs on `loop`; destroy the store
 // only when that loop no longer runs (RankingServer declares the loop first, so it outlives it).
+#include "failure_log.hpp"
 #include "game_store.hpp"
 #include "pg_connection.hpp"
 #include "pg_database.hpp"
@@ -88,7 +89,7 @@ private:
     net::awaitable<void> commit_batch(); // one group commit from pending_games_
     net::awaitable<void> reconnect();    // offload connection, with backoff
     void lose(const std::string& why);   // fails what waits, starts reconnect()
-    bool ensure_blocking_connection();
+    std::optional<std::string> connect_blocking_if_needed(); // why it could not
     net::awaitable<void> listen(); // follow(): (re)connects, LISTENs, catches up, waits
     net::awaitable<void> catch_up();
     void check_idle_connections(); // after the listener came back from a loss
@@ -115,6 +116,9 @@ private:
     net::steady_timer backoff_;
     net::steady_timer worker_idle_; // never expires: cancelled when work() returns
     net::steady_timer listen_backoff_;
+    // Failed writes, logged (throttled) with the statement that failed and why, for whoever
+    // must fix the database: a client's 503 says nothing of it.
+    FailureLog write_failures_{"PostgreSQL write"};
 };
 
 } // namespace ranking::store

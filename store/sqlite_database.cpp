@@ -148,7 +148,7 @@ struct SqliteDatabase::Statements {
 SqliteDatabase::SqliteDatabase(const std::filesystem::path& file,
                                const std::function<std::vector<Player>()>& make_roster,
                                std::chrono::milliseconds busy_timeout)
-    : file_(file), connection_(file) {
+    : file_(file), connection_(file), write_failures_("SQLite write to " + file.string()) {
     const auto refuse = [&](const std::string& why) {
         throw std::runtime_error(file_.string() + ": " + why);
     };
@@ -242,8 +242,12 @@ std::vector<RecordOutcome> SqliteDatabase::record(std::span<const GameSubmission
         }
         Use commit(statements_->commit);
         commit->run();
+        write_failures_.succeeded();
         return outcomes;
     } catch (const SqliteError& e) {
+        // The client gets a 503 and the server the message: the log says what failed (the
+        // statement or the COMMIT, and why) for whoever must fix the disk or the lock.
+        write_failures_.failed(e.what());
         if (!sqlite3_get_autocommit(connection_.handle())) {
             Use rollback(statements_->rollback);
             try {

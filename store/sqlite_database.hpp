@@ -3,6 +3,7 @@
 // the WAL is fsynced), schema versioned with PRAGMA user_version and tagged with an
 // application_id so a foreign file is refused. Blocking calls, no threads, no Asio: the caller
 // decides where they run (sqlite_game_store.hpp) and uses one instance from one thread at a time.
+#include "failure_log.hpp"
 #include "game_store.hpp"
 #include "ranking.hpp"
 #include "sqlite_statement.hpp"
@@ -34,7 +35,8 @@ public:
 
     // One transaction for all of `games`, in order; a game may see those before it (the same
     // id twice is a retry). When the transaction fails nothing of it stays, in the file or in
-    // memory, and every game gets `unavailable`.
+    // memory, and every game gets `unavailable` with SQLite's message, which is also logged
+    // (throttled: see FailureLog).
     std::vector<RecordOutcome> record(std::span<const GameSubmission> games, std::int64_t now_ms);
 
     GamesRead find(const std::string& id);
@@ -61,6 +63,7 @@ private:
     // what a committed transaction wrote is kept (a failed one is undone here too).
     std::unique_ptr<Ranking> committed_;
     std::int64_t last_seq_ = 0;
+    FailureLog write_failures_;
 };
 
 } // namespace ranking::store

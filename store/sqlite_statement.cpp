@@ -1,10 +1,29 @@
 #include "sqlite_statement.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace ranking::store {
+namespace {
+
+// SQLite would create a missing file 0644 less the umask: games and players readable by every
+// local user. Created here first, 0600 whatever the umask (fchmod); SQLite then gives its -wal
+// and -shm files the main file's mode. An existing file keeps the mode its owner chose. Any
+// failure here is left for sqlite3_open_v2 to report, with its own message.
+void create_private(const std::filesystem::path& file) {
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return; // EEXIST: not ours to change
+    ::fchmod(fd, 0600);
+    ::close(fd);
+}
+
+} // namespace
 
 Connection::Connection(const std::filesystem::path& file) {
     // NOMUTEX: the store serialises every use of the connection under its own mutex.
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    create_private(file);
     const int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         const std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

@@ -24,7 +24,7 @@ private:
 
 class Connection {
 public:
-    // Read-write, created when missing. Throws SqliteError naming the file.
+    // Read-write, created 0600 when missing. Throws SqliteError naming the file.
     explicit Connection(const std::filesystem::path& file);
     ~Connection();
     Connection(const Connection&) = delete;

@@ -1,4 +1,4 @@
-// The live dashboard: one EventSource on /events, three Chart.js charts, one toggle.
+// The live dashboard: one event stream on /events, three Chart.js charts, one toggle.
 'use strict';
 
 const windowSeconds = 120;
@@ -121,21 +121,88 @@ function render(sample) {
   }
 }
 
-const events = new EventSource('/events');
-events.onmessage = (message) => {
-  const status = document.getElementById('status');
-  status.textContent = 'live';
-  status.className = 'status live';
-  render(JSON.parse(message.data));
+// The admin token, when the plane wants one: asked for in the page, kept for this tab only, and
+// sent as a header, never in a URL (where it would end up in history and logs).
+const tokenKey = 'ranking-admin-token';
+const authorization = () => {
+  const token = sessionStorage.getItem(tokenKey);
+  return token ? { Authorization: `Bearer ${token}` } : {};
 };
-events.onerror = () => {
+
+function showStatus(message, state) {
   const status = document.getElementById('status');
-  status.textContent = 'disconnected, retrying…';
-  status.className = 'status down';
-};
+  status.textContent = message;
+  status.className = `status ${state}`;
+}
+
+// Shows the token form and resolves once a token has been entered.
+function askForToken(reason) {
+  const form = document.getElementById('token-form');
+  text('token-message', reason);
+  form.hidden = false;
+  document.getElementById('token').focus();
+  return new Promise((resolve) => {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(tokenKey, document.getElementById('token').value);
+      document.getElementById('token').value = '';
+      form.hidden = true;
+      resolve();
+    }, { once: true });
+  });
+}
+
+// Server-sent events read by hand: an event ends at a blank line, its data: lines carry the JSON.
+async function readEvents(body, onData) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer = (buffer + decoder.decode(value, { stream: true })).replace(/\r\n/g, '\n');
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const lines = buffer.slice(0, end).split('\n');
+        buffer = buffer.slice(end + 2);
+        const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).replace(/^ /, ''));
+        if (data.length) onData(data.join('\n'));
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {}); // a sample that failed to render must not leave the stream open
+  }
+}
+
+// EventSource cannot send an Authorization header, so /events is read with fetch, and
+// reconnected by hand after an error, as EventSource would.
+async function stream() {
+  for (;;) {
+    try {
+      const answer = await fetch('/events', { headers: authorization(), cache: 'no-store' });
+      if (answer.status === 401 || answer.status === 403) {
+        sessionStorage.removeItem(tokenKey);
+        showStatus('needs the admin token', 'down');
+        await askForToken(answer.status === 401 ? 'this admin plane needs its token' : 'wrong token, try again');
+        continue;
+      }
+      if (!answer.ok) throw new Error(`/events answered ${answer.status}`);
+      await readEvents(answer.body, (data) => {
+        showStatus('live', 'live');
+        render(JSON.parse(data));
+      });
+    } catch (error) {
+      console.warn('event stream:', error);
+    }
+    showStatus('disconnected, retrying…', 'down');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+stream();
 
 document.getElementById('toggle').addEventListener('click', async () => {
   const next = mode === 'inline' ? 'offload' : 'inline';
-  const answer = await fetch('/mode', { method: 'PUT', body: next });
+  const answer = await fetch('/mode', { method: 'PUT', body: next, headers: authorization() });
   if (answer.ok) showMode((await answer.json()).mode);
 });

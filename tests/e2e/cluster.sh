@@ -45,7 +45,7 @@ lb="http://127.0.0.1:$CLUSTER_PORT"
 server() { echo "http://127.0.0.1:$((SERVER_PORTS + $1 - 1))"; }
 post() { # BASE ID WHITE BLACK RESULT
   curl -s -o "$work/answer.json" -w '%{http_code}' -X POST "$1/games" \
-    -d "{\"id\":\"$2\",\"white\":\"$3\",\"black\":\"$4\",\"result\":\"$5\"}"
+    -H 'Content-Type: application/json' -d "{\"id\":\"$2\",\"white\":\"$3\",\"black\":\"$4\",\"result\":\"$5\"}"
 }
 rating_on() { curl -s "$(server "$1")/players/$2" | jq -r '.glicko.rating'; }
 

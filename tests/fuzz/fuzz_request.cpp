@@ -41,7 +41,9 @@ struct Fixture {
     ServerMetrics metrics;
     LoopWatch watch{metrics, std::chrono::milliseconds(100)};
     LoadLevels levels;
-    DataContext context{club, store, mode, pool, "fuzz-secret", 1, 16, 4, watch, levels};
+    MemoryBudget answer_budget{64 << 20};
+    DataContext context{club, store, mode,  pool,   "fuzz-secret", 1,
+                        16,   4,     watch, levels, answer_budget, {}};
     ConnectionLimits limits;
 };
 

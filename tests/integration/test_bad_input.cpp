@@ -26,7 +26,7 @@ void check_still_serving(const TestServer& server) {
     CHECK(request(server.data(), "GET", "/healthz").response.status == 200);
 }
 
-const std::string host = "Host: test\r\n";
+const std::string host = "Host: 127.0.0.1\r\n";
 
 } // namespace
 
@@ -44,10 +44,15 @@ TEST_CASE("oversized headers are 431, an oversized body 413") {
     check_json_error(raw_exchange(server.data(), "GET /healthz HTTP/1.1\r\n" + host + "X-Big: " +
                                                      std::string(9000, 'a') + "\r\n\r\n"),
                      "431");
-    check_json_error(raw_exchange(server.data(), "GET /healthz HTTP/1.1\r\n" + host +
+    check_json_error(raw_exchange(server.data(), "POST /games HTTP/1.1\r\n" + host +
                                                      "Content-Length: 5000\r\n\r\n" +
                                                      std::string(5000, 'a')),
                      "413");
+    // A method that takes no body may not send one, however small.
+    const auto get_body = raw_exchange(server.data(), "GET /healthz HTTP/1.1\r\n" + host +
+                                                          "Content-Length: 5\r\n\r\naaaaa");
+    check_json_error(get_body, "413");
+    CHECK(get_body.bytes.find("only POST and PUT") != std::string::npos);
     check_still_serving(server);
 }
 
@@ -62,7 +67,7 @@ TEST_CASE("an unknown method is 405 with Allow") {
 TEST_CASE("Expect is refused before any body is waited for; unknown transfer codings are 501") {
     TestServer server;
     // The body never comes: a server that waited for it would hang until our patience ends.
-    const auto expect = raw_exchange(server.data(), "GET /healthz HTTP/1.1\r\n" + host +
+    const auto expect = raw_exchange(server.data(), "POST /games HTTP/1.1\r\n" + host +
                                                         "Expect: 100-continue\r\n"
                                                         "Content-Length: 10\r\n\r\n");
     check_json_error(expect, "417");

@@ -1,5 +1,6 @@
 // Games over HTTP: the API's answers, durability across a restart, and the I/O half of the
 // lesson asserted as ordering: a store call that waits on a lock holds the loop only inline.
+#include "captured_stderr.hpp"
 #include "foreign_lock.hpp"
 #include "json_shapes.hpp"
 #include "test_server.hpp"
@@ -164,10 +165,19 @@ TEST_CASE("a locked store answers 503 with Retry-After, and takes the game once 
     const TempDatabase file;
     TestServer server(config_on(file, HashMode::offload, std::chrono::milliseconds(100)));
     ForeignLock lock(file.path());
+    CapturedStderr log;
     const auto refused = request(server.data(), "POST", "/games", alice_beats_bob);
+    const auto lines = log.lines();
     CHECK(refused.response.status == 503);
+    const auto logged = std::any_of(lines.begin(), lines.end(), [](const std::string& line) {
+        return line.find("request #") != std::string::npos &&
+               line.find("locked") != std::string::npos;
+    });
+    CHECK(logged); // the detail, with the request's id, in the server's log
     CHECK(refused.response.retry_after == "1");
-    CHECK(error_of(refused).find("locked") != std::string::npos);
+    // The store's own words go to the log, not to the client.
+    CHECK(error_of(refused).find("locked") == std::string::npos);
+    CHECK(error_of(refused).find("retry later") != std::string::npos);
     CHECK(request(server.data(), "GET", "/players/alice").response.status == 200);
     CHECK(get_json(server.data(), "/players/alice")["games"] == 0);
     lock.release();

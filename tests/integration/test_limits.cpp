@@ -33,7 +33,7 @@ net::awaitable<void> ask(HttpEndpoint endpoint, std::string target, std::chrono:
 }
 
 std::string bearer_request(const std::string& target, const std::string& authorization) {
-    return "GET " + target + " HTTP/1.1\r\nHost: test\r\n" +
+    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
            (authorization.empty() ? "" : "Authorization: " + authorization + "\r\n") +
            "Connection: close\r\n\r\n";
 }
@@ -135,19 +135,25 @@ TEST_CASE("a silent connection is closed at the idle timeout; a slow request at 
     CHECK(request(server.data(), "GET", "/healthz").response.status == 200);
 }
 
-TEST_CASE("an admin plane with a token: 401 without it, 403 when wrong, served when right") {
+TEST_CASE("an admin plane with a token: 401 without it, 403 when wrong, served when right, never "
+          "from the URL") {
     auto config = test_config();
     config.admin_token = "s3cret-token";
     TestServer server(config);
     const auto admin = server.admin();
-    CHECK(raw_exchange(admin, bearer_request("/mode", "")).bytes.rfind("HTTP/1.1 401", 0) == 0);
+    const auto none = raw_exchange(admin, bearer_request("/mode", ""));
+    CHECK(none.bytes.rfind("HTTP/1.1 401", 0) == 0);
+    CHECK(none.bytes.find("WWW-Authenticate: Bearer") != std::string::npos);
     const auto wrong = raw_exchange(admin, bearer_request("/mode", "Bearer guess"));
     CHECK(wrong.bytes.rfind("HTTP/1.1 403", 0) == 0);
     CHECK(wrong.bytes.find("s3cret-token") == std::string::npos); // never echoed
     CHECK(raw_exchange(admin, bearer_request("/mode", "Bearer s3cret-token"))
               .bytes.rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(raw_exchange(admin, bearer_request("/mode", "bEaReR s3cret-token"))
+              .bytes.rfind("HTTP/1.1 200", 0) == 0); // the scheme in any case
+    // Never from the URL: tokens there end up in logs and browser history.
     CHECK(raw_exchange(admin, bearer_request("/metrics?token=s3cret-token", ""))
-              .bytes.rfind("HTTP/1.1 200", 0) == 0);
+              .bytes.rfind("HTTP/1.1 401", 0) == 0);
     CHECK(constant_time_equal("abc", "abc"));
     CHECK_FALSE(constant_time_equal("abc", "abd"));
     CHECK_FALSE(constant_time_equal("abc", "abcd"));

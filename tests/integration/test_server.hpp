@@ -60,13 +60,19 @@ private:
 };
 
 // One request on a fresh connection, run to completion on a private io_context.
+// A POST's body goes as JSON, as the data plane requires.
+inline std::string content_type_for(const std::string& method) {
+    return method == "POST" ? "application/json" : "";
+}
+
 inline FetchResult request(const HttpEndpoint& endpoint, std::string method, std::string target,
                            std::string body = {}) {
     net::io_context loop;
     FetchResult result;
+    const auto content_type = content_type_for(method);
     net::co_spawn(loop,
                   fetch(endpoint, FetchPlan{std::move(method), std::move(target), std::move(body),
-                                            std::chrono::seconds(10)}),
+                                            std::chrono::seconds(10), content_type}),
                   [&](std::exception_ptr e, FetchResult r) {
                       if (e) std::rethrow_exception(e);
                       result = std::move(r);
@@ -90,8 +96,9 @@ inline net::awaitable<void> ask_after(HttpEndpoint endpoint, Ask ask, int delay_
     net::steady_timer wait(co_await net::this_coro::executor, std::chrono::milliseconds(delay_ms));
     co_await wait.async_wait(use_nothrow);
     HttpResponse response;
-    auto exchange =
-        connection.request(ask.method, ask.target, ask.body, std::chrono::seconds(30), response);
+    const auto content_type = content_type_for(ask.method); // outlives the lazy request below
+    auto exchange = connection.request(ask.method, ask.target, ask.body, std::chrono::seconds(30),
+                                       response, content_type);
     if (co_await std::move(exchange)) co_return;
     order.push_back(label);
 }

@@ -5,10 +5,14 @@
 //     operation: the status, the content type, the headers, and the body against the schema
 //     (the schemas forbid fields they do not name, so a new field fails too);
 //  4. every documented (operation, status) pair was seen, except the few listed in `unprovoked`
-//     with the reason.
-// Env: DATA_URL, ADMIN_URL, ADMIN_TOKEN, OPENAPI (the document's path).
+//     with the reason;
+//  5. the transport answers (malformed framing, sent by hand) are the JSON errors the document's
+//     description names, and HEAD answers as GET does, without a body.
+// Env: DATA_URL, ADMIN_URL, ADMIN_TOKEN, OPENAPI (the document's path). The server runs with
+// --answer-budget-mb 1, so that a page of 10,000 games finds no room (503).
 'use strict';
 const fs = require('fs');
+const net = require('net');
 const YAML = require('yaml');
 const Ajv2020 = require('ajv/dist/2020').default;
 const { Validator } = require('@seriousme/openapi-schema-validator');
@@ -23,15 +27,20 @@ const fail = (message) => failures.push(message);
 // Answers a test cannot provoke on demand against one healthy server, and why.
 const unprovoked = {
   'GET /rank/{player} 503': 'needs the hash queue full (integration test "limits")',
-  'GET /players/{player}/games 503': 'needs a store that cannot read (store tests)',
+  'GET /players/{player}/games 503': 'needs a store that cannot read (store tests) or an answer budget held by slow readers (integration test "hostile")',
   'POST /games 503': 'needs a read-only or locked store (integration test "games")',
-  'GET /games 503': 'needs a store that cannot read (store tests)',
+  'POST /games 401': 'needs a server with a write token; covered by integration test "hostile"',
+  'POST /games 403': 'needs a server with a write token; covered by integration test "hostile"',
   'GET /games/{id} 503': 'needs a store that cannot read (store tests)',
   'GET / 404': 'needs a server without its dashboard files',
 };
 
 const game = (id, white, black, result) => JSON.stringify({ id, white, black, result });
 const bearer = { Authorization: `Bearer ${token}` };
+const json = { 'Content-Type': 'application/json' };
+const wrong = { Authorization: 'Bearer wrong' };
+const foreignHost = { Host: 'attacker.example' }; // a rebound DNS name: 421 on the admin plane
+// [method, base, path, body, headers, expected status (when the status alone shows the point)]
 const cases = [
   ['GET', data, '/rank/alice'],
   ['GET', data, '/rank/Bad!Name'],
@@ -39,43 +48,54 @@ const cases = [
   ['GET', data, '/players/bob'],
   ['GET', data, '/players/Bad!Name'],
   ['GET', data, '/players/nobody'],
-  ['POST', data, '/games', game('openapi-1', 'alice', 'bob', '1-0')],
-  ['POST', data, '/games', game('openapi-1', 'alice', 'bob', '1-0')], // retry: 200
-  ['POST', data, '/games', game('openapi-1', 'alice', 'charlie', '0-1')], // conflict: 409
-  ['POST', data, '/games', game('openapi-2', 'alice', 'alice', '1-0')], // 400
-  ['POST', data, '/games', game('openapi-3', 'alice', 'nobody', '1-0')], // 404
-  ['POST', data, '/games', JSON.stringify({ id: 'x', white: 'alice', black: 'bob', result: '1-0', pad: 'p'.repeat(2000) })], // 413
+  ['POST', data, '/games', game('openapi-1', 'alice', 'bob', '1-0'), json, 201],
+  ['POST', data, '/games', game('openapi-1', 'alice', 'bob', '1-0'), { 'Content-Type': 'application/json; charset=utf-8' }, 200], // retry
+  ['POST', data, '/games', game('openapi-1', 'alice', 'charlie', '0-1'), json, 409], // conflict
+  ['POST', data, '/games', game('openapi-2', 'alice', 'alice', '1-0'), json, 400],
+  ['POST', data, '/games', game('openapi-3', 'alice', 'nobody', '1-0'), json, 404],
+  ['POST', data, '/games', JSON.stringify({ id: 'x', white: 'alice', black: 'bob', result: '1-0', pad: 'p'.repeat(2000) }), json, 413],
+  ['POST', data, '/games', game('openapi-4', 'alice', 'bob', '1-0'), undefined, 415], // fetch sends a string as text/plain
   ['GET', data, '/games/openapi-1'],
   ['GET', data, '/games/no-such-game'],
   ['GET', data, '/games/bad%20id'],
   ['GET', data, '/games?after=0&limit=5'],
   ['GET', data, '/games?limit=0'],
+  ['GET', data, '/games?limit=10000', undefined, undefined, 503], // 5 MB of room wanted, 1 MiB budget
   ['GET', data, '/players/alice/games?limit=5'],
   ['GET', data, '/players/alice/games?before=x'],
   ['GET', data, '/players/nobody/games'],
   ['GET', data, '/leaderboard?limit=3&offset=1'],
   ['GET', data, '/leaderboard?limit=1000'],
   ['GET', data, '/healthz'],
-  ['GET', admin, '/healthz', undefined, bearer],
-  ['GET', admin, '/healthz'],
-  ['GET', admin, '/healthz', undefined, { Authorization: 'Bearer wrong' }],
-  ['GET', admin, '/mode', undefined, bearer],
-  ['GET', admin, '/mode'], // 401
-  ['GET', admin, '/mode', undefined, { Authorization: 'Bearer wrong' }], // 403
-  ['PUT', admin, '/mode', 'inline', bearer],
-  ['PUT', admin, '/mode', 'offload', bearer],
-  ['PUT', admin, '/mode', 'sideways', bearer], // 400
-  ['PUT', admin, '/mode', 'inline'], // 401
-  ['PUT', admin, '/mode', 'inline', { Authorization: 'Bearer wrong' }], // 403
-  ['GET', admin, '/metrics', undefined, bearer],
-  ['GET', admin, '/metrics'],
-  ['GET', admin, '/metrics', undefined, { Authorization: 'Bearer wrong' }],
-  ['GET', admin, '/events', undefined, bearer],
-  ['GET', admin, '/events'],
-  ['GET', admin, '/events', undefined, { Authorization: 'Bearer wrong' }],
-  ['GET', admin, '/', undefined, bearer],
-  ['GET', admin, '/'],
-  ['GET', admin, '/', undefined, { Authorization: 'Bearer wrong' }],
+  ['GET', admin, '/healthz', undefined, bearer, 200],
+  ['GET', admin, '/healthz', undefined, undefined, 401],
+  ['GET', admin, '/healthz', undefined, wrong, 403],
+  ['GET', admin, '/healthz', undefined, { ...bearer, ...foreignHost }, 421],
+  ['GET', admin, '/mode', undefined, bearer, 200],
+  ['GET', admin, '/mode', undefined, { Authorization: `bEaReR ${token}` }, 200], // the scheme in any case
+  ['GET', admin, '/mode', undefined, undefined, 401],
+  ['GET', admin, `/mode?token=${token}`, undefined, undefined, 401], // never from the URL
+  ['GET', admin, '/mode', undefined, wrong, 403],
+  ['GET', admin, '/mode', undefined, { ...bearer, ...foreignHost }, 421],
+  ['PUT', admin, '/mode', 'inline', bearer, 200],
+  ['PUT', admin, '/mode', 'offload', { ...bearer, Origin: admin }, 200], // the dashboard's own page
+  ['PUT', admin, '/mode', 'sideways', bearer, 400],
+  ['PUT', admin, '/mode', 'inline', undefined, 401],
+  ['PUT', admin, '/mode', 'inline', wrong, 403],
+  ['PUT', admin, '/mode', 'inline', { ...bearer, Origin: 'http://attacker.example' }, 403], // another site's page
+  ['PUT', admin, '/mode', 'inline', { ...bearer, ...foreignHost }, 421],
+  ['GET', admin, '/metrics', undefined, bearer, 200],
+  ['GET', admin, '/metrics', undefined, undefined, 401],
+  ['GET', admin, '/metrics', undefined, wrong, 403],
+  ['GET', admin, '/metrics', undefined, { ...bearer, ...foreignHost }, 421],
+  ['GET', admin, '/events', undefined, bearer, 200],
+  ['GET', admin, '/events', undefined, undefined, 401],
+  ['GET', admin, '/events', undefined, wrong, 403],
+  ['GET', admin, '/events', undefined, { ...bearer, ...foreignHost }, 421],
+  ['GET', admin, '/', undefined, bearer, 200],
+  ['GET', admin, '/', undefined, undefined, 200], // the dashboard's files need no token
+  ['GET', admin, '/', undefined, wrong, 200],
+  ['GET', admin, '/', undefined, foreignHost, 421],
 ];
 
 const template = (path) => path.replace(/\{[^}]+\}/g, '{}');
@@ -101,7 +121,42 @@ ajv.addSchema(doc, 'openapi.json');
 const schemaCheck = (schema) =>
   ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#/g, '"$ref":"openapi.json#')));
 
+// One request written by hand on its own connection ("Connection: close"), for what fetch will
+// not send: its own Host, broken framing. The answer is read to its end.
+function exchange(base, request) {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    const chunks = [];
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(request.slice(0, 80))}`)));
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const raw = Buffer.concat(chunks).toString();
+      const end = raw.indexOf('\r\n\r\n');
+      if (end < 0) return reject(new Error(`no complete answer to ${JSON.stringify(request.slice(0, 80))}: ${JSON.stringify(raw)}`));
+      const [statusLine, ...fields] = raw.slice(0, end).split('\r\n');
+      const headers = new Headers();
+      for (const field of fields) {
+        const colon = field.indexOf(':');
+        headers.append(field.slice(0, colon).trim(), field.slice(colon + 1).trim());
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, text: raw.slice(end + 4) });
+    });
+    socket.end(request);
+  });
+}
+
+const hostOf = (base) => new URL(base).host;
+const rawRequest = (method, base, path, body, headers = {}) =>
+  [`${method} ${path} HTTP/1.1`,
+   ...Object.entries({ Host: hostOf(base), ...headers }).map(([name, value]) => `${name}: ${value}`),
+   ...(body === undefined ? [] : [`Content-Length: ${Buffer.byteLength(body)}`]),
+   'Connection: close', '', body || ''].join('\r\n');
+
 async function send([method, base, path, body, headers]) {
+  // fetch sets Host itself, whatever it is given.
+  if (headers && headers.Host) return exchange(base, rawRequest(method, base, path, body, headers));
   const controller = new AbortController();
   const response = await fetch(base + path, { method, body, headers, signal: controller.signal });
   // /events never ends: the head and the first event are enough.
@@ -136,20 +191,23 @@ async function main() {
 
   const seen = new Set();
   for (const c of cases) {
-    const [method, , path] = c;
-    const what = `${method} ${path}`;
+    const [method, base, path, , headers, expected] = c;
+    const what = `${method} ${base === admin ? 'admin' : 'data'} ${path}${headers ? ' ' + JSON.stringify(headers) : ''}`;
     const found = operationFor(method, path);
     if (!found) { fail(`${what}: no documented operation`); continue; }
     const answer = await send(c);
+    if (expected && answer.status !== expected)
+      fail(`${what}: status ${answer.status}, expected ${expected}: ${answer.text.slice(0, 200)}`);
     const response = resolve(found.operation.responses[String(answer.status)]);
     if (!response) { fail(`${what}: status ${answer.status} is not documented for ${found.key}: ${answer.text.slice(0, 200)}`); continue; }
     seen.add(`${found.key} ${answer.status}`);
-    for (const [name, header] of Object.entries(response.headers || {}))
-      if (!answer.headers.get(name) && name !== 'Retry-After')
-        fail(`${what}: documented header ${name} missing`);
-    if (response.headers && response.headers.Location) {
-      const check = schemaCheck(response.headers.Location.schema);
-      if (!check(answer.headers.get('location'))) fail(`${what}: Location ${answer.headers.get('location')}: ${ajv.errorsText(check.errors)}`);
+    for (const [name, documented] of Object.entries(response.headers || {})) {
+      const value = answer.headers.get(name);
+      if (!value) { fail(`${what}: documented header ${name} missing`); continue; }
+      const schema = resolve(documented).schema;
+      const check = schemaCheck(schema);
+      if (!check(schema.type === 'integer' ? Number(value) : value))
+        fail(`${what}: ${name}: ${value}: ${ajv.errorsText(check.errors)}`);
     }
     const type = (answer.headers.get('content-type') || '').split(';')[0].trim();
     const content = response.content || {};
@@ -161,6 +219,46 @@ async function main() {
     if (!check(body)) fail(`${what} -> ${answer.status}: ${ajv.errorsText(check.errors)}\n  body: ${answer.text.slice(0, 300)}`);
   }
 
+  // Transport answers, valid on any path: each a JSON error whose status the description names.
+  const host = `Host: ${hostOf(data)}\r\n`;
+  const transport = [
+    ['a chunked body', 411, data, `POST /games HTTP/1.1\r\n${host}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`],
+    ['another Transfer-Encoding', 501, data, `POST /games HTTP/1.1\r\n${host}Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n`],
+    ['a body on GET', 413, data, `GET /healthz HTTP/1.1\r\n${host}Content-Length: 5\r\n\r\nhello`],
+    ['a body on GET, admin plane', 413, admin, `GET /mode HTTP/1.1\r\nHost: ${hostOf(admin)}\r\nAuthorization: Bearer ${token}\r\nContent-Length: 5\r\n\r\nhello`],
+    ['HTTP/1.1 without Host', 400, data, 'GET /healthz HTTP/1.1\r\n\r\n'],
+    ['two Host headers', 400, data, `GET /healthz HTTP/1.1\r\n${host}${host}\r\n`],
+    ['Expect', 417, data, `POST /games HTTP/1.1\r\n${host}Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n`],
+    ['headers over 8 KiB', 431, data, `GET /healthz HTTP/1.1\r\n${host}X-Pad: ${'p'.repeat(9000)}\r\n\r\n`],
+    ['a wrong method', 405, data, `DELETE /leaderboard HTTP/1.1\r\n${host}Connection: close\r\n\r\n`],
+  ];
+  const errorCheck = schemaCheck({ $ref: '#/components/schemas/Error' });
+  for (const [what, expected, base, request] of transport) {
+    const answer = await exchange(base, request);
+    if (answer.status !== expected) { fail(`${what}: status ${answer.status}, expected ${expected}: ${answer.text.slice(0, 200)}`); continue; }
+    if (!doc.info.description.includes(`\`${expected}\``)) fail(`${what}: ${expected} is not named in info.description`);
+    if ((answer.headers.get('content-type') || '').split(';')[0] !== 'application/json') fail(`${what}: not a JSON error`);
+    let body;
+    try { body = JSON.parse(answer.text); } catch (e) { fail(`${what}: not JSON: ${answer.text.slice(0, 200)}`); continue; }
+    if (!errorCheck(body)) fail(`${what}: ${ajv.errorsText(errorCheck.errors)}`);
+    if (expected === 405 && !answer.headers.get('allow')) fail(`${what}: 405 without Allow`);
+  }
+
+  // HEAD wherever GET: the same status and headers, no body (sent by hand and read to the end
+  // of the connection: fetch would not read a body after HEAD).
+  for (const [base, path, headers] of [[data, '/players/bob'], [data, '/games/openapi-1'], [data, '/nowhere'],
+    [admin, '/'], [admin, '/mode', bearer], [admin, '/mode']]) {
+    const what = `HEAD ${base === admin ? 'admin' : 'data'} ${path}`;
+    const get = await exchange(base, rawRequest('GET', base, path, undefined, headers));
+    const head = await exchange(base, rawRequest('HEAD', base, path, undefined, headers));
+    if (get.text === '') fail(`${what}: GET's answer has no body to leave out`);
+    if (head.text !== '') fail(`${what}: a body: ${head.text.slice(0, 100)}`);
+    for (const name of ['content-type', 'content-length', 'www-authenticate', 'x-frame-options'])
+      if (head.headers.get(name) !== get.headers.get(name))
+        fail(`${what}: ${name} ${head.headers.get(name)}, GET's ${get.headers.get(name)}`);
+    if (head.status !== get.status) fail(`${what}: status ${head.status}, GET's ${get.status}`);
+  }
+
   for (const [path, item] of Object.entries(doc.paths))
     for (const method of ['get', 'put', 'post', 'delete', 'patch'])
       for (const status of Object.keys((item[method] || {}).responses || {})) {
@@ -168,7 +266,7 @@ async function main() {
         if (!seen.has(key) && !unprovoked[key]) fail(`never exercised: ${key} (add a case, or say in 'unprovoked' why not)`);
       }
 
-  console.log(`openapi: ${cases.length} requests, ${seen.size} documented answers seen, ${routes.size} server routes checked`);
+  console.log(`openapi: ${cases.length} requests, ${seen.size} documented answers seen, ${routes.size} server routes checked, ${transport.length} transport answers`);
   if (failures.length) {
     console.error(failures.map((f) => 'FAIL: ' + f).join('\n'));
     process.exit(1);

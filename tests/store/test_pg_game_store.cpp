@@ -1,6 +1,7 @@
 // The PostgreSQL store against a throwaway server (temp_postgres.hpp), one for the whole run:
 // the store's guarantees as for SQLite, then what only a networked, shared database brings:
 // several servers writing at once, and a database that goes away and comes back.
+#include "captured_stderr.hpp"
 #include "store_guarantees.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -294,4 +295,89 @@ TEST_CASE("following: another server's games arrive in seq order, and those comm
     REQUIRE(run_until(loop, [&] { return connection.size() == 2; }));
     CHECK(connection == std::vector<bool>{false, true});
     CHECK(export_all(loop, follower, HashMode::offload, 100) == written);
+}
+
+namespace {
+
+void run_sql(const std::string& conninfo, const char* sql) {
+    const std::unique_ptr<PGconn, decltype(&PQfinish)> admin(PQconnectdb(conninfo.c_str()),
+                                                             &PQfinish);
+    const std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(admin.get(), sql), &PQclear);
+    REQUIRE_MESSAGE(PQresultStatus(result.get()) == PGRES_COMMAND_OK,
+                    std::string(PQerrorMessage(admin.get())));
+}
+
+} // namespace
+
+TEST_CASE("a failed PostgreSQL write is logged with the statement and the server's message, once "
+          "a second at most, and the outcome keeps the message for the server") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    std::vector<std::string> lines;
+    const auto start = std::chrono::steady_clock::now();
+    {
+        const CapturedStderr captured; // outlives the store: its last line comes as it closes
+        {
+            store::PgGameStore store(loop.get_executor(), backend.config(), trio);
+            // Every transaction that stores a game fails at COMMIT, the connection stays.
+            run_sql(backend.conninfo,
+                    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE "
+                    "EXCEPTION 'refused at commit'; END$$; CREATE CONSTRAINT TRIGGER refuse AFTER "
+                    "INSERT ON games DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
+                    "refuse()");
+            for (auto mode : {HashMode::offload, HashMode::inline_on_loop})
+                for (int i = 0; i < 10; ++i) {
+                    const auto refused = record(
+                        loop, store,
+                        game("r" + std::to_string(i), "alice", "bob", GameResult::draw), mode);
+                    REQUIRE(refused.kind == RecordOutcome::Kind::unavailable);
+                    CHECK(refused.message.find("refused at commit") != std::string::npos);
+                    CHECK(refused.message.ends_with("(COMMIT)"));
+                }
+            CHECK(store.connected());
+            run_sql(backend.conninfo, "DROP TRIGGER refuse ON games");
+            CHECK(
+                record(loop, store, game("r0", "alice", "bob", GameResult::draw), HashMode::offload)
+                    .kind == RecordOutcome::Kind::created);
+        }
+        lines = captured.lines();
+    }
+    const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines[0].starts_with("ranking-server: PostgreSQL write failed: ERROR:  refused at "
+                               "commit"));
+    CHECK(lines[0].ends_with("(COMMIT)"));
+    CHECK(lines.size() <= 2 + static_cast<std::size_t>(seconds.count()));
+    for (const auto& line : lines) // nothing else: no WARNING from libpq per failure
+        CHECK(line.starts_with("ranking-server: PostgreSQL write "));
+    CHECK(failures_counted(lines) == 20);
+}
+
+TEST_CASE("a password in a database name the server quotes back is masked") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    PgBackend backend;
+    // libpq takes a URI given as dbname for a name (no expansion here): the server, which has
+    // no such database, quotes it in its refusal.
+    const auto server = backend.conninfo.substr(0, backend.conninfo.find(" dbname="));
+    const std::string password = "s3cret-Pa55word";
+    const auto conninfo = server + " dbname='postgresql://ranking:" + password + "@127.0.0.1/club'";
+    net::io_context loop;
+    std::string refusal = "opened";
+    try {
+        store::PgGameStore store(loop.get_executor(), {conninfo}, trio);
+    } catch (const std::exception& e) {
+        refusal = e.what();
+    }
+    CAPTURE(refusal);
+    CHECK(refusal.find("does not exist") != std::string::npos);
+    CHECK(refusal.find(password) == std::string::npos);
 }

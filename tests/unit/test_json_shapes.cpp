@@ -122,10 +122,15 @@ TEST_CASE("a stored game has the documented shape and reads back unchanged") {
     write_game_json(game, written);
     CHECK(written == body.dump());
 
-    const auto page = games_page_json({game}, 42);
-    CHECK(page["games"].size() == 1);
+    std::string page_text;
+    write_games_page_json({game, game}, 42, page_text);
+    const auto page = nlohmann::json::parse(page_text);
+    CHECK(page["games"].size() == 2);
+    CHECK(page["games"][1] == body);
     CHECK(page["next"] == 42);
-    CHECK(games_page_json({}, std::nullopt)["next"].is_null());
+    write_games_page_json({}, std::nullopt, page_text);
+    CHECK(nlohmann::json::parse(page_text) ==
+          nlohmann::json{{"games", nlohmann::json::array()}, {"next", nullptr}});
 }
 
 TEST_CASE("a submission written by a client reads back as the same submission") {

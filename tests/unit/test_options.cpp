@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -147,4 +150,53 @@ TEST_CASE("client options: a game is checked before anything is sent") {
     CHECK(parse(parse_client_options, {"game", "alice", "b ob", "1-0"}).exit_code == 2);
     CHECK(parse(parse_client_options, {"game", "alice", "bob"}).exit_code == 2);
     CHECK(parse(parse_client_options, {"player", "alice", "--id", "x"}).exit_code == 2);
+}
+
+TEST_CASE("server options: tokens come from a file or the environment, never from argv") {
+    ::unsetenv("RANKING_ADMIN_TOKEN");
+    ::unsetenv("RANKING_WRITE_TOKEN");
+    std::string err;
+    CHECK(parse(parse_server_options, {"--admin-token", "s3cret"}, &err).exit_code == 2);
+    CHECK(err.find("s3cret") == std::string::npos); // refused without echoing it
+
+    const auto file = std::filesystem::temp_directory_path() / "ranking-test-token";
+    std::ofstream(file) << "  from-file \n";
+    const auto from_file = parse(parse_server_options, {"--admin-token-file", file.c_str(),
+                                                        "--write-token-file", file.c_str()});
+    REQUIRE(from_file.options);
+    CHECK(from_file.options->server.admin_token == "from-file");
+    CHECK(from_file.options->server.write_token == "from-file");
+    std::filesystem::remove(file);
+    CHECK(parse(parse_server_options, {"--admin-token-file", file.c_str()}, &err).exit_code == 2);
+    CHECK(err.find("cannot read a token") != std::string::npos);
+
+    ::setenv("RANKING_ADMIN_TOKEN", "from-env", 1);
+    ::setenv("RANKING_WRITE_TOKEN", "write-env", 1);
+    const auto from_env = parse(parse_server_options, {});
+    CHECK(from_env.options->server.admin_token == "from-env");
+    CHECK(from_env.options->server.write_token == "write-env");
+    ::unsetenv("RANKING_ADMIN_TOKEN");
+    ::unsetenv("RANKING_WRITE_TOKEN");
+    CHECK(parse(parse_server_options, {"--admin-address", "0.0.0.0"}, &err).exit_code == 2);
+    CHECK(err.find("--admin-token-file") != std::string::npos);
+}
+
+TEST_CASE("server options: the per-client cap spares loopback unless given; budgets and caps") {
+    const auto defaults = parse(parse_server_options, {});
+    REQUIRE(defaults.options);
+    CHECK(defaults.options->server.max_connections_per_client == 256);
+    CHECK_FALSE(defaults.options->server.cap_loopback);
+    CHECK(defaults.options->server.answer_budget_bytes == std::size_t{64} << 20);
+    CHECK(defaults.options->server.admin_max_connections == 64);
+    const auto given =
+        parse(parse_server_options, {"--max-connections-per-client", "3", "--answer-budget-mb",
+                                     "32", "--write-timeout-ms", "500", "--admin-host",
+                                     "ranking.lan", "--admin-host", "10.0.0.5"});
+    REQUIRE(given.options);
+    CHECK(given.options->server.max_connections_per_client == 3);
+    CHECK(given.options->server.cap_loopback);
+    CHECK(given.options->server.answer_budget_bytes == std::size_t{32} << 20);
+    CHECK(given.options->server.limits.write_timeout == std::chrono::milliseconds(500));
+    CHECK(given.options->server.admin_hosts == std::vector<std::string>{"ranking.lan", "10.0.0.5"});
+    CHECK(parse(parse_server_options, {"--admin-max-connections", "1000"}).exit_code == 2);
 }

@@ -75,11 +75,16 @@ struct Routes {
     ServerMetrics metrics;
     LoopWatch watch{metrics, std::chrono::milliseconds(100)};
     LoadLevels levels;
-    DataContext context{ranking, store, mode, pool, "secret", 1, 16, 1, watch, levels};
+    MemoryBudget answer_budget{64 << 20};
+    DataContext context{ranking, store, mode,  pool,   "secret",      1,
+                        16,      1,     watch, levels, answer_budget, {}};
 
     // Starts a GET; its answer lands in `into` once the loop gets that far.
     void get(std::string target, std::optional<Reply>& into) {
-        net::co_spawn(loop, answer_data_request({"GET", std::move(target), "", "", true}, context),
+        IncomingRequest request;
+        request.method = "GET";
+        request.target = std::move(target);
+        net::co_spawn(loop, answer_data_request(std::move(request), context),
                       [&into](std::exception_ptr error, Reply reply) {
                           REQUIRE(!error);
                           into = std::move(reply);

@@ -1,0 +1,92 @@
+#include "request_guards.hpp"
+
+#include "token.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace ranking {
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+bool is_own(std::string_view authority, const std::vector<std::string>& own_names) {
+    const auto name = host_name_of(authority);
+    return !name.empty() && std::any_of(own_names.begin(), own_names.end(),
+                                        [&](const auto& own) { return host_name_of(own) == name; });
+}
+
+} // namespace
+
+std::optional<Reply> refuse_without_token(std::string_view authorization, std::string_view expected,
+                                          std::string_view realm) {
+    if (expected.empty()) return std::nullopt;
+    const auto value = trim(authorization);
+    const auto space = value.find(' ');
+    const bool bearer =
+        space != std::string_view::npos && lower(value.substr(0, space)) == "bearer";
+    if (!bearer) {
+        auto reply =
+            error_reply(401, "the " + std::string(realm) + " needs 'Authorization: Bearer TOKEN'");
+        reply.www_authenticate = "Bearer realm=\"" + std::string(realm) + "\"";
+        return reply;
+    }
+    if (!constant_time_equal(trim(value.substr(space + 1)), expected))
+        return error_reply(403, "wrong token for the " + std::string(realm));
+    return std::nullopt;
+}
+
+std::string host_name_of(std::string_view authority) {
+    authority = trim(authority);
+    if (authority.starts_with('[')) { // [v6]:port
+        const auto close = authority.find(']');
+        return close == std::string_view::npos ? std::string()
+                                               : lower(authority.substr(1, close - 1));
+    }
+    const auto colon = authority.find(':');
+    // More than one colon and no brackets: a bare IPv6 address (a configured name), no port.
+    if (colon != std::string_view::npos && authority.find(':', colon + 1) == std::string_view::npos)
+        authority = authority.substr(0, colon);
+    return lower(authority);
+}
+
+std::optional<Reply> refuse_foreign_host(std::string_view host,
+                                         const std::vector<std::string>& own_names) {
+    if (is_own(host, own_names)) return std::nullopt;
+    return error_reply(421, "this server does not answer to Host '" + std::string(host) +
+                                "' (give its name with --admin-host)");
+}
+
+std::optional<Reply> refuse_foreign_origin(std::string_view origin,
+                                           const std::vector<std::string>& own_names) {
+    if (origin.empty()) return std::nullopt; // not a browser, or a same-origin GET
+    for (const std::string_view scheme : {"http://", "https://"})
+        if (origin.starts_with(scheme) && is_own(origin.substr(scheme.size()), own_names))
+            return std::nullopt;
+    return error_reply(403, "requests from the page at '" + std::string(origin) +
+                                "' may not change this server");
+}
+
+std::optional<Reply> refuse_unless_json(std::string_view content_type) {
+    const auto media_type = lower(trim(content_type.substr(0, content_type.find(';'))));
+    if (media_type == "application/json") return std::nullopt;
+    return error_reply(
+        415,
+        "send the body as 'Content-Type: application/json'" +
+            (content_type.empty() ? std::string() : ", not '" + std::string(content_type) + "'"));
+}
+
+} // namespace ranking
