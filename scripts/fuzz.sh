@@ -16,7 +16,7 @@ for target in fuzz_request fuzz_connection; do
   mkdir -p "corpus-$target"
   cp -n ../../tests/fuzz/corpus/* "corpus-$target/"
   status=0
-  "./tests/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  "./tests/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 "corpus-$target" >"$target.log" 2>&1 || status=$?
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' "$target.log" || true
   [ "$status" -eq 0 ] || { echo "fuzz: $target: libFuzzer exited $status; see build/fuzz/$target.log" >&2; exit 1; }
