@@ -101,7 +101,9 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         return {std::nullopt, 0};
     }
     if (vm.count("help")) {
-        out << desc;
+        out << desc
+            << "\nEnvironment:\n  RANKING_WRITE_TOKEN  sent as 'Authorization: Bearer TOKEN' with "
+               "a game\n  RANKING_ADMIN_TOKEN  sent the same way to the admin plane (mode)\n";
         return {std::nullopt, 0};
     }
     auto data = parse_http_url(o.data_url);

@@ -78,6 +78,7 @@ int run_mode(const ClientOptions& options) {
     FetchResult result;
     FetchPlan plan{"GET", "/mode", "", options.timeout};
     if (!options.words.empty()) plan = {"PUT", "/mode", options.words[0], options.timeout};
+    plan.authorization = bearer_from_environment("RANKING_ADMIN_TOKEN");
     net::co_spawn(loop, fetch_into(result, options.admin, plan), net::detached);
     loop.run();
     if (result.error) {
@@ -110,8 +111,9 @@ int run_game(const ClientOptions& options, const GameRetryPolicy& policy) {
     GameSubmitOutcome outcome;
     // A 503 or a lost answer may mean the game was stored: asked again with the same id, the
     // server answers 200 with the stored game, or 201 if it was not; never a duplicate.
+    const auto authorization = bearer_from_environment("RANKING_WRITE_TOKEN");
     net::co_spawn(loop,
-                  submit_game(options.data, game, options.timeout, policy,
+                  submit_game(options.data, game, options.timeout, authorization, policy,
                               [](const std::string& line) {
                                   std::fprintf(stderr, "ranking-client: %s\n", line.c_str());
                               }),

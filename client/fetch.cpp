@@ -2,12 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <exception>
 
 namespace ranking {
 
 net::awaitable<FetchResult> fetch_on(ClientConnection& connection, FetchPlan plan) {
     FetchResult result;
+    if (!plan.authorization.empty()) connection.set_authorization(plan.authorization);
     result.sent = Clock::now();
     auto exchange = connection.request(plan.method, plan.target, std::move(plan.body), plan.timeout,
                                        result.response, plan.content_type);
@@ -31,6 +33,11 @@ net::awaitable<FetchResult> fetch(HttpEndpoint endpoint, FetchPlan plan) {
     auto result = co_await std::move(exchange);
     connection.close();
     co_return result;
+}
+
+std::string bearer_from_environment(const char* variable) {
+    const char* token = std::getenv(variable);
+    return token && *token ? "Bearer " + std::string(token) : std::string();
 }
 
 std::string describe_failure(const HttpEndpoint& endpoint, const FetchResult& result) {

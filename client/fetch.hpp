@@ -24,7 +24,8 @@ struct FetchPlan {
     std::string target;
     std::string body;
     std::chrono::milliseconds timeout{10'000};
-    std::string content_type{}; // of the body, when there is one
+    std::string content_type{};  // of the body, when there is one
+    std::string authorization{}; // the Authorization header, when one is needed
 };
 
 // Connects, then sends the request; `sent` is stamped after the connection is up.
@@ -38,6 +39,9 @@ std::string describe_failure(const HttpEndpoint& endpoint, const FetchResult& re
 
 // The "error" of an error answer's JSON body, or the body itself when it has none.
 std::string error_text(const HttpResponse& response);
+
+// "Bearer TOKEN" from the environment variable the server takes that token from, or empty.
+std::string bearer_from_environment(const char* variable);
 
 double ms_between(Clock::time_point from, Clock::time_point to);
 

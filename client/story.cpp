@@ -60,7 +60,7 @@ StoryEpisode io_episode(const ClientOptions& options) {
         auto game = games[i];
         game.id = story_id + "-" + std::to_string(i + 1);
         preparation.push_back({"POST", "/games", game_submission_json(game).dump(), options.timeout,
-                               "application/json"});
+                               "application/json", bearer_from_environment("RANKING_WRITE_TOKEN")});
     }
     // An export's answer does not say where the store ran; the health answer says the mode.
     preparation.push_back({"GET", "/healthz", "", options.timeout});

@@ -64,15 +64,16 @@ std::string seconds_text(std::chrono::milliseconds wait) {
 
 net::awaitable<GameSubmitOutcome> submit_game(HttpEndpoint endpoint, GameSubmission game,
                                               std::chrono::milliseconds timeout,
-                                              GameRetryPolicy policy, RetryNote note) {
+                                              std::string authorization, GameRetryPolicy policy,
+                                              RetryNote note) {
     const int max_attempts = std::max(policy.max_attempts, 1);
     const std::string body = game_submission_json(game).dump();
     net::steady_timer timer(co_await net::this_coro::executor);
     GameSubmitOutcome outcome;
     for (;;) {
         ++outcome.attempts;
-        auto fetching =
-            fetch(endpoint, FetchPlan{"POST", "/games", body, timeout, "application/json"});
+        auto fetching = fetch(endpoint, FetchPlan{"POST", "/games", body, timeout,
+                                                  "application/json", authorization});
         outcome.last = co_await std::move(fetching);
         if (!worth_retrying(outcome.last, outcome.attempts) || outcome.attempts >= max_attempts)
             co_return outcome;

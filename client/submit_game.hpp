@@ -51,14 +51,17 @@ std::chrono::milliseconds retry_wait(std::string_view retry_after, const GameRet
 // "1 s", "0.25 s".
 std::string seconds_text(std::chrono::milliseconds wait);
 
-// Called with one line per retry, before its wait, e.g. "HTTP 503 (the store cannot take games
-// now: ...); retrying game g1 in 1 s (attempt 2 of 5)" (the caller adds "ranking-client: ").
+// Called with one line per retry, before its wait, e.g. "HTTP 503 (the store cannot answer
+// now (request #7); retry later); retrying game g1 in 1 s (attempt 2 of 5)" (the caller adds
+// "ranking-client: ").
 using RetryNote = std::function<void(const std::string&)>;
 
 // POSTs `game` to /games on `endpoint` (one connection per attempt) until the answer is final
 // or policy.max_attempts were made, waiting on an Asio steady_timer between attempts.
+// `authorization`: "Bearer TOKEN" for a server with a write token, or empty.
 net::awaitable<GameSubmitOutcome> submit_game(HttpEndpoint endpoint, GameSubmission game,
                                               std::chrono::milliseconds timeout,
+                                              std::string authorization,
                                               GameRetryPolicy policy = {}, RetryNote note = {});
 
 } // namespace ranking

@@ -39,7 +39,8 @@ bool valid_game_id(std::string_view id) noexcept {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '.' || c == '_' || c == ':' || c == '-';
     };
-    return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), allowed);
+    return !id.empty() && id.size() <= max_game_id_length &&
+           std::all_of(id.begin(), id.end(), allowed);
 }
 
 bool is_retry_of(const GameSubmission& submission, const StoredGame& stored) noexcept {

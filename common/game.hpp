@@ -16,6 +16,7 @@ std::string_view to_string(GameResult result) noexcept; // "1-0", "0-1", "1/2-1/
 std::optional<GameResult> parse_game_result(std::string_view text) noexcept;
 double white_score(GameResult result) noexcept; // 1, 0, 0.5
 
+inline constexpr std::size_t max_game_id_length = 64;
 inline constexpr std::string_view game_id_rule =
     "1 to 64 characters: ASCII letters, digits, '.', '_', ':' or '-'";
 bool valid_game_id(std::string_view id) noexcept;

@@ -1,8 +1,10 @@
 #include "json_shapes.hpp"
 
 #include "json_writer.hpp"
+#include "player_name.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace ranking {
@@ -94,6 +96,41 @@ void write_game_json(const StoredGame& game, std::string& out) {
     out.clear();
     JsonWriter json(out);
     write_game(json, game);
+}
+
+namespace {
+
+// A game's JSON but for its id and players' names, at its widest.
+std::size_t widest_game_without_names() {
+    static const std::size_t bytes = [] {
+        constexpr double widest_double = -2.2250738585072014e-308;
+        constexpr auto widest_integer = std::numeric_limits<std::int64_t>::min();
+        constexpr Glicko widest_glicko{widest_double, widest_double, widest_double};
+        const GameSide side{"", widest_glicko, widest_glicko, std::numeric_limits<int>::min(),
+                            std::numeric_limits<int>::min()};
+        StoredGame game{"", widest_integer, GameResult::draw, widest_integer, side, side};
+        std::string out;
+        write_game_json(game, out);
+        return out.size();
+    }();
+    return bytes;
+}
+
+constexpr std::size_t page_frame_bytes = 64; // {"games":[...],"next":N} but the games
+
+} // namespace
+
+std::size_t games_page_json_bound(const std::vector<StoredGame>& games) {
+    std::size_t bytes = page_frame_bytes;
+    for (const auto& game : games) // + 1: the comma
+        bytes += widest_game_without_names() + 1 + game.id.size() + game.white.player.size() +
+                 game.black.player.size();
+    return bytes;
+}
+
+std::size_t games_page_json_bound(std::size_t limit) {
+    return page_frame_bytes +
+           limit * (widest_game_without_names() + 1 + max_game_id_length + 2 * max_name_length);
 }
 
 void write_games_page_json(const std::vector<StoredGame>& games,

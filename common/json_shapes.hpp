@@ -51,6 +51,11 @@ nlohmann::json game_json(const StoredGame& game);
 // the size of the text while it is built).
 void write_games_page_json(const std::vector<StoredGame>& games,
                            const std::optional<std::int64_t>& next, std::string& out);
+// The most write_games_page_json() writes for these games (every number at its widest; ids and
+// names need no escaping, as their rules allow none of the characters JSON escapes), and for a
+// page of `limit` games of the longest ids and names: a page's memory, known before it exists.
+std::size_t games_page_json_bound(const std::vector<StoredGame>& games);
+std::size_t games_page_json_bound(std::size_t limit);
 
 // Read answers back; throw std::exception when a field is missing or mistyped.
 RankAnswer parse_rank_answer(const nlohmann::json& body);

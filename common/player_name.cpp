@@ -3,7 +3,7 @@
 namespace ranking {
 
 std::optional<std::string> canonical_player_name(std::string_view name) {
-    if (name.empty() || name.size() > 32) return std::nullopt;
+    if (name.empty() || name.size() > max_name_length) return std::nullopt;
     std::string out;
     out.reserve(name.size());
     for (char c : name) {

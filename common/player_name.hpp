@@ -6,6 +6,7 @@
 
 namespace ranking {
 
+inline constexpr std::size_t max_name_length = 32;
 inline constexpr std::string_view player_name_rule =
     "1 to 32 characters: ASCII letters, digits, '.', '_' or '-'";
 

@@ -48,8 +48,11 @@ LoadStream::LoadStream(net::any_io_executor executor, StreamConfig config,
       deadline_(executor_) {
     if (config_.rate)
         arrivals_.emplace(*config_.rate, config_.arrivals, config_.seed, config_.first_due);
-    for (unsigned i = 0; i < config_.connections; ++i)
+    for (unsigned i = 0; i < config_.connections; ++i) {
         slots_.push_back(std::make_unique<Slot>(executor_));
+        if (!config_.authorization.empty())
+            slots_.back()->connection.set_authorization(config_.authorization);
+    }
 }
 
 LoadStream::~LoadStream() = default;

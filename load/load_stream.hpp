@@ -33,6 +33,7 @@ struct StreamConfig {
     std::uint64_t seed = 1;
     nanoseconds first_due{}; // offset of the first arrival (interleaves uniform shards)
     milliseconds timeout{10'000};
+    std::string authorization; // "Bearer TOKEN" on every request (a server's write token), or empty
 };
 
 // The connections could not all be opened; what() says why in the user's terms.

@@ -87,7 +87,9 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
          "GET /metrics gives the server's view each second")
         ("admin-token", po::value(&o.admin_token),
          "the admin plane's token, sent as 'Authorization: Bearer TOKEN' (default: the "
-         "environment variable RANKING_ADMIN_TOKEN; never printed)")
+         "environment variable RANKING_ADMIN_TOKEN, which keeps it out of ps; never printed). "
+         "A server's write token comes from RANKING_WRITE_TOKEN and goes with every data "
+         "request")
         ("rate", po::value(&rate),
          "REQUIRED. Offered load in requests per second (e.g. 300), spread over the connections."
          " 'max' runs closed-loop instead (each connection sends again as soon as it is answered)"
@@ -173,6 +175,7 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
     o.admin = *admin;
     if (o.admin_token.empty())
         if (const char* token = std::getenv("RANKING_ADMIN_TOKEN")) o.admin_token = token;
+    if (const char* token = std::getenv("RANKING_WRITE_TOKEN")) o.write_token = token;
 
     if (rate.empty()) return fail("--rate is required (requests per second, or 'max')");
     if (rate != "max") {

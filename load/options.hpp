@@ -19,7 +19,8 @@ struct LoadOptions {
     std::string admin_url = "http://127.0.0.1:8081";
     HttpEndpoint server;
     HttpEndpoint admin;
-    std::string admin_token;    // sent as "Bearer TOKEN" to the admin plane; empty: none
+    std::string admin_token; // sent as "Bearer TOKEN" to the admin plane; empty: none
+    std::string write_token; // RANKING_WRITE_TOKEN, sent as "Bearer TOKEN" with the data requests
     std::optional<double> rate; // requests per second; nothing: closed loop ("max")
     milliseconds duration{10'000};
     milliseconds warmup{1'000};

@@ -34,6 +34,7 @@ struct Shard {
         config.arrivals = options.arrivals;
         config.seed = options.seed + number;
         config.timeout = options.timeout;
+        config.authorization = options.write_token.empty() ? "" : "Bearer " + options.write_token;
         if (options.rate) {
             config.rate = *options.rate / options.threads;
             // Uniform shards interleave so that together they are evenly spaced.

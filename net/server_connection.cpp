@@ -37,6 +37,12 @@ public:
     bool has_expect() const { return expect_; }
     bool has_transfer_encoding() const { return transfer_encoding_; }
     bool takes_body() const { return takes_body_; }
+    // Beast's parser compares its header limit with what is not parsed yet only: a client that
+    // sends the fields one by one never reaches it. The total is counted here.
+    bool header_over(std::size_t more, std::uint32_t limit) {
+        header_bytes_ += more;
+        return header_bytes_ > limit;
+    }
     int hosts() const { return hosts_; }
     int version() const { return version_; }
 
@@ -102,6 +108,7 @@ private:
     bool expect_ = false;
     bool transfer_encoding_ = false;
     bool takes_body_ = false;
+    std::size_t header_bytes_ = 0;
     int hosts_ = 0;
     int version_ = 11;
 };
@@ -137,6 +144,7 @@ void clear_for_reuse(ServerConnection::Exchange& exchange) {
         if (text->capacity() > kept_reply_bytes) std::string().swap(*text);
     exchange.reply.events.reset(); // a stream's callback may hold the dashboard's state
     exchange.reply.held.reset();
+    exchange.request.head = false; // a refusal written without a request must carry its body
     exchange.reader.reset();
 }
 
@@ -187,7 +195,8 @@ std::optional<Reply> reply_for_read_error(const error_code& ec, const RequestRea
         return error_reply(413, "only POST and PUT take a request body here");
     if (ec == http::error::body_limit) return error_reply(413, "request body too large");
     if (ec == http::error::bad_transfer_encoding)
-        return error_reply(501, "unsupported Transfer-Encoding (only chunked is understood)");
+        return error_reply(501, "unsupported Transfer-Encoding; send the body with a "
+                                "Content-Length");
     const auto& http_errors = make_error_code(http::error::end_of_stream).category();
     if (ec.category() == http_errors && ec != http::error::end_of_stream &&
         ec != http::error::partial_message)
@@ -218,11 +227,16 @@ enum class Parsed { done, need_more, refused, gone };
 // Feeds the parser what `bytes` holds and consumes what it used. On `refused`, `refusal` holds
 // the error to answer with.
 Parsed feed(RequestReader& reader, beast::flat_buffer& bytes, bool& header_checked,
-            Reply& refusal) {
+            std::uint32_t header_limit, Reply& refusal) {
     for (;;) {
         error_code ec;
+        const bool in_header = !reader.is_header_done();
         const auto used = reader.put(bytes.data(), ec);
         bytes.consume(used);
+        if (in_header && reader.header_over(used, header_limit)) {
+            refusal = error_reply(431, "request headers too large");
+            return Parsed::refused;
+        }
         if (ec == http::error::need_more) return Parsed::need_more;
         if (ec) {
             auto reply = reply_for_read_error(ec, &reader);
@@ -302,7 +316,7 @@ ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits) {
     Reply refusal;
     RequestReader reader(request, limits);
     bool header_checked = false;
-    switch (feed(reader, bytes, header_checked, refusal)) {
+    switch (feed(reader, bytes, header_checked, limits.header_limit, refusal)) {
     case Parsed::done:
         return {std::move(request), std::nullopt};
     case Parsed::refused:
@@ -367,7 +381,8 @@ ReadOutcome ServerConnection::read_now() {
     }
     for (;;) {
         if (current.bytes.size() > 0) {
-            switch (feed(*current.reader, current.bytes, current.header_checked, current.reply)) {
+            switch (feed(*current.reader, current.bytes, current.header_checked,
+                         limits_.header_limit, current.reply)) {
             case Parsed::done:
                 current.reader.reset();
                 return ReadOutcome::request;
@@ -438,10 +453,6 @@ net::awaitable<WriteOutcome> ServerConnection::write_more() {
     if (ec) co_return WriteOutcome::failed;
     auto& current = exchange();
     co_return send_now(current.unsent_head, current.unsent_body);
-}
-
-std::size_t ServerConnection::unsent_bytes() const noexcept {
-    return exchange_ ? exchange_->unsent_head.size() + exchange_->unsent_body.size() : 0;
 }
 
 WriteOutcome ServerConnection::write_event_stream_head() {

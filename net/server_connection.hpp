@@ -61,9 +61,9 @@ ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits);
 
 // What a read left in the connection's request() and reply().
 enum class ReadOutcome {
-    request,    // request() holds a whole request
-    refused,    // reply() holds the HTTP error to send before closing (400, 413, 417, 431, 501)
-    gone,       // the peer closed, reset or was closed by us: nobody to answer
+    request, // request() holds a whole request
+    refused, // reply() holds the HTTP error to send before closing (400, 411, 413, 417, 431, 501)
+    gone,    // the peer closed, reset or was closed by us: nobody to answer
     incomplete, // read_now() only: the rest has not arrived yet (the parser keeps its place)
 };
 
@@ -123,8 +123,6 @@ public:
     // Waits until the socket takes more of what write_now() left pending and sends it: `pending`
     // again when some is still left (the caller re-arms its deadline between writes).
     net::awaitable<WriteOutcome> write_more();
-    // Bytes of the answer not yet with the kernel.
-    std::size_t unsent_bytes() const noexcept;
 
     // Server-sent events: the head of an endless text/event-stream answer, then one event at a
     // time, each as write_now() (the caller finishes a pending one with write_more()). The

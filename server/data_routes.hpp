@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ranking {
 
@@ -32,12 +33,15 @@ struct DataContext {
     long max_pages_in_flight; // pages of games (the export, a player's games) at once; then 503
     LoopWatch& watch;
     LoadLevels& levels;
-    MemoryBudget& answer_budget;       // a page of games takes its room here before it is read
-    std::string write_token;           // empty: anyone may post games; else 'Bearer TOKEN'
+    MemoryBudget& answer_budget; // a page of games takes its room here before it is read
+    std::string write_token;     // empty: anyone may post games; else the token they must bring
+    // The server's own names: a game posted from a page elsewhere is refused (DNS rebinding
+    // makes such a page same-origin in the browser's eyes, so a preflight would not stop it).
+    std::vector<std::string> own_names = {};
     std::uint64_t next_request_id = 0; // loop thread only
     // The store's reasons for 503s, with the request's id: its first at once, then a line a
     // second (loop thread only).
-    FailureLog store_failures{"request answered 503"};
+    FailureLog store_failures{"a request's store call"};
 };
 
 // The requests answered on the loop without waiting (lookups, leaderboard, health, errors),

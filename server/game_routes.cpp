@@ -14,7 +14,7 @@ namespace {
 // the request's id; the client learns only that it may try again.
 Reply store_unavailable(std::uint64_t request_id, const std::string& why, DataContext& context) {
     context.store_failures.failed("request #" + std::to_string(request_id) +
-                                  ": store unavailable: " + why);
+                                  " answered 503: " + why);
     return retry_later_reply("the store cannot answer now (request #" + std::to_string(request_id) +
                              "); retry later");
 }
@@ -64,11 +64,10 @@ std::optional<Reply> refuse_page_if_full(DataContext& context) {
                              " at a time); retry later");
 }
 
-// Room in the answer budget for a page of `limit` games, or the 503 that says there is none.
-constexpr std::size_t page_bytes_per_game = 640; // a game's JSON is about 550 bytes
-
+// Room in the answer budget for a page of `limit` games at their longest, or the 503 that says
+// there is none.
 std::variant<MemoryBudget::Lease, Reply> page_room(std::size_t limit, DataContext& context) {
-    if (auto lease = context.answer_budget.try_take(limit * page_bytes_per_game))
+    if (auto lease = context.answer_budget.try_take(games_page_json_bound(limit)))
         return std::move(*lease);
     ++context.levels.shed_pages;
     return retry_later_reply("too many answers waiting for slow readers (" +
@@ -81,11 +80,13 @@ std::variant<MemoryBudget::Lease, Reply> page_room(std::size_t limit, DataContex
 net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, MemoryBudget::Lease lease,
                                  std::uint64_t request_id, HashMode mode, DataContext& context) {
     if (read.error) co_return store_unavailable(request_id, *read.error, context);
-    auto rendering = run_cpu(mode, context.hash_pool, [read = std::move(read), limit] {
+    const auto bound = games_page_json_bound(read.games); // the games read: less, usually
+    lease.resize(bound);
+    auto rendering = run_cpu(mode, context.hash_pool, [read = std::move(read), limit, bound] {
         std::optional<std::int64_t> next;
         if (read.games.size() == limit && !read.games.empty()) next = read.games.back().seq;
         Reply reply;
-        reply.body.reserve(read.games.size() * page_bytes_per_game);
+        reply.body.reserve(bound); // written once, never regrown
         write_games_page_json(read.games, next, reply.body);
         return reply;
     });

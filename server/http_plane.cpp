@@ -36,7 +36,10 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const PlaneSetting& pl
                                   std::to_string(plane.limits.max_connections) + ")");
             continue;
         }
-        const auto address = peer.address();
+        // An IPv4 peer of a plane bound to :: arrives as ::ffff:a.b.c.d: counted as itself.
+        auto address = peer.address();
+        if (address.is_v6() && address.to_v6().is_v4_mapped())
+            address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
         const bool counted =
             plane.max_per_client > 0 && (plane.cap_loopback || !address.is_loopback());
         if (counted && plane.registry.connections_from(address) >= plane.max_per_client) {

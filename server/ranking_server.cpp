@@ -61,9 +61,10 @@ ConnectionLimits admin_limits(const ServerConfig& config) {
     return limits;
 }
 
-// What the admin plane answers to: loopback's names, the address it is bound to, --admin-host.
-std::vector<std::string> admin_names(const ServerConfig& config) {
-    std::vector<std::string> names{"localhost", "127.0.0.1", "::1", config.admin_address};
+// The names this server is reached by: loopback's, its two addresses, --admin-host names.
+std::vector<std::string> own_names(const ServerConfig& config) {
+    std::vector<std::string> names{"localhost", "127.0.0.1", "::1", config.address,
+                                   config.admin_address};
     names.insert(names.end(), config.admin_hosts.begin(), config.admin_hosts.end());
     return names;
 }
@@ -95,7 +96,8 @@ RankingServer::RankingServer(ServerConfig config,
                                                          watch_,
                                                          levels_,
                                                          answer_budget_,
-                                                         config_.write_token},
+                                                         config_.write_token,
+                                                         own_names(config_)},
       admin_context_{mode_,
                      metrics_,
                      watch_,
@@ -103,7 +105,7 @@ RankingServer::RankingServer(ServerConfig config,
                      load_dashboard(config_.dashboard_directory),
                      config_.dashboard_directory,
                      config_.admin_token,
-                     admin_names(config_)},
+                     own_names(config_)},
       lag_probe_(data_loop_, watch_),
       data_plane_(data_loop_, config_.address, config_.port,
                   PlaneSetting{.handler = {[this](const IncomingRequest& request, Reply& reply) {

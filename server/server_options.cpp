@@ -145,8 +145,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "the admin plane's own connection cap, kept apart from the data plane's so that the "
          "admin plane and its dashboard answer while the data plane is full")
         ("admin-host", po::value(&c.admin_hosts)->composing(),
-         "a name the admin plane answers to besides localhost, 127.0.0.1, ::1 and its bound "
-         "address (repeatable); requests with another Host get 421 (DNS rebinding)")
+         "a name the server is reached by besides localhost, 127.0.0.1, ::1 and its bound "
+         "addresses (repeatable; give one when a plane is bound to 0.0.0.0 or ::): the admin "
+         "plane answers 421 to another Host, and PUT /mode and POST /games sent by a page "
+         "from another origin get 403 (DNS rebinding)")
         ("admin-token-file", po::value(&admin_token_file),
          "require 'Authorization: Bearer TOKEN' on the admin plane, TOKEN being this file's "
          "first line (default: RANKING_ADMIN_TOKEN; one of them is required when "

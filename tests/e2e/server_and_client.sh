@@ -61,6 +61,19 @@ client dance >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an unknown command should exit 2"
 set -e
 
+# A server with a write token and an admin token, both from its environment: the client sends
+# them from the same variables, and without them gets 401.
+stop_server >/dev/null 2>&1 || fail "the first server did not stop cleanly"
+RANKING_WRITE_TOKEN=w-e2e RANKING_ADMIN_TOKEN=a-e2e start_server "$work/server.log" "$server_bin" \
+  --hash-iterations 1000 --players 100 --db "$work/tokens.db" || fail "no startup with tokens"
+if client game alice bob 1-0 --id e2e.t >"$work/out" 2>&1; then fail "a game without the token should exit 1"; fi
+expect_in "$(cat "$work/out")" "HTTP 401"
+out=$(RANKING_WRITE_TOKEN=w-e2e client game alice bob 1-0 --id e2e.t) || fail "game with the token exited $?"
+expect_in "$out" "new (201 Created)"
+if client mode >"$work/out" 2>&1; then fail "mode without the admin token should exit 1"; fi
+expect_in "$(cat "$work/out")" "HTTP 401"
+expect_in "$(RANKING_ADMIN_TOKEN=a-e2e client mode)" "mode: offload"
+
 # SIGTERM: exit 0 within 5 s.
 kill -TERM "$SERVER_PID"
 for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done

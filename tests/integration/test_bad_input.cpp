@@ -64,7 +64,7 @@ TEST_CASE("an unknown method is 405 with Allow") {
     CHECK(answer.bytes.find("Allow: GET") != std::string::npos);
 }
 
-TEST_CASE("Expect is refused before any body is waited for; unknown transfer codings are 501") {
+TEST_CASE("Expect is refused before any body is waited for, unknown transfer codings are 501") {
     TestServer server;
     // The body never comes: a server that waited for it would hang until our patience ends.
     const auto expect = raw_exchange(server.data(), "POST /games HTTP/1.1\r\n" + host +

@@ -63,7 +63,7 @@ TEST_CASE("GET /leaderboard pages in rank order") {
     CHECK(json_of(request(server.data(), "GET", "/leaderboard?offset=1000"))["entries"].empty());
 }
 
-TEST_CASE("errors: 404, 400, 405 with Allow, 431; each a JSON error") {
+TEST_CASE("errors: 404, 400, 405 with Allow, 431, each a JSON error") {
     TestServer server;
     const auto check_error = [&](const char* method, std::string target, int status) {
         CAPTURE(target);

@@ -43,7 +43,7 @@ std::string http_answer(int status, std::string_view reason, const std::string& 
 
 std::string unavailable(const std::string& retry_after) {
     return http_answer(503, "Service Unavailable",
-                       R"({"error":"the store cannot take games now: commit answer lost; )"
+                       R"({"error":"the store cannot answer now (request #7); )"
                        R"(retry later"})",
                        retry_after.empty() ? "" : "Retry-After: " + retry_after + "\r\n");
 }
@@ -159,7 +159,7 @@ GameSubmitOutcome submit(const HttpEndpoint& endpoint, const GameRetryPolicy& po
     net::io_context loop;
     GameSubmitOutcome outcome;
     net::co_spawn(loop,
-                  submit_game(endpoint, alice_beats_bob, 5s, policy,
+                  submit_game(endpoint, alice_beats_bob, 5s, "", policy,
                               [notes](const std::string& line) {
                                   if (notes) notes->push_back(line);
                               }),
@@ -207,7 +207,7 @@ TEST_CASE("game retry: two 503s with Retry-After: 1, then 201: three attempts, o
     // Retry-After honoured: one second before each retry.
     CHECK(outcome.waits == std::vector<std::chrono::milliseconds>{1s, 1s});
     REQUIRE(notes.size() == 2);
-    CHECK(notes[0] == "HTTP 503 (the store cannot take games now: commit answer lost; retry "
+    CHECK(notes[0] == "HTTP 503 (the store cannot answer now (request #7); retry "
                       "later); retrying game g-retry-1 in 1 s (attempt 2 of 5)");
     CHECK(notes[1].find("; retrying game g-retry-1 in 1 s (attempt 3 of 5)") != std::string::npos);
 }

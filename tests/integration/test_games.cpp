@@ -151,7 +151,7 @@ TEST_CASE("a player's games and the export come in pages with a cursor") {
     CHECK(request(server.data(), "GET", "/games/nosuch").response.status == 404);
 }
 
-TEST_CASE("offload: a lookup is answered while a game waits on a locked file; the game gets 503") {
+TEST_CASE("offload: a lookup is answered while a game waits on a locked file, the game gets 503") {
     CHECK(answer_order_with_locked_store(HashMode::offload) ==
           std::vector<std::string>{"lookup", "game"});
 }

@@ -82,7 +82,18 @@ TEST_CASE("chunked bodies are refused at the header (411), before a chunk-size l
     CHECK(request(server.data(), "GET", "/healthz").response.status == 200);
 }
 
-TEST_CASE("Host: none in HTTP/1.1 or two is 400; HTTP/1.0 needs none") {
+TEST_CASE("a header sent a field at a time is still bounded (431), not only one long field") {
+    TestServer server;
+    std::string fields;
+    for (int i = 0; fields.size() < 9000; ++i)
+        fields += "X-Field-" + std::to_string(i) + ": " + std::string(20, 'v') + "\r\n";
+    const auto answer = raw_exchange(server.data(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                                                        fields + "\r\n");
+    CAPTURE(answer.bytes);
+    CHECK(starts_with(answer.bytes, "HTTP/1.1 431"));
+}
+
+TEST_CASE("Host: none in HTTP/1.1 or two is 400, HTTP/1.0 needs none") {
     TestServer server;
     CHECK(starts_with(raw_exchange(server.data(), "GET /healthz HTTP/1.1\r\n\r\n").bytes,
                       "HTTP/1.1 400"));
@@ -136,6 +147,18 @@ TEST_CASE("POST /games wants application/json (415 otherwise) and, when set, the
                                         "Authorization: bearer w-token\r\n"));
     CAPTURE(stored.bytes);
     CHECK(starts_with(stored.bytes, "HTTP/1.1 201"));
+    // A page elsewhere (a DNS-rebinding one too, which the browser deems same-origin) may not.
+    const auto foreign =
+        raw_exchange(server.data(), post_game("h-2", "Content-Type: application/json\r\n"
+                                                     "Authorization: Bearer w-token\r\n"
+                                                     "Origin: http://attacker.example:8080\r\n"));
+    CHECK(starts_with(foreign.bytes, "HTTP/1.1 403"));
+    CHECK(starts_with(
+        raw_exchange(server.data(), post_game("h-3", "Content-Type: application/json\r\n"
+                                                     "Authorization: Bearer w-token\r\n"
+                                                     "Origin: http://localhost:8080\r\n"))
+            .bytes,
+        "HTTP/1.1 201"));
     // Reads need no token.
     CHECK(request(server.data(), "GET", "/games/h-1").response.status == 200);
 }
@@ -171,7 +194,7 @@ TEST_CASE("the admin plane answers only to its own names, and foreign pages cann
     CHECK(has(admin_mode(server), "inline"));
 }
 
-TEST_CASE("admin answers cannot be framed; the dashboard's files need no token, the rest does") {
+TEST_CASE("admin answers cannot be framed, the dashboard's files need no token, the rest does") {
     auto config = test_config();
     config.admin_token = "a-token";
     config.dashboard_directory = default_dashboard_directory(); // the build tree's copy
@@ -187,7 +210,7 @@ TEST_CASE("admin answers cannot be framed; the dashboard's files need no token, 
     CHECK(has(events.bytes, "X-Frame-Options: DENY"));
 }
 
-TEST_CASE("one client may hold only its share of connections; a freed one may be taken again") {
+TEST_CASE("one client may hold only its share of connections, a freed one may be taken again") {
     auto config = test_config();
     config.max_connections_per_client = 2;
     config.cap_loopback = true; // tests connect from loopback
@@ -197,6 +220,11 @@ TEST_CASE("one client may hold only its share of connections; a freed one may be
     auto first = std::make_unique<ClientConnection>(loop.get_executor());
     ClientConnection second(loop.get_executor());
     CHECK(hold(loop, *first, data, "/healthz") == 200);
+    // A HEAD before: the refusal below borrows the memory its exchange went back with.
+    CHECK(starts_with(raw_exchange(data, "HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                         "Connection: close\r\n\r\n")
+                          .bytes,
+                      "HTTP/1.1 200"));
     CHECK(hold(loop, second, data, "/healthz") == 200);
     const auto third = raw_exchange(data, get("/healthz"));
     CHECK(starts_with(third.bytes, "HTTP/1.1 503"));

@@ -41,7 +41,7 @@ std::string bearer_request(const std::string& target, const std::string& authori
 } // namespace
 
 TEST_CASE(
-    "past --max-pending-hashes, /rank is shed at once with 503 and Retry-After; lookups pass") {
+    "past --max-pending-hashes, /rank is shed at once with 503 and Retry-After, lookups pass") {
     auto config =
         test_config(HashMode::offload, calibrate_iterations(std::chrono::milliseconds(150)));
     config.max_pending_hashes = 2;
@@ -121,7 +121,7 @@ TEST_CASE("past --max-connections new connections get a 503 while existing ones 
     CHECK(again.status == 200);
 }
 
-TEST_CASE("a silent connection is closed at the idle timeout; a slow request at the request one") {
+TEST_CASE("a silent connection is closed at the idle timeout, a slow request at the request one") {
     auto config = test_config();
     config.limits.idle_timeout = std::chrono::milliseconds(200);
     config.limits.request_timeout = std::chrono::milliseconds(300);

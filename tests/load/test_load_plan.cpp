@@ -210,13 +210,18 @@ TEST_CASE("bad flags exit with 2, good ones parse") {
     CHECK_FALSE(parse({"--rate", "max"}).options->rate);
 }
 
-TEST_CASE("the admin token comes from --admin-token or RANKING_ADMIN_TOKEN and is never echoed") {
+TEST_CASE("the admin token comes from --admin-token or RANKING_ADMIN_TOKEN, the write token from RANKING_WRITE_TOKEN, never echoed") {
     ::unsetenv("RANKING_ADMIN_TOKEN");
     CHECK(parse({"--rate", "1"}).options->admin_token.empty());
     ::setenv("RANKING_ADMIN_TOKEN", "from-env", 1);
     CHECK(parse({"--rate", "1"}).options->admin_token == "from-env");
     CHECK(parse({"--rate", "1", "--admin-token", "flag"}).options->admin_token == "flag");
     ::unsetenv("RANKING_ADMIN_TOKEN");
+    ::unsetenv("RANKING_WRITE_TOKEN");
+    CHECK(parse({"--rate", "1"}).options->write_token.empty());
+    ::setenv("RANKING_WRITE_TOKEN", "w-env", 1); // a server's write token, for the games mix
+    CHECK(parse({"--rate", "1"}).options->write_token == "w-env");
+    ::unsetenv("RANKING_WRITE_TOKEN");
 
     std::vector<const char*> args{"ranking-load", "--help", "--admin-token", "s3cret"};
     std::ostringstream out, err;

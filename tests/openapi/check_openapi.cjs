@@ -30,7 +30,6 @@ const unprovoked = {
   'GET /players/{player}/games 503': 'needs a store that cannot read (store tests) or an answer budget held by slow readers (integration test "hostile")',
   'POST /games 503': 'needs a read-only or locked store (integration test "games")',
   'POST /games 401': 'needs a server with a write token; covered by integration test "hostile"',
-  'POST /games 403': 'needs a server with a write token; covered by integration test "hostile"',
   'GET /games/{id} 503': 'needs a store that cannot read (store tests)',
   'GET / 404': 'needs a server without its dashboard files',
 };
@@ -52,6 +51,7 @@ const cases = [
   ['POST', data, '/games', game('openapi-1', 'alice', 'bob', '1-0'), { 'Content-Type': 'application/json; charset=utf-8' }, 200], // retry
   ['POST', data, '/games', game('openapi-1', 'alice', 'charlie', '0-1'), json, 409], // conflict
   ['POST', data, '/games', game('openapi-2', 'alice', 'alice', '1-0'), json, 400],
+  ['POST', data, '/games', game('openapi-4', 'alice', 'bob', '1-0'), { ...json, Origin: 'http://attacker.example' }, 403], // another site's page
   ['POST', data, '/games', game('openapi-3', 'alice', 'nobody', '1-0'), json, 404],
   ['POST', data, '/games', JSON.stringify({ id: 'x', white: 'alice', black: 'bob', result: '1-0', pad: 'p'.repeat(2000) }), json, 413],
   ['POST', data, '/games', game('openapi-4', 'alice', 'bob', '1-0'), undefined, 415], // fetch sends a string as text/plain

@@ -43,7 +43,7 @@ std::string refusal(const std::filesystem::path& file) {
 
 } // namespace
 
-TEST_CASE("a new file gets the club; a reopened one keeps its games and ignores the roster") {
+TEST_CASE("a new file gets the club, a reopened one keeps its games and ignores the roster") {
     const TempDatabase file;
     {
         auto db = open_new(file);
@@ -75,7 +75,7 @@ TEST_CASE("a new file gets the club; a reopened one keeps its games and ignores 
     }
 }
 
-TEST_CASE("games leave players' rows alone; at open each player has their last game's values") {
+TEST_CASE("games leave players' rows alone, at open each player has their last game's values") {
     const TempDatabase file;
     std::vector<StoredGame> stored;
     {
@@ -151,7 +151,7 @@ TEST_CASE("a game's values are Glicko-2 from both players' values before it") {
     CHECK(db.find("g1").games.front() == outcome.game);
 }
 
-TEST_CASE("one batch: retries, conflicts and unknown players; ratings chain in order") {
+TEST_CASE("one batch: retries, conflicts and unknown players, ratings chain in order") {
     const TempDatabase file;
     auto db = open_new(file);
     GameSubmission timed = game("t", "bob", "charlie", GameResult::white_wins);
@@ -207,7 +207,7 @@ TEST_CASE("a failed transaction leaves nothing behind, in the file or in memory"
     CHECK(accepted[1].game.white.before == accepted[0].game.white.after);
 }
 
-TEST_CASE("a player's games newest first; the export in commit order, by page") {
+TEST_CASE("a player's games newest first, the export in commit order, by page") {
     const TempDatabase file;
     auto db = open_new(file);
     const std::vector<std::pair<const char*, const char*>> pairs{

@@ -130,8 +130,8 @@ net::awaitable<void> post_during_spacing(GameStore& store, std::vector<RecordOut
     order.push_back("read");
 }
 
-TEST_CASE("offload: games that arrive within the commit spacing share one commit; reads are "
-          "answered meanwhile; the storage thread runs the hook") {
+TEST_CASE("offload: games that arrive within the commit spacing share one commit, reads are "
+          "answered meanwhile, the storage thread runs the hook") {
     std::thread::id hooked_on;
     ObservedStore observed(std::chrono::seconds(5), [&](SqliteStoreConfig& config) {
         config.commit_spacing = std::chrono::seconds(1); // ten times what 20 x 5 ms take

@@ -1,6 +1,7 @@
 #include "data_api.hpp"
 #include "json_shapes.hpp"
 #include "json_writer.hpp"
+#include "player_name.hpp"
 #include "reply.hpp"
 
 #include <doctest/doctest.h>
@@ -30,7 +31,7 @@ TEST_CASE("a rank answer carries every field the token signs, and reads back") {
                                                back.iterations)) == answer.token);
 }
 
-TEST_CASE("the cheap lookup has no token; pages and health have their shapes") {
+TEST_CASE("the cheap lookup has no token, pages and health have their shapes") {
     const auto lookup = standing_json({"bob", 1477, 2714, 5000, 45.64, {}, 0});
     CHECK_FALSE(lookup.contains("token"));
     CHECK(lookup["rank"] == 2714);
@@ -142,4 +143,27 @@ TEST_CASE("a submission written by a client reads back as the same submission") 
     reads_back({"load-1-2-3", "alice", "bob", GameResult::white_wins, std::nullopt});
     reads_back({"g.7", "charlie", "alice", GameResult::draw, 1'795'000'000'000});
     CHECK_FALSE(game_submission_json({"g", "a", "b", GameResult::draw, {}}).contains("played_at"));
+}
+
+TEST_CASE("a page's bound holds for games at their widest, so its buffer is never regrown") {
+    constexpr Glicko wide{-1.2345678901234567e-300, -9.8765432109876543e+300, -0.1234567890123456};
+    const GameSide white{std::string(max_name_length, 'w'), wide, wide, -2'000'000'000,
+                         -2'000'000'000};
+    GameSide black = white;
+    black.player = std::string(max_name_length, 'b');
+    const StoredGame widest{std::string(max_game_id_length, 'i'),
+                            std::numeric_limits<std::int64_t>::min(),
+                            GameResult::draw,
+                            std::numeric_limits<std::int64_t>::min(),
+                            white,
+                            black};
+    const std::vector<StoredGame> page(100, widest);
+    std::string text;
+    write_games_page_json(page, std::numeric_limits<std::int64_t>::min(), text);
+    CHECK(text.size() <= games_page_json_bound(page));
+    CHECK(games_page_json_bound(page) <= games_page_json_bound(page.size()));
+    // The bound is tight enough to be worth its name: within a tenth of the widest page.
+    CHECK(games_page_json_bound(page) < text.size() + text.size() / 10);
+    const std::vector<StoredGame> short_names(100, StoredGame{"g", 1, GameResult::draw, 0, {}, {}});
+    CHECK(games_page_json_bound(short_names) < games_page_json_bound(page));
 }

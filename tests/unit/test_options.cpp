@@ -181,7 +181,7 @@ TEST_CASE("server options: tokens come from a file or the environment, never fro
     CHECK(err.find("--admin-token-file") != std::string::npos);
 }
 
-TEST_CASE("server options: the per-client cap spares loopback unless given; budgets and caps") {
+TEST_CASE("server options: the per-client cap spares loopback unless given, budgets and caps") {
     const auto defaults = parse(parse_server_options, {});
     REQUIRE(defaults.options);
     CHECK(defaults.options->server.max_connections_per_client == 256);

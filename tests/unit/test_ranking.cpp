@@ -58,7 +58,7 @@ TEST_CASE("a rating change moves rank, percentile and page order") {
     CHECK_FALSE(club.apply("zed", {1000, 80, 0.06}, 1, 1));
 }
 
-TEST_CASE("a late update does not undo a later game; reset does") {
+TEST_CASE("a late update does not undo a later game, reset does") {
     auto club = small_club();
     REQUIRE(club.apply("eve", {1600, 80, 0.06}, 2, 7));
     CHECK_FALSE(club.apply("eve", {1450, 90, 0.06}, 1, 6)); // seq 6 answered after seq 7
