@@ -85,12 +85,12 @@ bool goes_to_store(Route route) {
            route == Route::player_games;
 }
 
-// A game must not come from a page elsewhere, must come as JSON (so that a browser asks before
-// sending one from another site) and, when the server has a write token, with it.
+// A game must come as JSON (so that a browser asks before sending one from another site), not
+// from a page elsewhere and, when the server has a write token, with it.
 std::optional<Reply> refuse_game_submission(const IncomingRequest& request,
                                             const DataContext& context) {
-    if (auto refused = refuse_foreign_origin(request.origin, context.own_names)) return refused;
     if (auto refused = refuse_unless_json(request.content_type)) return refused;
+    if (auto refused = refuse_foreign_origin(request.origin, context.own_names)) return refused;
     return refuse_without_token(request.authorization, context.write_token, "game submission");
 }
 
