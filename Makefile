@@ -31,16 +31,16 @@ test: build test-deps
 	@ctest --preset $(PRESET)
 
 demo: build
-	@scripts/demo.sh $(BUILD) report
+	@demo/demo.sh $(BUILD) report
 
 # ranking-server against nginx (one worker) on the same machine in one run, as ratios, about 2.5
-# minutes (load/bench): req/s under wrk on a cheap endpoint, p99 at half nginx's req/s (open
+# minutes (bench/bench.sh): req/s under wrk on a cheap endpoint, p99 at half nginx's req/s (open
 # loop), bytes per connection at 18,000 keep-alive connections, canary p99 with the hash pool
 # saturated (offload against inline), then a summary against the goals, PASS or MISS. Installs
 # wrk and nginx-light if missing; nginx runs as a child on loopback. LOAD_VS_WRK=1 adds
 # ranking-load against wrk.
 bench: build
-	@load/bench $(BUILD)
+	@bench/bench.sh $(BUILD)
 
 # The server alone, in the foreground, on 127.0.0.1:8080 (admin 8081), its database ranking.db
 # here (kept between runs): make run ARGS=--blocking
@@ -59,7 +59,7 @@ cluster-down:
 # The seeds' remedies for a database call side by side, in one run (also make demo's last chapter).
 cluster-demo: build
 	@scripts/install-deps.sh postgresql
-	@load/remedies_demo.sh $(BUILD) report
+	@demo/remedies_chapter.sh $(BUILD) report
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -74,7 +74,7 @@ std::vector<std::string> own_names(const ServerConfig& config) {
 RankingServer::RankingServer(ServerConfig config,
                              const std::function<std::vector<Player>()>& make_roster)
     : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
-      answer_budget_(config_.answer_budget_bytes), data_connections_(&levels_),
+      answer_budget_(config_.answer_budget_bytes), data_connections_(&levels_.connections),
       hash_pool_(config_.pool_threads),
       store_(open_store(
           config_, data_loop_.get_executor(), make_roster,
@@ -165,12 +165,13 @@ void RankingServer::run() {
     // longer runs and are destroyed with it.
     hash_pool_.join();
     admin_thread_.join();
-    const long read = levels_.requests_read.load(), answered = levels_.requests_answered.load();
+    const auto& tallies = levels_.connections;
+    const long read = tallies.requests_read.load(), answered = tallies.requests_answered.load();
     std::fprintf(stderr,
                  "ranking-server: %ld requests read, %ld answered, %ld dropped; %ld hashes shed, "
                  "%ld connections refused\n",
                  read, answered, read - answered, levels_.shed_hashes.load(),
-                 levels_.refused_connections.load());
+                 tallies.refused_connections.load());
 }
 
 void RankingServer::request_stop() {

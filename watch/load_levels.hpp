@@ -1,6 +1,8 @@
 #pragma once
 // Levels and tallies of the data plane, written on the loop and pool, read anywhere (metrics,
 // the watchdog, the dashboard, the exit summary).
+#include "plane_counters.hpp"
+
 #include <atomic>
 
 namespace ranking {
@@ -21,11 +23,8 @@ struct LoadLevels {
     std::atomic<long> in_flight{0};        // requests read and not yet answered
     std::atomic<long> hash_queue{0};       // hashes posted to the pool and not yet started
     std::atomic<long> pages_in_flight{0};  // pages of games being read or rendered
-    std::atomic<long> open_connections{0}; // data plane connections
+    PlaneCounters connections;             // the data plane's, kept by its connection registry
     // Monotonic tallies.
-    std::atomic<long> requests_read{0};       // complete requests, and malformed ones we answer
-    std::atomic<long> requests_answered{0};   // answers written (or tried: the peer may be gone)
-    std::atomic<long> refused_connections{0}; // 503 at --max-connections
     std::atomic<long> shed_hashes{0};         // /rank answered 503 at --max-pending-hashes
     std::atomic<long> shed_pages{0};          // pages answered 503 at --max-pages-in-flight
 };

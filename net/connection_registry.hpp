@@ -4,7 +4,7 @@
 // (idle, request and write timeouts) instead of a timer per connection. Used only from the
 // plane's own thread: no locks. Members link themselves in (intrusive list): joining allocates
 // nothing, and a connection costs the registry two pointers and a deadline.
-#include "load_levels.hpp"
+#include "plane_counters.hpp"
 #include "server_connection.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -21,8 +21,8 @@ class ConnectionRegistry {
 public:
     using Clock = std::chrono::steady_clock;
 
-    // `levels`, when given, gets the open connections and the request tallies (data plane).
-    explicit ConnectionRegistry(LoadLevels* levels = nullptr) : levels_(levels) {}
+    // `counters`, when given, gets the open connections and the request tallies.
+    explicit ConnectionRegistry(PlaneCounters* counters = nullptr) : counters_(counters) {}
 
     // A session's membership for its whole life (RAII), and its current deadline.
     class Membership {
@@ -43,10 +43,10 @@ public:
         void busy_without_deadline();
 
         void request_read() {
-            if (registry_.levels_) ++registry_.levels_->requests_read;
+            if (registry_.counters_) ++registry_.counters_->requests_read;
         }
         void request_answered() {
-            if (registry_.levels_) ++registry_.levels_->requests_answered;
+            if (registry_.counters_) ++registry_.counters_->requests_answered;
         }
 
     private:
@@ -73,14 +73,14 @@ public:
     // Open connections from `peer` among those counted for the per-client cap.
     std::size_t connections_from(const net::ip::address& peer) const;
     void count_refused() {
-        if (levels_) ++levels_->refused_connections;
+        if (counters_) ++counters_->refused_connections;
     }
 
 private:
     Membership* first_ = nullptr;
     std::unordered_map<net::ip::address, std::size_t> clients_; // only peers with a cap
     std::size_t size_ = 0;
-    LoadLevels* levels_;
+    PlaneCounters* counters_;
     bool stopping_ = false;
 };
 

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # make demo: the story (alice, bob, charlie) in both modes, then the collapse report: one
 # open-loop load with a costly/cheap mix and a canary, offload -> inline -> offload, measured by
-# ranking-load and drawn into report/; then the same lesson for the database (load/store_demo.sh)
-# and the seeds' three remedies for it side by side (load/remedies_demo.sh).
+# ranking-load and drawn into report/; then the same lesson for the database (demo/store_chapter.sh)
+# and the seeds' three remedies for it side by side (demo/remedies_chapter.sh).
 # Every server it starts, it stops by PID.
-# Usage: scripts/demo.sh BUILD_DIR [OUT_DIR=report]
+# Usage: demo/demo.sh BUILD_DIR [OUT_DIR=report]
 set -euo pipefail
 build=${1:-build/release}
 out=${2:-report}
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/server.sh"
+source "$here/../scripts/server.sh"
 
 log=$(mktemp)
 trap 'stop_server >/dev/null 2>&1 || true; rm -f "$log"' EXIT
@@ -40,7 +40,7 @@ echo
 echo "== 2. The collapse, measured: ${rate} req/s for 30 s"
 echo "   $why"
 mkdir -p "$out"
-RATE=$rate DURATION=30 CONNECTIONS=1000 MIX=rank=1,players=19 "$here/../load/demo.sh" "$build" "$out"
+RATE=$rate DURATION=30 CONNECTIONS=1000 MIX=rank=1,players=19 "$here/hash_chapter.sh" "$build" "$out"
 printf '\n## Why %s req/s\n\n%s\n' "$rate" "$why" >>"$out/report.md"
 
 echo
@@ -51,9 +51,9 @@ echo "   stall warnings naming a request in inline mode: $inline; in offload mod
 grep -m3 -E 'WARNING event loop blocked|held the event loop' "$out/server.log" | sed 's/^/   /' || true
 echo
 echo "== 4. The blocking database call: games and an export through the store, offload then inline"
-"$here/../load/store_demo.sh" "$build" "$out"
+"$here/store_chapter.sh" "$build" "$out"
 echo
 echo "== 5. The three remedies side by side: a native async driver, a thread, the blocking call"
-"$here/../load/remedies_demo.sh" "$build" "$out"
+"$here/remedies_chapter.sh" "$build" "$out"
 echo
 echo "report: $out/report.md, $out/latency.png, $out/latency.svg, $out/run.json, $out/run.csv"

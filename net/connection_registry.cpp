@@ -30,7 +30,7 @@ ConnectionRegistry::Membership::Membership(ConnectionRegistry& registry,
     if (next_) next_->previous_ = this;
     registry_.first_ = this;
     ++registry_.size_;
-    if (registry_.levels_) ++registry_.levels_->open_connections;
+    if (registry_.counters_) ++registry_.counters_->open_connections;
 }
 
 ConnectionRegistry::Membership::~Membership() {
@@ -41,7 +41,7 @@ ConnectionRegistry::Membership::~Membership() {
     if (next_) next_->previous_ = previous_;
     if (client_ && --client_->second == 0) registry_.clients_.erase(client_->first);
     --registry_.size_;
-    if (registry_.levels_) --registry_.levels_->open_connections;
+    if (registry_.counters_) --registry_.counters_->open_connections;
 }
 
 void ConnectionRegistry::Membership::idle(std::chrono::milliseconds timeout) {

@@ -6,7 +6,7 @@
 #   3. the mistake: PostgreSQL's blocking calls on the loop (--mode inline).
 # For each: lookups' and the canary's p99, and the durable games/s. A throwaway PostgreSQL
 # (scripts/postgres.sh) and throwaway SQLite files; every process started is stopped by PID.
-# Usage: load/remedies_demo.sh [BUILD_DIR=build/release] [OUT_DIR=report]
+# Usage: demo/remedies_chapter.sh [BUILD_DIR=build/release] [OUT_DIR=report]
 # Env: RATE (1000 req/s), GAMES (games per 100 requests, 20), DURATION (10 s per remedy).
 set -euo pipefail
 build=${1:-build/release}

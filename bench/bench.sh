@@ -19,13 +19,13 @@
 #    the way are counted (ranking-load reopens them). A fresh server and a fresh nginx.
 #    nginx allocates its whole connection table when its worker starts, which growth does not
 #    see: its size per slot is measured too (worker VmRSS at start, small table against large).
-# 4. the pool saturated by hashes: load/pool_priority_bench, once in offload mode with the
+# 4. the pool saturated by hashes: bench/pool_priority_bench.sh, once in offload mode with the
 #    server's default --pool-priority (server not niced), once inline; canary p99 of each and
 #    inline / offload.
 # 5. (LOAD_VS_WRK=1 only) how many req/s ranking-load can drive compared with wrk, closed loop,
 #    then open loop at 50% and 25% of its ceiling, showing whether it stays VALID there.
 # Then a summary against the goals, each PASS or MISS.
-# Usage: load/bench [BUILD_DIR=build/release]
+# Usage: bench/bench.sh [BUILD_DIR=build/release]
 # Env: CONNECTIONS (100) for 1, 2 and 5; ROUNDS (3) and WRK_SECONDS (5) for 1; DURATION (10 s) for 2 and 5; HOLD (18000) connections for 3;
 # POOL_DURATION (10 s) for 4; LOAD_VS_WRK (0; 1 adds part 5, about 40 s more)
 set -euo pipefail
@@ -303,8 +303,8 @@ echo "  ratio ours / nginx: VmRSS ${bytes_ratio}x, VmHWM $(ratio "$ours_hwm" "$n
 # ---------------------------------------------------------------------------------------------
 echo
 echo "== 4. the pool saturated by hashes: canary p99, offload (default --pool-priority) vs inline"
-show "PRIORITIES=default DURATION=$pool_duration $here/pool_priority_bench $build"
-PRIORITIES=default DURATION=$pool_duration "$here/pool_priority_bench" "$build" | tee "$work/pool.out" |
+show "PRIORITIES=default DURATION=$pool_duration $here/pool_priority_bench.sh $build"
+PRIORITIES=default DURATION=$pool_duration "$here/pool_priority_bench.sh" "$build" | tee "$work/pool.out" |
   sed 's/^/  /'
 pool_p99() { sed -n "s/^$1 .*canary p99 *\([0-9.]*\) ms.*/\1/p" "$work/pool.out"; }
 offload_p99=$(pool_p99 "offload default")

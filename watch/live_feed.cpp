@@ -96,7 +96,7 @@ std::string LiveFeed::next_sample() {
         {"handler_ratio", ratio(handlers - previous_handler_)},
         {"in_flight", levels_.in_flight.load()},
         {"pool_queue", levels_.hash_queue.load()},
-        {"connections", levels_.open_connections.load()},
+        {"connections", levels_.connections.open_connections.load()},
     };
     auto routes = nlohmann::json::object();
     for (std::size_t r = 0; r < route_count; ++r) {

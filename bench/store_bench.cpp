@@ -12,7 +12,7 @@
 // its tables and drops them after each part.
 // Acks are timed from each game's due time, so a late commit counts in full.
 // --only group-commit runs the offload row alone: the store's disk work at --rate, for another
-// process to be measured beside it (load/store_demo.sh does that to a lookups-only server).
+// process to be measured beside it (demo/store_chapter.sh does that to a lookups-only server).
 // Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp] [--db postgresql://...]
 //                    [--only group-commit] | --version
 #include "pg_game_store.hpp"

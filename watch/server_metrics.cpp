@@ -164,7 +164,7 @@ std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, H
         loop_busy_seen_ = *loop_cpu_seconds;
     }
     in_flight_->Set(static_cast<double>(levels.in_flight.load()));
-    open_connections_->Set(static_cast<double>(levels.open_connections.load()));
+    open_connections_->Set(static_cast<double>(levels.connections.open_connections.load()));
     pool_queue_depth_->Set(static_cast<double>(levels.hash_queue.load()));
     for (HashMode m : {HashMode::offload, HashMode::inline_on_loop})
         mode_[index(m)]->Set(m == mode ? 1 : 0);
@@ -174,7 +174,7 @@ std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, H
     };
     catch_up(hashes_shed_, hashes_shed_seen_, levels.shed_hashes.load());
     catch_up(pages_shed_, pages_shed_seen_, levels.shed_pages.load());
-    catch_up(connections_refused_, connections_refused_seen_, levels.refused_connections.load());
+    catch_up(connections_refused_, connections_refused_seen_, levels.connections.refused_connections.load());
     return registry_->Collect();
 }
 

@@ -4,7 +4,7 @@
 # (GET /healthz at 100/s on its own connection) measures how soon the loop answers. One run per
 # --pool-priority, then one in inline mode (the loop hashes: the collapse it is compared with).
 # The server is not niced. Loopback only; every server is stopped by PID.
-# Usage: load/pool_priority_bench [BUILD_DIR=build/release]
+# Usage: bench/pool_priority_bench.sh [BUILD_DIR=build/release]
 # Env: DURATION (20, seconds), PRIORITIES ("idle nice:19 normal"; "default" runs without
 # --pool-priority, i.e. with the server's default), POOL_THREADS (1), INLINE (1;
 # 0 skips the inline run), PIN (0; 1 pins the server to CPU 1 and ranking-load to CPU 0 with

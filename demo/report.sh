@@ -3,7 +3,7 @@
 # latency.png and latency.svg (gnuplot: latency by due time per endpoint, the canary apart, the
 # server's own loop lag and hash queue from its /metrics below, toggles as vertical lines on
 # every panel) and report.md (the chart plus ranking-load's own tables).
-# Usage: load/report.sh RUN.csv RUN.md [OUT_DIR=report]
+# Usage: demo/report.sh RUN.csv RUN.md [OUT_DIR=report]
 # Needs gnuplot (Debian package gnuplot-nox).
 set -euo pipefail
 

@@ -2,7 +2,7 @@
 # The load demo: a ranking-server with one hash thread under a steady open-loop mix of cheap and
 # costly requests; the mode flips offload -> inline -> offload at 1/3 and 2/3 of the measured
 # span. ranking-load prints the per-mode table and the collapse ratio; report.sh draws it.
-# Usage: load/demo.sh [BUILD_DIR=build/release] [OUT_DIR=report]
+# Usage: demo/hash_chapter.sh [BUILD_DIR=build/release] [OUT_DIR=report]
 # Env: RATE (300), DURATION (30, seconds), CONNECTIONS (1000), MIX (rank=1,players=19).
 set -euo pipefail
 build=${1:-build/release}

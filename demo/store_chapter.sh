@@ -12,7 +12,7 @@
 #   3. lookups, games and an export of 10,000 games in one open-loop mix, offload then inline:
 #      lookups' and canary's p99 side by side, and the durable games/s in each mode.
 # Every server it starts, it stops by PID; its databases are throwaway files.
-# Usage: load/store_demo.sh [BUILD_DIR=build/release] [OUT_DIR=report]
+# Usage: demo/store_chapter.sh [BUILD_DIR=build/release] [OUT_DIR=report]
 # Env: GAMES_RATE (5000), DURATION (10, seconds per run of part 2; part 3 runs twice as long),
 #      PAIRS (1: how many times part 2 runs its three (lookups, games, lookups beside
 #      store-bench), each a "pair" of the loaded server's canary and its twin's; more give medians).
@@ -38,7 +38,7 @@ load() {
 }
 
 echo "-- 1. The store alone, on this machine's disk: store-bench --rate $games_rate"
-"$build/load/store-bench" --rate "$games_rate" --seconds 5 | tee "$out/store-bench.txt" | sed 's/^/   /'
+"$build/bench/store-bench" --rate "$games_rate" --seconds 5 | tee "$out/store-bench.txt" | sed 's/^/   /'
 
 # The twin: the same server, idle but for a canary of its own, sent in the same seconds as the
 # other's. Games cost the machine (fsyncs, the storage thread's CPU, ranking-load's): the twin's
@@ -75,7 +75,7 @@ for pair in $(seq "$pairs"); do
   wait $! || true
   # store-bench runs through ranking-load's start and warm-up too, and a second past its end, so
   # its commits cover the measured span (and its closing sync falls outside it).
-  "$build/load/store-bench" --only group-commit --rate "$games_rate" --seconds "$((duration + 2))" \
+  "$build/bench/store-bench" --only group-commit --rate "$games_rate" --seconds "$((duration + 2))" \
     >"$out/store-bench-beside.txt" 2>&1 &
   bench_pid=$!
   twin_canary "$out/twin-beside-bench.txt" &
