@@ -56,7 +56,7 @@ cluster: build
 cluster-down:
 	@scripts/cluster.sh down
 
-# The seeds' remedies for a database call side by side, in one run (also make demo's last chapter).
+# The lesson's remedies for a database call side by side, in one run (also make demo's last chapter).
 cluster-demo: build
 	@scripts/install-deps.sh postgresql
 	@demo/remedies_chapter.sh $(BUILD) report

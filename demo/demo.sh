@@ -2,7 +2,7 @@
 # make demo: the story (alice, bob, charlie) in both modes, then the collapse report: one
 # open-loop load with a costly/cheap mix and a canary, offload -> inline -> offload, measured by
 # ranking-load and drawn into report/; then the same lesson for the database (demo/store_chapter.sh)
-# and the seeds' three remedies for it side by side (demo/remedies_chapter.sh).
+# and the lesson's three remedies for it side by side (demo/remedies_chapter.sh).
 # Every server it starts, it stops by PID.
 # Usage: demo/demo.sh BUILD_DIR [OUT_DIR=report]
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make cluster-demo's measurement: the seeds' remedies for a database call, side by side, in one
+# make cluster-demo's measurement: the lesson's remedies for a database call, side by side, in one
 # run, under the same open-loop load (lookups and games, a canary):
 #   1. a native async driver: PostgreSQL through libpq's non-blocking API on the loop, no thread;
 #   2. a thread for a blocking driver: SQLite on its storage thread;

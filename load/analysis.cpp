@@ -8,7 +8,7 @@ namespace {
 
 constexpr double min_achieved_share = 0.97;
 constexpr std::uint64_t max_tool_lag_p99_us = 1000;
-// Below this, steal is a VM's everyday noise (0.1-0.3% seen during quiet runs here).
+// Below this, steal is a VM's everyday noise, seen in quiet runs too.
 constexpr double noticeable_steal_percent = 1.0;
 
 double seconds_of(nanoseconds span) {

@@ -5,7 +5,7 @@
 // the loop asleep in epoll_wait, wakes it (epoll_ctl) before letting the mutex go. The woken loop
 // preempts a SCHED_IDLE poster at once, then blocks on that mutex until the poster gets a core
 // back, which on a busy machine is whenever no normal thread wants one: the loop waited on that
-// mutex at about 600 commits a second, 27 us on average and up to 0.5 ms. Here the other thread
+// mutex for every few commits, up to half a millisecond at a time. Here the other thread
 // only pushes onto a lock-free list and writes an eventfd; the loop itself takes the list, and
 // never waits for the other thread. What a SCHED_IDLE thread still delays is its own delivery:
 // preempted between its push and its ring, it holds back what arrives behind it until it runs

@@ -15,7 +15,8 @@
 
 namespace ranking {
 
-inline constexpr std::uint32_t default_hash_iterations = 100'000; // ~20-30 ms on one core here
+// Tens of milliseconds on one core: a hash long enough that a loop which runs it is seen to stop.
+inline constexpr std::uint32_t default_hash_iterations = 100'000;
 
 struct ServerConfig {
     std::string address = "127.0.0.1";

@@ -3,7 +3,8 @@
 // A query is sent with PQsendQueryParams, flushed with PQflush, and its results are collected
 // with PQconsumeInput / PQisBusy / PQgetResult while the coroutine waits for the socket to be
 // readable through Asio; no thread anywhere. The blocking twins (PQconnectdb, PQexecParams) are
-// the same statements run on the calling thread: the seeds' mistake when that thread is the loop.
+// the same statements run on the calling thread: the mistake this server teaches, when that
+// thread is the loop.
 //
 // One statement at a time per connection (no pipelining): the caller serialises its queries.
 // Parameters and results travel as text; doubles are written and read shortest-exact so that

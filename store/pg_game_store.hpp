@@ -3,7 +3,7 @@
 // itself sends the statements and awaits the answers on the connection's socket (libpq
 // non-blocking, pg_connection.hpp); games that arrive while a transaction is in flight go
 // together into the next one (group commit). Inline mode: the very same statements through
-// libpq's blocking calls on the loop thread, one transaction per game: the seeds' mistake.
+// libpq's blocking calls on the loop thread, one transaction per game: the mistake made visible.
 //
 // When the connection is lost, `record` answers `unavailable` and reads an error at once while
 // the store reconnects by itself with backoff (logged, and told to the observer). A game is

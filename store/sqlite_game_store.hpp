@@ -1,7 +1,7 @@
 #pragma once
 // SQLite behind the GameStore interface. SQLite is a blocking driver, so in offload mode every
-// call runs on one storage thread (the seeds' run_in_executor) and the awaiting coroutine
-// resumes on its own executor; games that arrive while a commit is in progress are committed
+// call runs on one storage thread (a thread for a blocking call, as Python's run_in_executor)
+// and the awaiting coroutine resumes on its own executor; games that arrive while a commit is in progress are committed
 // together in the next transaction (group commit: one fsync for many games). In inline mode the
 // very same calls run on the calling thread, the loop, one transaction per game. In both modes
 // WAL checkpoints stay out of the commits (wal_checkpointer.hpp).
@@ -25,9 +25,9 @@ struct SqliteStoreConfig {
     std::size_t max_pending_games = 10'000;       // queued past this: `overloaded`
     WalPages wal_pages{};                         // when the WAL is checkpointed
     // Offload mode: a commit starts at most once per spacing; games that arrive in between wait
-    // for the next one. At 5,000 games/s a commit takes about 0.2 ms here, so without spacing
-    // nearly every game paid its own fsync (1.3 games per commit) and the storage thread used
-    // half a core; it is PostgreSQL's commit_delay, but paid only when the previous commit was
+    // for the next one. A commit is quicker than the gap between games at thousands a second, so
+    // without spacing nearly every game paid its own fsync and the storage thread spent half a
+    // core on them; it is PostgreSQL's commit_delay, but paid only when the previous commit was
     // recent: a game that finds the last commit older than the spacing is committed at once, and
     // one within it waits at most the rest of it. Zero: commit as soon as the last one ends.
     std::chrono::microseconds commit_spacing{1000};

@@ -21,9 +21,9 @@ int open_to_sync(const std::filesystem::path& file) {
 }
 
 // Writes back what a checkpoint copied a quarter MiB of the file at a time, then fsyncs. One
-// fdatasync would hand the disk all of it at once (800-1,500 scattered writes with 40 MB of
-// games), and the commit that fsyncs the WAL meanwhile waits behind them; in steps, no more
-// than one step's writes are queued ahead of a commit.
+// fdatasync would hand the disk all of it at once (hundreds of scattered writes), and the commit
+// that fsyncs the WAL meanwhile waits behind them; in steps, no more than one step's writes are
+// queued ahead of a commit.
 bool flush_in_steps(int fd) {
     constexpr off_t step = 256 * 1024;
     struct stat file {};

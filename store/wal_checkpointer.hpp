@@ -16,9 +16,9 @@
 // Quick only because the thread also fsyncs the database file after each of its checkpoints.
 // SQLite fsyncs it only when a checkpoint has copied the whole WAL (wal.c, walCheckpoint), so
 // the thread's partial checkpoints left their pages dirty in the page cache, and the writer's
-// finishing step flushed all of them: 5-9 MB, 800-1,500 scattered writes, 8-19 ms on this
-// project's test machine with 10-40 MB of games, growing with the database (a WAL's worth of
-// games touches more distinct pages of larger indexes), and every game queued meanwhile waited.
+// finishing step flushed all of them at once, megabytes of scattered writes that grow with the
+// database (a WAL's worth of games touches more distinct pages of larger indexes), while every
+// game queued meanwhile waited (docs/measurements.md has the figures).
 #include "sqlite_statement.hpp"
 
 #include <atomic>
@@ -28,16 +28,14 @@
 
 namespace ranking::store {
 
-// Why 10,000 pages (about 40 MB of WAL) between checkpoints and not SQLite's 1,000: off the
-// writer's thread a checkpoint still shares the disk with the commits. Its writes to the
-// database file and its fsync delay the commit that runs meanwhile: on this project's test
-// machine 10 of 11 commits over 3 ms started within 0.1 ms of a checkpoint. Checkpoints ten
-// times rarer copy a hot page once where they copied it ten times, and collide ten times less.
-// The price is disk: the WAL file grows to about `finish` pages (80 MB) and keeps that size.
-// And until it first gets there, after each start, every commit appends to the file, and its
-// fsync also commits the file's new size: one transaction per game runs about 0.6x as fast
-// then (measured: 2,700-3,000/s against 4,400-4,900 in 3,000 games from a new file; the same
-// after 30,000 games).
+// Why 10,000 pages between checkpoints and not SQLite's 1,000: off the writer's thread a
+// checkpoint still shares the disk with the commits. Its writes to the database file and its
+// fsync delay the commit that runs meanwhile: the slow commits were nearly all the ones that
+// started with a checkpoint. Checkpoints ten times rarer copy a hot page once where they copied
+// it ten times, and collide ten times less. The price is disk: the WAL file grows to about
+// `finish` pages and keeps that size. And until it first gets there, after each start, every
+// commit appends to the file, and its fsync also commits the file's new size, so one
+// transaction per game is slower then (docs/measurements.md).
 struct WalPages {
     int wake = 10'000;   // the thread checkpoints once this many pages are new since its last
     int finish = 20'000; // the writer finishes a checkpoint itself past this
