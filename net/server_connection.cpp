@@ -1,10 +1,8 @@
 #include "server_connection.hpp"
 
+#include "request_reader.hpp"
+
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/basic_parser.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 
 #include <array>
@@ -13,107 +11,6 @@
 #include <vector>
 
 namespace ranking {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
-
-namespace {
-
-// Beast's parser with our own callbacks: it fills an IncomingRequest in place and keeps no map
-// of header fields, so reading a request allocates nothing once the strings have grown.
-class RequestReader final : public http::basic_parser<true> {
-public:
-    RequestReader(IncomingRequest& request, const ConnectionLimits& limits)
-        : request_(request), body_limit_(limits.body_limit) {
-        header_limit(limits.header_limit);
-        body_limit(limits.body_limit);
-        for (auto* text :
-             {&request_.method, &request_.target, &request_.body, &request_.authorization,
-              &request_.host, &request_.origin, &request_.content_type})
-            text->clear();
-        request_.keep_alive = true;
-        request_.head = false;
-    }
-    bool has_expect() const { return expect_; }
-    bool has_transfer_encoding() const { return transfer_encoding_; }
-    bool takes_body() const { return takes_body_; }
-    // Beast's parser compares its header limit with what is not parsed yet only: a client that
-    // sends the fields one by one never reaches it. The total is counted here.
-    bool header_over(std::size_t more, std::uint32_t limit) {
-        header_bytes_ += more;
-        return header_bytes_ > limit;
-    }
-    int hosts() const { return hosts_; }
-    int version() const { return version_; }
-
-private:
-    void on_request_impl(http::verb verb, beast::string_view method, beast::string_view target,
-                         int version, error_code&) override {
-        version_ = version;
-        request_.head = verb == http::verb::head;
-        if (request_.head)
-            request_.method.assign("GET");
-        else
-            request_.method.assign(method.data(), method.size());
-        request_.target.assign(target.data(), target.size());
-        // Set before the fields are read: a Content-Length over it is refused at once.
-        takes_body_ = verb == http::verb::post || verb == http::verb::put;
-        body_limit(takes_body_ ? body_limit_ : 0);
-    }
-    void on_response_impl(int, beast::string_view, int, error_code&) override {}
-    void on_field_impl(http::field name, beast::string_view, beast::string_view value,
-                       error_code&) override {
-        switch (name) {
-        case http::field::authorization:
-            request_.authorization.assign(value.data(), value.size());
-            break;
-        case http::field::host:
-            ++hosts_;
-            request_.host.assign(value.data(), value.size());
-            break;
-        case http::field::origin:
-            request_.origin.assign(value.data(), value.size());
-            break;
-        case http::field::content_type:
-            request_.content_type.assign(value.data(), value.size());
-            break;
-        case http::field::expect:
-            expect_ = true;
-            break;
-        case http::field::transfer_encoding:
-            transfer_encoding_ = true;
-            break;
-        default:
-            break;
-        }
-    }
-    void on_header_impl(error_code&) override {}
-    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-        // The parser has already refused a length past the body limit.
-        if (length) request_.body.reserve(static_cast<std::size_t>(*length));
-    }
-    std::size_t on_body_impl(beast::string_view body, error_code&) override {
-        request_.body.append(body.data(), body.size());
-        return body.size();
-    }
-    // Never reached: a chunked request is refused once its header is in (refuse_header()).
-    void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
-    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view, error_code&) override {
-        return 0;
-    }
-    void on_finish_impl(error_code&) override { request_.keep_alive = keep_alive(); }
-
-    IncomingRequest& request_;
-    std::uint64_t body_limit_;
-    bool expect_ = false;
-    bool transfer_encoding_ = false;
-    bool takes_body_ = false;
-    std::size_t header_bytes_ = 0;
-    int hosts_ = 0;
-    int version_ = 11;
-};
-
-} // namespace
 
 struct ServerConnection::Exchange {
     beast::flat_buffer bytes; // read, not yet parsed: the rest of a request or the next one
@@ -189,73 +86,6 @@ void reset(Reply& reply) {
     reply.events.reset();
 }
 
-std::optional<Reply> reply_for_read_error(const error_code& ec, const RequestReader* reader) {
-    if (ec == http::error::header_limit) return error_reply(431, "request headers too large");
-    if (ec == http::error::body_limit && reader && !reader->takes_body())
-        return error_reply(413, "only POST and PUT take a request body here");
-    if (ec == http::error::body_limit) return error_reply(413, "request body too large");
-    if (ec == http::error::bad_transfer_encoding)
-        return error_reply(501, "unsupported Transfer-Encoding; send the body with a "
-                                "Content-Length");
-    const auto& http_errors = make_error_code(http::error::end_of_stream).category();
-    if (ec.category() == http_errors && ec != http::error::end_of_stream &&
-        ec != http::error::partial_message)
-        return error_reply(400, "malformed HTTP request");
-    return std::nullopt; // closed, reset, timed out: nobody to answer
-}
-
-// Checked once the header is in, before waiting for any body.
-std::optional<Reply> refuse_header(const RequestReader& reader) {
-    if (reader.hosts() > 1) return error_reply(400, "more than one Host header");
-    if (reader.hosts() == 0 && reader.version() >= 11)
-        return error_reply(400, "an HTTP/1.1 request needs a Host header");
-    if (reader.has_expect())
-        return error_reply(417, "Expect is not supported; send the request without it");
-    // Bodies here are small and always have a length; a chunked one could make us buffer a
-    // chunk-size line or a trailer without end (Beast's parser bounds neither).
-    if (reader.has_transfer_encoding() && reader.chunked())
-        return error_reply(411, "send the body with a Content-Length; chunked bodies are not "
-                                "accepted");
-    if (reader.has_transfer_encoding())
-        return error_reply(501, "unsupported Transfer-Encoding; send the body with a "
-                                "Content-Length");
-    return std::nullopt;
-}
-
-enum class Parsed { done, need_more, refused, gone };
-
-// Feeds the parser what `bytes` holds and consumes what it used. On `refused`, `refusal` holds
-// the error to answer with.
-Parsed feed(RequestReader& reader, beast::flat_buffer& bytes, bool& header_checked,
-            std::uint32_t header_limit, Reply& refusal) {
-    for (;;) {
-        error_code ec;
-        const bool in_header = !reader.is_header_done();
-        const auto used = reader.put(bytes.data(), ec);
-        bytes.consume(used);
-        if (in_header && reader.header_over(used, header_limit)) {
-            refusal = error_reply(431, "request headers too large");
-            return Parsed::refused;
-        }
-        if (ec == http::error::need_more) return Parsed::need_more;
-        if (ec) {
-            auto reply = reply_for_read_error(ec, &reader);
-            if (!reply) return Parsed::gone;
-            refusal = std::move(*reply);
-            return Parsed::refused;
-        }
-        if (reader.is_header_done() && !header_checked) {
-            header_checked = true;
-            if (auto refused = refuse_header(reader)) {
-                refusal = std::move(*refused);
-                return Parsed::refused;
-            }
-        }
-        if (reader.is_done()) return Parsed::done;
-        if (used == 0 || bytes.size() == 0) return Parsed::need_more;
-    }
-}
-
 void append_number(std::string& out, std::uint64_t value) {
     char digits[24];
     const auto end = std::to_chars(std::begin(digits), std::end(digits), value).ptr;
@@ -301,35 +131,6 @@ void write_head(std::string& out, const Reply& reply, bool keep_alive) {
 
 void ServerConnection::ReturnToPool::operator()(Exchange* exchange) const noexcept {
     this_thread_pool().give_back(std::unique_ptr<Exchange>(exchange));
-}
-
-std::size_t max_request_bytes(const ConnectionLimits& limits) {
-    return limits.header_limit + limits.body_limit + read_step_bytes;
-}
-
-ReadResult parse_request(std::string_view raw, const ConnectionLimits& limits) {
-    beast::flat_buffer bytes;
-    const auto space = bytes.prepare(raw.size());
-    std::copy(raw.begin(), raw.end(), static_cast<char*>(space.data()));
-    bytes.commit(raw.size());
-    IncomingRequest request;
-    Reply refusal;
-    RequestReader reader(request, limits);
-    bool header_checked = false;
-    switch (feed(reader, bytes, header_checked, limits.header_limit, refusal)) {
-    case Parsed::done:
-        return {std::move(request), std::nullopt};
-    case Parsed::refused:
-        return {std::nullopt, std::move(refusal)};
-    case Parsed::gone:
-        return {};
-    case Parsed::need_more:
-        break;
-    }
-    error_code ec;
-    reader.put_eof(ec); // nothing more will come: the peer closed here
-    if (ec) return {std::nullopt, reply_for_read_error(ec, &reader)};
-    return {std::move(request), std::nullopt};
 }
 
 ServerConnection::ServerConnection(tcp::socket socket, const ConnectionLimits& limits)

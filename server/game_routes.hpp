@@ -4,7 +4,7 @@
 // moves only once the store says a game is durable, so no lookup sees a rating a crash could
 // take back.
 #include "data_api.hpp"
-#include "data_routes.hpp"
+#include "data_context.hpp"
 
 namespace ranking {
 

@@ -42,8 +42,17 @@ struct Fixture {
     LoopWatch watch{metrics, std::chrono::milliseconds(100)};
     LoadLevels levels;
     MemoryBudget answer_budget{64 << 20};
-    DataContext context{club, store, mode,  pool,   "fuzz-secret", 1,
-                        16,   4,     watch, levels, answer_budget, {}};
+    DataContext context{.ranking = club,
+                        .store = store,
+                        .mode = mode,
+                        .hash_pool = pool,
+                        .secret = "fuzz-secret",
+                        .hash_iterations = 1,
+                        .max_pending_hashes = 16,
+                        .max_pages_in_flight = 4,
+                        .watch = watch,
+                        .levels = levels,
+                        .answer_budget = answer_budget};
     ConnectionLimits limits;
 };
 

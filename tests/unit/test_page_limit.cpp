@@ -76,8 +76,17 @@ struct Routes {
     LoopWatch watch{metrics, std::chrono::milliseconds(100)};
     LoadLevels levels;
     MemoryBudget answer_budget{64 << 20};
-    DataContext context{ranking, store, mode,  pool,   "secret",      1,
-                        16,      1,     watch, levels, answer_budget, {}};
+    DataContext context{.ranking = ranking,
+                        .store = store,
+                        .mode = mode,
+                        .hash_pool = pool,
+                        .secret = "secret",
+                        .hash_iterations = 1,
+                        .max_pending_hashes = 16,
+                        .max_pages_in_flight = 1,
+                        .watch = watch,
+                        .levels = levels,
+                        .answer_budget = answer_budget};
 
     // Starts a GET; its answer lands in `into` once the loop gets that far.
     void get(std::string target, std::optional<Reply>& into) {
