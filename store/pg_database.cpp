@@ -1,3 +1,6 @@
+// PostgreSQL schema, migrations and the SQL of every store operation, each awaited over
+// libpq's non-blocking API. Over 400 lines because the statements and the code that reads
+// their results belong together: split, a reader would keep both files open.
 #include "pg_database.hpp"
 
 #include "ranking.hpp"

@@ -15,7 +15,9 @@
 # Usage: check_docs.sh SOURCE_DIR RANKING_SERVER RANKING_CLIENT RANKING_LOAD STORE_BENCH
 #        check_docs.sh --self-test    (runs the check on fixtures that must pass and fail)
 # CHECK_DOCS_VERBOSE=1 also lists every link, flag and make target that passed, with whose flag
-# it was taken for. Needs bash and perl only (no python, no network).
+# it was taken for. Needs bash and perl only (no python, no network). Over 400 lines: the
+# parsing of markdown, commands and --help is one perl program, and half the file is the
+# self-test's fixtures, which must show the check failing as well as passing.
 set -euo pipefail
 
 # External tools whose flags the docs may show: a code span or command whose first word (after
