@@ -118,8 +118,8 @@ Figures inline_run(GameStore& store, net::io_context& loop, int games) {
         [](GameStore& s, int n, std::vector<double>& out) -> net::awaitable<void> {
             for (int i = 0; i < n; ++i) {
                 const auto t0 = Clock::now();
-                auto recording =
-                    s.record(random_game(static_cast<std::uint64_t>(i)), HashMode::inline_on_loop);
+                auto recording = s.record(random_game(static_cast<std::uint64_t>(i)),
+                                          WorkPlacement::inline_on_loop);
                 const auto outcome = co_await std::move(recording);
                 if (outcome.kind == RecordOutcome::Kind::created) out.push_back(ms_since(t0));
             }
@@ -146,7 +146,7 @@ net::awaitable<void> post_due(GameStore& store, std::uint64_t n, Clock::time_poi
                               std::vector<double>& acks) {
     net::steady_timer wait(co_await net::this_coro::executor, due);
     co_await wait.async_wait(use_nothrow);
-    auto recording = store.record(random_game(n), HashMode::offload);
+    auto recording = store.record(random_game(n), WorkPlacement::offload);
     const auto outcome = co_await std::move(recording);
     if (outcome.kind == RecordOutcome::Kind::created) acks.push_back(ms_since(due));
 }

@@ -5,7 +5,7 @@
 namespace ranking {
 
 Reply answer_admin_request(std::string_view method, std::string_view target, std::string_view body,
-                           std::atomic<HashMode>& mode) {
+                           std::atomic<WorkPlacement>& mode) {
     const auto path = target.substr(0, target.find('?'));
     if (path == "/healthz") {
         if (method != "GET") return method_not_allowed(method, "GET");

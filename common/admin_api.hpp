@@ -11,6 +11,6 @@ namespace ranking {
 // GET /mode, PUT /mode (body "inline" or "offload"), GET /healthz. A new mode takes effect for
 // the next hash the data plane starts.
 Reply answer_admin_request(std::string_view method, std::string_view target, std::string_view body,
-                           std::atomic<HashMode>& mode);
+                           std::atomic<WorkPlacement>& mode);
 
 } // namespace ranking

@@ -38,7 +38,7 @@ nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, st
     return {{"limit", limit}, {"offset", offset}, {"players", players}, {"entries", list}};
 }
 
-nlohmann::json health_json(HashMode mode) {
+nlohmann::json health_json(WorkPlacement mode) {
     return {{"status", "ok"}, {"mode", to_string(mode)}};
 }
 
@@ -54,7 +54,7 @@ void write_standing_json(const Standing& s, std::string& out) {
     json.end_object();
 }
 
-void write_health_json(HashMode mode, std::string& out) {
+void write_health_json(WorkPlacement mode, std::string& out) {
     out.clear();
     JsonWriter(out)
         .begin_object()

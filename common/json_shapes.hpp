@@ -21,7 +21,7 @@ struct RankAnswer {
     std::uint32_t iterations = 0;
     std::string token;
     double hash_ms = 0; // wall time the hash took, wherever it ran
-    HashMode mode = HashMode::offload;
+    WorkPlacement mode = WorkPlacement::offload;
 };
 
 // The fields the token signs, as carried by an answer.
@@ -32,13 +32,13 @@ nlohmann::json standing_json(const Standing& standing);    // GET /players/{play
 nlohmann::json rank_answer_json(const RankAnswer& answer); // GET /rank/{player}
 nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, std::size_t limit,
                                 std::size_t offset, int players); // GET /leaderboard
-nlohmann::json health_json(HashMode mode);                        // GET /healthz, both planes
+nlohmann::json health_json(WorkPlacement mode);                   // GET /healthz, both planes
 
 // The bodies on the hot path, written into `out` (cleared first) without a document; they
 // parse to the same values as standing_json(), health_json() and game_json(), keys in the same
 // order.
 void write_standing_json(const Standing& standing, std::string& out);
-void write_health_json(HashMode mode, std::string& out);
+void write_health_json(WorkPlacement mode, std::string& out);
 void write_game_json(const StoredGame& game, std::string& out);
 
 nlohmann::json glicko_json(const Glicko& values); // {"rating", "rd", "volatility"}

@@ -17,7 +17,7 @@ using std::chrono::nanoseconds;
 // Flip the server's mode `at` after the start of the run (warmup included).
 struct Toggle {
     milliseconds at{};
-    HashMode mode = HashMode::inline_on_loop;
+    WorkPlacement mode = WorkPlacement::inline_on_loop;
 };
 
 struct Phase {

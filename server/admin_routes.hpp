@@ -20,7 +20,7 @@ namespace ranking {
 std::map<std::string, std::string> load_dashboard(const std::filesystem::path& directory);
 
 struct AdminContext {
-    std::atomic<HashMode>& mode;
+    std::atomic<WorkPlacement>& mode;
     ServerMetrics& metrics;
     const LoopWatch& watch;
     const LoadLevels& levels;

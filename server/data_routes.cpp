@@ -29,11 +29,11 @@ struct SignJob {
     LoopWatch* watch;
     LoadLevels* levels;
     std::uint64_t request_id;
-    HashMode mode;
+    WorkPlacement mode;
     Clock::time_point posted;
     TimedToken operator()() const {
         const auto start = Clock::now();
-        if (mode == HashMode::offload) --levels->hash_queue;
+        if (mode == WorkPlacement::offload) --levels->hash_queue;
         LoopScope scope(*watch, Route::rank, request_id, mode, fields.iterations);
         auto token = compute_token(secret, fields);
         const auto end = Clock::now();
@@ -42,11 +42,11 @@ struct SignJob {
     }
 };
 
-net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, HashMode mode,
+net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, WorkPlacement mode,
                                   DataContext& context) {
     const auto fields = token_fields(standing, unix_ms_now(), context.hash_iterations);
-    if (mode == HashMode::offload) ++context.levels.hash_queue;
-    auto hashing = run_cpu(mode, context.hash_pool,
+    if (mode == WorkPlacement::offload) ++context.levels.hash_queue;
+    auto hashing = run_cpu(mode, context.cpu_pool,
                            SignJob{context.secret, fields, &context.watch, &context.levels,
                                    request_id, mode, Clock::now()});
     const auto signed_token = co_await std::move(hashing);
@@ -143,7 +143,7 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
             to_sign = context.ranking.standing(rank->player);
             if (!to_sign) {
                 reply = unknown_player(rank->player);
-            } else if (mode == HashMode::offload &&
+            } else if (mode == WorkPlacement::offload &&
                        context.levels.hash_queue.load() >= context.max_pending_hashes) {
                 // Say no early and cheaply: a queued hash would only be a late answer.
                 to_sign.reset();

@@ -49,8 +49,8 @@ Reply answer_recorded(const RecordOutcome& outcome, std::uint64_t request_id,
 // While the store works inline, the loop is held by it: the scope stays open across the call,
 // which completes without suspending. Offloaded, the loop is free until the answer comes back.
 void hold_if_inline(std::optional<LoopScope>& held, DataContext& context, Route route,
-                    std::uint64_t request_id, HashMode mode) {
-    if (mode == HashMode::inline_on_loop) held.emplace(context.watch, route, request_id, mode);
+                    std::uint64_t request_id, WorkPlacement mode) {
+    if (mode == WorkPlacement::inline_on_loop) held.emplace(context.watch, route, request_id, mode);
 }
 
 // A page holds megabytes from its read until its body is rendered: only so many at a time
@@ -78,11 +78,12 @@ std::variant<MemoryBudget::Lease, Reply> page_room(std::size_t limit, DataContex
 // A page of up to 10,000 games is megabytes of JSON: CPU work, so it goes where the hash goes
 // (the pool, or the loop in inline mode). Its lease goes with the answer.
 net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, MemoryBudget::Lease lease,
-                                 std::uint64_t request_id, HashMode mode, DataContext& context) {
+                                 std::uint64_t request_id, WorkPlacement mode,
+                                 DataContext& context) {
     if (read.error) co_return store_unavailable(request_id, *read.error, context);
     const auto bound = games_page_json_bound(read.games); // the games read: less, usually
     lease.resize(bound);
-    auto rendering = run_cpu(mode, context.hash_pool, [read = std::move(read), limit, bound] {
+    auto rendering = run_cpu(mode, context.cpu_pool, [read = std::move(read), limit, bound] {
         std::optional<std::int64_t> next;
         if (read.games.size() == limit && !read.games.empty()) next = read.games.back().seq;
         Reply reply;
@@ -103,8 +104,8 @@ void publish_game(const StoredGame& game, Ranking& ranking) {
         ranking.apply(side->player, side->after, side->games, game.seq);
 }
 
-net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_id, HashMode mode,
-                                       DataContext& context) {
+net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_id,
+                                       WorkPlacement mode, DataContext& context) {
     std::optional<GameSubmission> game;
     {
         LoopScope scope(context.watch, Route::post_game, request_id, mode);
@@ -123,8 +124,8 @@ net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_i
     co_return answer_recorded(outcome, request_id, context);
 }
 
-net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t request_id, HashMode mode,
-                                       DataContext& context) {
+net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t request_id,
+                                       WorkPlacement mode, DataContext& context) {
     const auto route = route_of(request);
     std::optional<LoopScope> held;
     hold_if_inline(held, context, route, request_id, mode);

@@ -12,11 +12,11 @@ namespace ranking {
 // applying a game again, or late, is harmless. For this server's 201s and other servers' games.
 void publish_game(const StoredGame& game, Ranking& ranking);
 
-net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_id, HashMode mode,
-                                       DataContext& context);
+net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_id,
+                                       WorkPlacement mode, DataContext& context);
 
 // GET /games/{id}, GET /games?after=&limit=, GET /players/{name}/games?limit=&before=.
-net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t request_id, HashMode mode,
-                                       DataContext& context);
+net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t request_id,
+                                       WorkPlacement mode, DataContext& context);
 
 } // namespace ranking

@@ -55,8 +55,9 @@ auto async_run_on(net::thread_pool& pool, Job job, CompletionToken&& token) {
 // Where CPU-heavy work runs (the hash, rendering a large page of games) is the only thing the
 // mode changes.
 template <typename Job>
-net::awaitable<std::invoke_result_t<Job&>> run_cpu(HashMode mode, net::thread_pool& pool, Job job) {
-    if (mode == HashMode::inline_on_loop) co_return job(); // the selfish way: the loop stops
+net::awaitable<std::invoke_result_t<Job&>> run_cpu(WorkPlacement mode, net::thread_pool& pool,
+                                                   Job job) {
+    if (mode == WorkPlacement::inline_on_loop) co_return job(); // the selfish way: the loop stops
     auto on_pool = async_run_on(pool, std::move(job), net::use_awaitable);
     co_return co_await std::move(on_pool);
 }

@@ -75,7 +75,7 @@ RankingServer::RankingServer(ServerConfig config,
                              const std::function<std::vector<Player>()>& make_roster)
     : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
       answer_budget_(config_.answer_budget_bytes), data_connections_(&levels_.connections),
-      hash_pool_(config_.pool_threads),
+      cpu_pool_(config_.pool_threads),
       store_(open_store(
           config_, data_loop_.get_executor(), make_roster,
           store::StoreObserver{[this](std::size_t games, double seconds) {
@@ -88,7 +88,7 @@ RankingServer::RankingServer(ServerConfig config,
       ranking_(store_->players_at_open()), data_context_{.ranking = ranking_,
                                                          .store = *store_,
                                                          .mode = mode_,
-                                                         .hash_pool = hash_pool_,
+                                                         .cpu_pool = cpu_pool_,
                                                          .secret = config_.secret,
                                                          .hash_iterations = config_.hash_iterations,
                                                          .max_pending_hashes =
@@ -135,7 +135,7 @@ RankingServer::RankingServer(ServerConfig config,
                                 .name = "ranking-server admin"}) {
     // The loop outranks its pool: each pool thread lowers itself once, before any hash.
     for (const auto& failure :
-         lower_pool_threads(hash_pool_, config_.pool_threads, config_.pool_priority))
+         lower_pool_threads(cpu_pool_, config_.pool_threads, config_.pool_priority))
         std::fprintf(stderr, "ranking-server: warning: --pool-priority %s not applied: %s\n",
                      to_string(config_.pool_priority).c_str(), failure.c_str());
     // Other servers' games move the ranking as this server's own 201s do. The callback runs on
@@ -149,7 +149,7 @@ RankingServer::RankingServer(ServerConfig config,
 RankingServer::~RankingServer() {
     request_stop();
     if (admin_thread_.joinable()) admin_thread_.join();
-    hash_pool_.join();
+    cpu_pool_.join();
 }
 
 void RankingServer::run() {
@@ -165,7 +165,7 @@ void RankingServer::run() {
     }
     // The data loop is done; results still on the pool are delivered into a loop that no
     // longer runs and are destroyed with it.
-    hash_pool_.join();
+    cpu_pool_.join();
     admin_thread_.join();
     const auto& tallies = levels_.connections;
     const long read = tallies.requests_read.load(), answered = tallies.requests_answered.load();

@@ -59,7 +59,7 @@ public:
     const OpenedStore& opened_store() const { return opened_store_; }
     std::size_t club_size_at_open() const { return store_->players_at_open().size(); }
     // The hash pool (tests run jobs on it the way the hash goes, to see where they run).
-    net::thread_pool& hash_pool() { return hash_pool_; }
+    net::thread_pool& cpu_pool() { return cpu_pool_; }
 
 private:
     // Declaration order is destruction order reversed: registries outlive the loops whose
@@ -67,7 +67,7 @@ private:
     // thread are joined and destroyed before the loops they deliver results to (and a PostgreSQL
     // store, whose coroutines run on data_loop_, is gone before that loop is).
     ServerConfig config_;
-    std::atomic<HashMode> mode_;
+    std::atomic<WorkPlacement> mode_;
     LoadLevels levels_;
     ServerMetrics metrics_;
     LoopWatch watch_;
@@ -76,7 +76,7 @@ private:
     ConnectionRegistry admin_connections_;
     net::io_context data_loop_{1};
     net::io_context admin_loop_{1};
-    net::thread_pool hash_pool_;
+    net::thread_pool cpu_pool_;
     OpenedStore opened_store_;
     std::unique_ptr<GameStore> store_; // SQLite (its own thread) or PostgreSQL (on data_loop_)
     Ranking ranking_; // the durable ratings as lookups see them: follows the store's commits

@@ -23,7 +23,7 @@ struct ServerConfig {
     std::uint16_t port = 8080;
     std::string admin_address = "127.0.0.1";
     std::uint16_t admin_port = 8081;
-    HashMode mode = HashMode::offload;
+    WorkPlacement mode = WorkPlacement::offload;
     unsigned pool_threads = 1;
     PoolPriority pool_priority;    // the pool's threads below the loop thread (default SCHED_IDLE)
     PoolPriority storage_priority; // the SQLite storage thread below the loop thread, likewise

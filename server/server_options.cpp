@@ -190,8 +190,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     }
     const auto parsed_mode = parse_mode(mode);
     if (!parsed_mode) return fail("--mode must be 'offload' or 'inline', not '" + mode + "'");
-    c.mode = vm.count("blocking") ? HashMode::inline_on_loop : *parsed_mode;
-    if (vm.count("blocking") && *parsed_mode == HashMode::offload && !vm["mode"].defaulted())
+    c.mode = vm.count("blocking") ? WorkPlacement::inline_on_loop : *parsed_mode;
+    if (vm.count("blocking") && *parsed_mode == WorkPlacement::offload && !vm["mode"].defaulted())
         return fail("--blocking contradicts --mode offload");
     if (c.pool_threads < 1 || c.pool_threads > 256) return fail("--pool-threads must be 1..256");
     const auto parsed_priority = parse_pool_priority(pool_priority);

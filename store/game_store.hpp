@@ -43,16 +43,16 @@ class GameStore {
 public:
     virtual ~GameStore() = default;
 
-    virtual net::awaitable<RecordOutcome> record(GameSubmission game, HashMode mode) = 0;
+    virtual net::awaitable<RecordOutcome> record(GameSubmission game, WorkPlacement mode) = 0;
 
     // Reads: one game by id (none or one), a player's games newest first (seq < before), and
     // the export in commit order (seq > after).
-    virtual net::awaitable<GamesRead> find(std::string id, HashMode mode) = 0;
+    virtual net::awaitable<GamesRead> find(std::string id, WorkPlacement mode) = 0;
     virtual net::awaitable<GamesRead> player_games(std::string player, std::size_t limit,
                                                    std::optional<std::int64_t> before,
-                                                   HashMode mode) = 0;
+                                                   WorkPlacement mode) = 0;
     virtual net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
-                                                  HashMode mode) = 0;
+                                                  WorkPlacement mode) = 0;
 
     // The club as stored when the store was opened: players with their values and game counts.
     virtual const std::vector<Player>& players_at_open() const = 0;

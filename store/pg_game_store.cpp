@@ -42,8 +42,8 @@ PgGameStore::PgGameStore(net::any_io_executor loop, const PgStoreConfig& config,
     }
 }
 
-net::awaitable<RecordOutcome> PgGameStore::record(GameSubmission game, HashMode mode) {
-    if (mode == HashMode::inline_on_loop) {
+net::awaitable<RecordOutcome> PgGameStore::record(GameSubmission game, WorkPlacement mode) {
+    if (mode == WorkPlacement::inline_on_loop) {
         auto settling = offload_settled();
         co_await std::move(settling);
         auto recording = record_inline(std::move(game));
@@ -98,23 +98,23 @@ net::awaitable<RecordOutcome> PgGameStore::record_inline(GameSubmission game) {
     co_return RecordOutcome{Kind::unavailable, {}, why};
 }
 
-net::awaitable<GamesRead> PgGameStore::find(std::string id, HashMode mode) {
+net::awaitable<GamesRead> PgGameStore::find(std::string id, WorkPlacement mode) {
     return read(FindGame{std::move(id)}, mode);
 }
 
 net::awaitable<GamesRead> PgGameStore::player_games(std::string player, std::size_t limit,
                                                     std::optional<std::int64_t> before,
-                                                    HashMode mode) {
+                                                    WorkPlacement mode) {
     return read(PlayerGames{std::move(player), limit, before}, mode);
 }
 
 net::awaitable<GamesRead> PgGameStore::games_after(std::int64_t after, std::size_t limit,
-                                                   HashMode mode) {
+                                                   WorkPlacement mode) {
     return read(GamesAfter{after, limit}, mode);
 }
 
-net::awaitable<GamesRead> PgGameStore::read(GamesQuery query, HashMode mode) {
-    if (mode == HashMode::inline_on_loop) {
+net::awaitable<GamesRead> PgGameStore::read(GamesQuery query, WorkPlacement mode) {
+    if (mode == WorkPlacement::inline_on_loop) {
         auto settling = offload_settled();
         co_await std::move(settling);
         auto reading = read_inline(std::move(query));

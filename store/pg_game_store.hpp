@@ -52,13 +52,13 @@ public:
                 const std::function<std::vector<Player>()>& make_roster,
                 StoreObserver observer = {});
 
-    net::awaitable<RecordOutcome> record(GameSubmission game, HashMode mode) override;
-    net::awaitable<GamesRead> find(std::string id, HashMode mode) override;
+    net::awaitable<RecordOutcome> record(GameSubmission game, WorkPlacement mode) override;
+    net::awaitable<GamesRead> find(std::string id, WorkPlacement mode) override;
     net::awaitable<GamesRead> player_games(std::string player, std::size_t limit,
                                            std::optional<std::int64_t> before,
-                                           HashMode mode) override;
+                                           WorkPlacement mode) override;
     net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
-                                          HashMode mode) override;
+                                          WorkPlacement mode) override;
     const std::vector<Player>& players_at_open() const override { return club_.players; }
     void follow(std::int64_t after, FollowedGames games) override;
     void stop_background_work() override;
@@ -80,7 +80,7 @@ private:
         ReadDone done;
     };
 
-    net::awaitable<GamesRead> read(GamesQuery query, HashMode mode);
+    net::awaitable<GamesRead> read(GamesQuery query, WorkPlacement mode);
     net::awaitable<GamesRead> read_inline(GamesQuery query);
     net::awaitable<RecordOutcome> record_inline(GameSubmission game);
     net::awaitable<void> offload_settled();

@@ -41,8 +41,8 @@ std::vector<RecordOutcome> SqliteGameStore::commit(std::span<const GameSubmissio
     return outcomes;
 }
 
-net::awaitable<RecordOutcome> SqliteGameStore::record(GameSubmission game, HashMode mode) {
-    if (mode == HashMode::inline_on_loop) { // the loop waits, for the checkpoint's end too
+net::awaitable<RecordOutcome> SqliteGameStore::record(GameSubmission game, WorkPlacement mode) {
+    if (mode == WorkPlacement::inline_on_loop) { // the loop waits, for the checkpoint's end too
         auto outcome = commit({&game, 1}).front();
         finish_checkpoint();
         co_return outcome;
@@ -73,8 +73,8 @@ void SqliteGameStore::enqueue_game(GameSubmission game, Delivery<RecordOutcome> 
 }
 
 template <typename Result, typename Work>
-net::awaitable<Result> SqliteGameStore::read(Work work, HashMode mode) {
-    if (mode == HashMode::inline_on_loop) {
+net::awaitable<Result> SqliteGameStore::read(Work work, WorkPlacement mode) {
+    if (mode == WorkPlacement::inline_on_loop) {
         const std::lock_guard lock(database_mutex_);
         co_return work(database_);
     }
@@ -99,13 +99,13 @@ void SqliteGameStore::enqueue_read(std::function<void()> read) {
     wake_.notify_one();
 }
 
-net::awaitable<GamesRead> SqliteGameStore::find(std::string id, HashMode mode) {
+net::awaitable<GamesRead> SqliteGameStore::find(std::string id, WorkPlacement mode) {
     return read<GamesRead>([id](SqliteDatabase& db) { return db.find(id); }, mode);
 }
 
 net::awaitable<GamesRead> SqliteGameStore::player_games(std::string player, std::size_t limit,
                                                         std::optional<std::int64_t> before,
-                                                        HashMode mode) {
+                                                        WorkPlacement mode) {
     return read<GamesRead>(
         [player, limit, before](SqliteDatabase& db) {
             return db.player_games(player, limit, before);
@@ -114,7 +114,7 @@ net::awaitable<GamesRead> SqliteGameStore::player_games(std::string player, std:
 }
 
 net::awaitable<GamesRead> SqliteGameStore::games_after(std::int64_t after, std::size_t limit,
-                                                       HashMode mode) {
+                                                       WorkPlacement mode) {
     return read<GamesRead>(
         [after, limit](SqliteDatabase& db) { return db.games_after(after, limit); }, mode);
 }

@@ -1,10 +1,10 @@
 #pragma once
 // SQLite behind the GameStore interface. SQLite is a blocking driver, so in offload mode every
 // call runs on one storage thread (a thread for a blocking call, as Python's run_in_executor)
-// and the awaiting coroutine resumes on its own executor; games that arrive while a commit is in progress are committed
-// together in the next transaction (group commit: one fsync for many games). In inline mode the
-// very same calls run on the calling thread, the loop, one transaction per game. In both modes
-// WAL checkpoints stay out of the commits (wal_checkpointer.hpp).
+// and the awaiting coroutine resumes on its own executor; games that arrive while a commit is in
+// progress are committed together in the next transaction (group commit: one fsync for many games).
+// In inline mode the very same calls run on the calling thread, the loop, one transaction per game.
+// In both modes WAL checkpoints stay out of the commits (wal_checkpointer.hpp).
 #include "await_callback.hpp"
 #include "game_store.hpp"
 #include "sqlite_database.hpp"
@@ -44,13 +44,13 @@ public:
                     StoreObserver observer = {});
     ~SqliteGameStore() override; // finishes the queued work, then joins the storage thread
 
-    net::awaitable<RecordOutcome> record(GameSubmission game, HashMode mode) override;
-    net::awaitable<GamesRead> find(std::string id, HashMode mode) override;
+    net::awaitable<RecordOutcome> record(GameSubmission game, WorkPlacement mode) override;
+    net::awaitable<GamesRead> find(std::string id, WorkPlacement mode) override;
     net::awaitable<GamesRead> player_games(std::string player, std::size_t limit,
                                            std::optional<std::int64_t> before,
-                                           HashMode mode) override;
+                                           WorkPlacement mode) override;
     net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
-                                          HashMode mode) override;
+                                          WorkPlacement mode) override;
     const std::vector<Player>& players_at_open() const override {
         return database_.players_at_open();
     }
@@ -66,7 +66,8 @@ private:
         Delivery<RecordOutcome> delivery;
     };
 
-    template <typename Result, typename Work> net::awaitable<Result> read(Work work, HashMode mode);
+    template <typename Result, typename Work>
+    net::awaitable<Result> read(Work work, WorkPlacement mode);
     void enqueue_game(GameSubmission game, Delivery<RecordOutcome> delivery);
     void enqueue_read(std::function<void()> read);
     std::vector<RecordOutcome> commit(std::span<const GameSubmission> games);

@@ -47,7 +47,7 @@ histograms_by_route(const std::vector<prometheus::MetricFamily>& families) {
 } // namespace
 
 LiveFeed::LiveFeed(ServerMetrics& metrics, const LoopWatch& watch, const LoadLevels& levels,
-                   const std::atomic<HashMode>& mode)
+                   const std::atomic<WorkPlacement>& mode)
     : metrics_(metrics), watch_(watch), levels_(levels), mode_(mode), previous_at_(Clock::now()),
       previous_busy_(watch.loop_cpu_seconds().value_or(0)),
       previous_handler_(watch.handler_seconds(previous_at_)),

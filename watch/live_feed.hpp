@@ -17,7 +17,7 @@ namespace ranking {
 class LiveFeed {
 public:
     LiveFeed(ServerMetrics& metrics, const LoopWatch& watch, const LoadLevels& levels,
-             const std::atomic<HashMode>& mode);
+             const std::atomic<WorkPlacement>& mode);
 
     std::string next_sample();
 
@@ -25,7 +25,7 @@ private:
     ServerMetrics& metrics_;
     const LoopWatch& watch_;
     const LoadLevels& levels_;
-    const std::atomic<HashMode>& mode_;
+    const std::atomic<WorkPlacement>& mode_;
     Clock::time_point previous_at_;
     double previous_busy_ = 0;                          // the loop thread's CPU seconds
     double previous_handler_ = 0;                       // seconds inside our handler scopes

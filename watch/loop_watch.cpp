@@ -66,7 +66,7 @@ double LoopWatch::recent_max_lag_seconds() const {
 }
 
 void LoopWatch::enter(Route route, std::uint64_t request_id, std::uint32_t iterations,
-                      HashMode mode, Clock::time_point now) {
+                      WorkPlacement mode, Clock::time_point now) {
     scope_seq_.fetch_add(1, std::memory_order_acq_rel);
     scope_route_.store(static_cast<int>(route), std::memory_order_release);
     scope_request_.store(request_id, std::memory_order_release);
@@ -113,7 +113,7 @@ ScopeSnapshot LoopWatch::current_scope() const {
         s.route = static_cast<Route>(scope_route_.load(std::memory_order_acquire));
         s.request_id = scope_request_.load(std::memory_order_acquire);
         s.hash_iterations = scope_iterations_.load(std::memory_order_acquire);
-        s.mode = static_cast<HashMode>(scope_mode_.load(std::memory_order_acquire));
+        s.mode = static_cast<WorkPlacement>(scope_mode_.load(std::memory_order_acquire));
         s.started =
             Clock::time_point(Clock::duration(scope_started_.load(std::memory_order_acquire)));
         if (scope_seq_.load(std::memory_order_relaxed) == before) return s;
@@ -145,7 +145,7 @@ std::vector<StallRecord> LoopWatch::recent_stalls() const {
     return {stalls_.begin(), stalls_.end()};
 }
 
-LoopScope::LoopScope(LoopWatch& watch, Route route, std::uint64_t request_id, HashMode mode,
+LoopScope::LoopScope(LoopWatch& watch, Route route, std::uint64_t request_id, WorkPlacement mode,
                      std::uint32_t hash_iterations, Clock::time_point started)
     : watch_(watch.on_loop_thread() ? &watch : nullptr) {
     if (watch_) watch_->enter(route, request_id, hash_iterations, mode, started);

@@ -28,7 +28,7 @@ struct ScopeSnapshot {
     Route route = Route::other;
     std::uint64_t request_id = 0;
     std::uint32_t hash_iterations = 0; // 0: no hash in this scope
-    HashMode mode = HashMode::offload;
+    WorkPlacement mode = WorkPlacement::offload;
     Clock::time_point started;
 };
 
@@ -57,7 +57,7 @@ public:
     double recent_max_lag_seconds() const;
 
     // Scopes, loop thread (see LoopScope).
-    void enter(Route route, std::uint64_t request_id, std::uint32_t iterations, HashMode mode,
+    void enter(Route route, std::uint64_t request_id, std::uint32_t iterations, WorkPlacement mode,
                Clock::time_point now);
     void leave(Clock::time_point now);
     ScopeSnapshot current_scope() const; // any thread
@@ -111,7 +111,7 @@ private:
 class LoopScope {
 public:
     // `started`: when the scope's work began, if the caller has just read the clock.
-    LoopScope(LoopWatch& watch, Route route, std::uint64_t request_id, HashMode mode,
+    LoopScope(LoopWatch& watch, Route route, std::uint64_t request_id, WorkPlacement mode,
               std::uint32_t hash_iterations = 0, Clock::time_point started = Clock::now());
     ~LoopScope(); // ends the scope now, unless finish() did
     // Ends the scope at `now`, a time the caller has read anyway (the hot path reads the clock

@@ -51,7 +51,7 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
         const std::string route(route_name(static_cast<Route>(r)));
         stalls_[r] = &stalls.Add({{"route", route}});
         handler_time_[r] = &handler_time.Add({{"route", route}});
-        for (HashMode mode : {HashMode::offload, HashMode::inline_on_loop}) {
+        for (WorkPlacement mode : {WorkPlacement::offload, WorkPlacement::inline_on_loop}) {
             const pm::Labels labels{{"route", route}, {"mode", std::string(to_string(mode))}};
             handler_[r][index(mode)] = &handler.Add(labels, buckets);
             request_[r][index(mode)] = &request.Add(labels, buckets);
@@ -138,7 +138,7 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                      .Name("ranking_hash_mode")
                      .Help("1 for the mode the hash runs in now (offload or inline)")
                      .Register(*registry_);
-    for (HashMode m : {HashMode::offload, HashMode::inline_on_loop})
+    for (WorkPlacement m : {WorkPlacement::offload, WorkPlacement::inline_on_loop})
         mode_[index(m)] = &mode.Add({{"mode", std::string(to_string(m))}});
     hashes_shed_ = &pm::BuildCounter()
                         .Name("ranking_hashes_shed_total")
@@ -157,7 +157,7 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                                 .Add({});
 }
 
-std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, HashMode mode,
+std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, WorkPlacement mode,
                                                      std::optional<double> loop_cpu_seconds) {
     if (loop_cpu_seconds && *loop_cpu_seconds > loop_busy_seen_) {
         loop_busy_->Increment(*loop_cpu_seconds - loop_busy_seen_);
@@ -166,7 +166,7 @@ std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, H
     in_flight_->Set(static_cast<double>(levels.in_flight.load()));
     open_connections_->Set(static_cast<double>(levels.connections.open_connections.load()));
     pool_queue_depth_->Set(static_cast<double>(levels.hash_queue.load()));
-    for (HashMode m : {HashMode::offload, HashMode::inline_on_loop})
+    for (WorkPlacement m : {WorkPlacement::offload, WorkPlacement::inline_on_loop})
         mode_[index(m)]->Set(m == mode ? 1 : 0);
     const auto catch_up = [](prometheus::Counter* counter, long& seen, long now) {
         counter->Increment(static_cast<double>(now - seen));
@@ -174,7 +174,8 @@ std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, H
     };
     catch_up(hashes_shed_, hashes_shed_seen_, levels.shed_hashes.load());
     catch_up(pages_shed_, pages_shed_seen_, levels.shed_pages.load());
-    catch_up(connections_refused_, connections_refused_seen_, levels.connections.refused_connections.load());
+    catch_up(connections_refused_, connections_refused_seen_,
+             levels.connections.refused_connections.load());
     return registry_->Collect();
 }
 

@@ -30,10 +30,10 @@ public:
         handler_time_[index(route)]->Increment(seconds);
     }
     void count_stall(Route route) { stalls_[index(route)]->Increment(); }
-    void observe_handler(Route route, HashMode mode, double seconds) {
+    void observe_handler(Route route, WorkPlacement mode, double seconds) {
         handler_[index(route)][index(mode)]->Observe(seconds);
     }
-    void observe_request(Route route, HashMode mode, double seconds) {
+    void observe_request(Route route, WorkPlacement mode, double seconds) {
         request_[index(route)][index(mode)]->Observe(seconds);
     }
     void observe_hash(double queue_wait_seconds, double run_seconds) {
@@ -69,7 +69,7 @@ public:
     // The gauges are read from their owners' atomics just before each collection, and the busy
     // counter from the loop thread's CPU clock (`loop_cpu_seconds`, when there is one).
     // Admin thread only.
-    std::vector<prometheus::MetricFamily> collect(const LoadLevels& levels, HashMode mode,
+    std::vector<prometheus::MetricFamily> collect(const LoadLevels& levels, WorkPlacement mode,
                                                   std::optional<double> loop_cpu_seconds);
 
     // The text exposition format, for GET /metrics.
@@ -79,7 +79,7 @@ public:
 
 private:
     static std::size_t index(Route route) { return static_cast<std::size_t>(route); }
-    static std::size_t index(HashMode mode) { return mode == HashMode::offload ? 0 : 1; }
+    static std::size_t index(WorkPlacement mode) { return mode == WorkPlacement::offload ? 0 : 1; }
 
     std::shared_ptr<prometheus::Registry> registry_;
     prometheus::Histogram* loop_lag_;

@@ -36,7 +36,7 @@ store::SqliteStoreConfig fuzz_store() {
 struct Fixture {
     store::SqliteGameStore store{fuzz_store(), [] { return generate_club(50); }};
     Ranking club{store.players_at_open()};
-    std::atomic<HashMode> mode{HashMode::inline_on_loop};
+    std::atomic<WorkPlacement> mode{WorkPlacement::inline_on_loop};
     net::thread_pool pool{1};
     ServerMetrics metrics;
     LoopWatch watch{metrics, std::chrono::milliseconds(100)};
@@ -45,7 +45,7 @@ struct Fixture {
     DataContext context{.ranking = club,
                         .store = store,
                         .mode = mode,
-                        .hash_pool = pool,
+                        .cpu_pool = pool,
                         .secret = "fuzz-secret",
                         .hash_iterations = 1,
                         .max_pending_hashes = 16,
@@ -82,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     loop.run();
     require_json(reply);
 
-    std::atomic<HashMode> admin_mode{HashMode::offload};
+    std::atomic<WorkPlacement> admin_mode{WorkPlacement::offload};
     require_json(answer_admin_request(read.request->method, read.request->target,
                                       read.request->body, admin_mode));
     return 0;

@@ -163,7 +163,7 @@ TEST_CASE("a half-closed client still gets its answer") {
 }
 
 TEST_CASE("abrupt resets, mid-request and mid-answer, leave the server serving") {
-    TestServer server(HashMode::offload, 200'000); // a /rank long enough to reset under it
+    TestServer server(WorkPlacement::offload, 200'000); // a /rank long enough to reset under it
     for (const std::string& bytes :
          {std::string("GET /rank/al"), "GET /rank/alice HTTP/1.1\r\n" + host + "\r\n"}) {
         net::io_context loop;

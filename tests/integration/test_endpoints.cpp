@@ -35,7 +35,7 @@ TEST_CASE("GET /rank/{player} answers with a token that recomputes from the answ
     CHECK(answer.standing.rating == 1613);
     CHECK(answer.standing.players == 200);
     CHECK(answer.iterations == 1000);
-    CHECK(answer.mode == HashMode::offload);
+    CHECK(answer.mode == WorkPlacement::offload);
     CHECK(answer.hash_ms > 0);
     CHECK(compute_token(test_secret, token_fields(answer.standing, answer.issued_at_ms,
                                                   answer.iterations)) == answer.token);

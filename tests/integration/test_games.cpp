@@ -27,7 +27,7 @@ std::string error_of(const FetchResult& result) {
 }
 
 // A server whose database file a test can lock; the file outlives the server.
-ServerConfig config_on(const TempDatabase& file, HashMode mode,
+ServerConfig config_on(const TempDatabase& file, WorkPlacement mode,
                        std::chrono::milliseconds busy_timeout = std::chrono::seconds(1)) {
     auto config = test_config(mode);
     config.store.file = file.path();
@@ -37,7 +37,7 @@ ServerConfig config_on(const TempDatabase& file, HashMode mode,
 
 // POST /games at 0 ms, a lookup at 20 ms, while another process holds the file's write lock
 // for longer than the store will wait for it (300 ms).
-std::vector<std::string> answer_order_with_locked_store(HashMode mode) {
+std::vector<std::string> answer_order_with_locked_store(WorkPlacement mode) {
     const TempDatabase file;
     TestServer server(config_on(file, mode, std::chrono::milliseconds(300)));
     ForeignLock lock(file.path());
@@ -116,11 +116,11 @@ TEST_CASE("a server restarted on the same file finds every game and rating") {
     const TempDatabase file;
     nlohmann::json alice;
     {
-        TestServer first(config_on(file, HashMode::offload));
+        TestServer first(config_on(file, WorkPlacement::offload));
         REQUIRE(request(first.data(), "POST", "/games", alice_beats_bob).response.status == 201);
         alice = get_json(first.data(), "/players/alice");
     }
-    TestServer second(config_on(file, HashMode::offload));
+    TestServer second(config_on(file, WorkPlacement::offload));
     CHECK(get_json(second.data(), "/players/alice") == alice);
     CHECK(get_json(second.data(), "/games/g1")["seq"] == 1);
     const auto next = request(second.data(), "POST", "/games",
@@ -129,7 +129,7 @@ TEST_CASE("a server restarted on the same file finds every game and rating") {
 }
 
 TEST_CASE("a player's games and the export come in pages with a cursor") {
-    TestServer server(HashMode::inline_on_loop);
+    TestServer server(WorkPlacement::inline_on_loop);
     for (int i = 1; i <= 5; ++i)
         REQUIRE(request(server.data(), "POST", "/games",
                         R"({"id":"g)" + std::to_string(i) +
@@ -152,18 +152,18 @@ TEST_CASE("a player's games and the export come in pages with a cursor") {
 }
 
 TEST_CASE("offload: a lookup is answered while a game waits on a locked file, the game gets 503") {
-    CHECK(answer_order_with_locked_store(HashMode::offload) ==
+    CHECK(answer_order_with_locked_store(WorkPlacement::offload) ==
           std::vector<std::string>{"lookup", "game"});
 }
 
 TEST_CASE("inline: the same lookup waits behind the store call that holds the loop") {
-    CHECK(answer_order_with_locked_store(HashMode::inline_on_loop) ==
+    CHECK(answer_order_with_locked_store(WorkPlacement::inline_on_loop) ==
           std::vector<std::string>{"game", "lookup"});
 }
 
 TEST_CASE("a locked store answers 503 with Retry-After, and takes the game once free") {
     const TempDatabase file;
-    TestServer server(config_on(file, HashMode::offload, std::chrono::milliseconds(100)));
+    TestServer server(config_on(file, WorkPlacement::offload, std::chrono::milliseconds(100)));
     ForeignLock lock(file.path());
     CapturedStderr log;
     const auto refused = request(server.data(), "POST", "/games", alice_beats_bob);
@@ -186,7 +186,8 @@ TEST_CASE("a locked store answers 503 with Retry-After, and takes the game once 
 
 TEST_CASE("inline: a store call that holds the loop is a stall named POST /games") {
     const TempDatabase file;
-    TestServer server(config_on(file, HashMode::inline_on_loop, std::chrono::milliseconds(300)));
+    TestServer server(
+        config_on(file, WorkPlacement::inline_on_loop, std::chrono::milliseconds(300)));
     ForeignLock lock(file.path());
     CHECK(request(server.data(), "POST", "/games", alice_beats_bob).response.status == 503);
     for (int i = 0; i < 50 && server.server().stalls().empty(); ++i)

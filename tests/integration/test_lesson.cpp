@@ -29,14 +29,14 @@ struct RecordThread {
     }
 };
 
-net::awaitable<void> hash_and_record(HashMode mode, net::thread_pool& pool, Threads& seen) {
+net::awaitable<void> hash_and_record(WorkPlacement mode, net::thread_pool& pool, Threads& seen) {
     auto hashing = run_cpu(mode, pool, RecordThread{&seen.job});
     const int result = co_await std::move(hashing);
     seen.resumed = std::this_thread::get_id();
     CHECK(result == 42);
 }
 
-Threads run_job(HashMode mode) {
+Threads run_job(WorkPlacement mode) {
     net::io_context loop;
     net::thread_pool pool(1);
     Threads seen;
@@ -46,7 +46,7 @@ Threads run_job(HashMode mode) {
     return seen;
 }
 
-std::vector<std::string> answer_order(HashMode mode) {
+std::vector<std::string> answer_order(WorkPlacement mode) {
     // A hash made slow on purpose, so the ordering cannot be an accident of scheduling.
     TestServer server(mode, calibrate_iterations(std::chrono::milliseconds(300)));
     net::io_context loop;
@@ -67,22 +67,23 @@ net::awaitable<void> post_and_record(net::thread_pool& pool, std::thread::id& re
 } // namespace
 
 TEST_CASE("offload: a /healthz sent 20 ms after a slow /rank is answered first") {
-    CHECK(answer_order(HashMode::offload) == std::vector<std::string>{"healthz", "rank"});
+    CHECK(answer_order(WorkPlacement::offload) == std::vector<std::string>{"healthz", "rank"});
 }
 
 TEST_CASE("inline: the same /healthz is answered only after the /rank (the loop was held)") {
-    CHECK(answer_order(HashMode::inline_on_loop) == std::vector<std::string>{"rank", "healthz"});
+    CHECK(answer_order(WorkPlacement::inline_on_loop) ==
+          std::vector<std::string>{"rank", "healthz"});
 }
 
 TEST_CASE("offload: the hash runs on a pool thread and the coroutine resumes on the loop") {
-    const auto seen = run_job(HashMode::offload);
+    const auto seen = run_job(WorkPlacement::offload);
     CHECK(seen.job != std::thread::id{});
     CHECK(seen.job != std::this_thread::get_id());
     CHECK(seen.resumed == std::this_thread::get_id());
 }
 
 TEST_CASE("inline: the hash runs on the loop thread itself") {
-    const auto seen = run_job(HashMode::inline_on_loop);
+    const auto seen = run_job(WorkPlacement::inline_on_loop);
     CHECK(seen.job == std::this_thread::get_id());
     CHECK(seen.resumed == std::this_thread::get_id());
 }

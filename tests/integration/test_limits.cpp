@@ -43,7 +43,7 @@ std::string bearer_request(const std::string& target, const std::string& authori
 TEST_CASE(
     "past --max-pending-hashes, /rank is shed at once with 503 and Retry-After, lookups pass") {
     auto config =
-        test_config(HashMode::offload, calibrate_iterations(std::chrono::milliseconds(150)));
+        test_config(WorkPlacement::offload, calibrate_iterations(std::chrono::milliseconds(150)));
     config.max_pending_hashes = 2;
     TestServer server(config);
     net::io_context loop;

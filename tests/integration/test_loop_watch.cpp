@@ -92,7 +92,7 @@ TEST_CASE("busy ratio: an idle loop reads low, a loop kept busy with cheap reque
 }
 
 TEST_CASE("inline: a 200 ms hash is one stall named /rank, and the lag histogram saw it") {
-    TestServer server(HashMode::inline_on_loop,
+    TestServer server(WorkPlacement::inline_on_loop,
                       calibrate_iterations(std::chrono::milliseconds(200)));
     const auto stalls = stalls_after_slow_rank(server);
     REQUIRE(stalls.size() == 1);
@@ -109,7 +109,7 @@ TEST_CASE("inline: a 200 ms hash is one stall named /rank, and the lag histogram
 }
 
 TEST_CASE("offload: the same request leaves no stall") {
-    TestServer server(HashMode::offload, calibrate_iterations(std::chrono::milliseconds(200)));
+    TestServer server(WorkPlacement::offload, calibrate_iterations(std::chrono::milliseconds(200)));
     CHECK(stalls_after_slow_rank(server).empty());
     const auto metrics = request(server.admin(), "GET", "/metrics").response.body;
     CHECK(metric_value(metrics, R"(ranking_event_loop_stalls_total{route="/rank"})") == 0);
@@ -120,7 +120,7 @@ TEST_CASE("offload: the same request leaves no stall") {
 }
 
 TEST_CASE("the admin plane answers while the data loop is frozen") {
-    TestServer server(HashMode::inline_on_loop,
+    TestServer server(WorkPlacement::inline_on_loop,
                       calibrate_iterations(std::chrono::milliseconds(400)));
     Clock::time_point rank_answered;
     std::thread frozen([&] {

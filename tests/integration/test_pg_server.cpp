@@ -23,7 +23,7 @@ using namespace ranking::testing;
 
 namespace {
 
-ServerConfig on_postgres(TempPostgres& postgres, HashMode mode = HashMode::offload) {
+ServerConfig on_postgres(TempPostgres& postgres, WorkPlacement mode = WorkPlacement::offload) {
     auto config = test_config(mode);
     config.postgres.emplace();
     config.postgres->conninfo = postgres.create_database();
@@ -35,7 +35,7 @@ ServerConfig on_postgres(TempPostgres& postgres, HashMode mode = HashMode::offlo
 // Another client holds bob's row (SELECT ... FOR UPDATE), so a game for bob waits inside
 // PostgreSQL. POST /games at 0 ms, a lookup at 100 ms, the row released at 600 ms: the order in
 // which the answers and the release happen, all seen from one client loop.
-std::vector<std::string> answer_order_with_locked_row(TempPostgres& postgres, HashMode mode) {
+std::vector<std::string> answer_order_with_locked_row(TempPostgres& postgres, WorkPlacement mode) {
     const auto config = on_postgres(postgres, mode);
     TestServer server(config);
     const std::unique_ptr<PGconn, decltype(&PQfinish)> holder(
@@ -67,7 +67,7 @@ TEST_CASE("on PostgreSQL, offload: a lookup is answered while a game waits for a
         MESSAGE("skipped: " << why);
         return;
     }
-    CHECK(answer_order_with_locked_row(*postgres, HashMode::offload) ==
+    CHECK(answer_order_with_locked_row(*postgres, WorkPlacement::offload) ==
           std::vector<std::string>{"lookup", "release", "game"});
 }
 
@@ -80,7 +80,7 @@ TEST_CASE("on PostgreSQL, inline: the lookup waits behind the blocking call that
     }
     // The loop is held until the row is free: both answers come after the release (in either
     // order: they leave the server within a millisecond of each other).
-    const auto order = answer_order_with_locked_row(*postgres, HashMode::inline_on_loop);
+    const auto order = answer_order_with_locked_row(*postgres, WorkPlacement::inline_on_loop);
     REQUIRE(order.size() == 3);
     CHECK(order.front() == "release");
 }

@@ -43,7 +43,7 @@ std::vector<Seen> ask_pool_threads(RankingServer& server, unsigned threads) {
     std::vector<std::promise<Seen>> answers(threads);
     for (auto& answer : answers) // started on the loop thread, as the routes start it
         net::post(server.data_executor(), [&server, &together, &answer] {
-            async_run_on(server.hash_pool(), ReportSchedule{&together},
+            async_run_on(server.cpu_pool(), ReportSchedule{&together},
                          net::bind_executor(
                              server.data_executor(),
                              [&answer](std::exception_ptr, Seen seen) { answer.set_value(seen); }));

@@ -16,7 +16,7 @@ namespace ranking::testing {
 inline constexpr const char* test_secret = "test-secret";
 
 // Free loopback ports, a known secret, a cheap hash unless asked otherwise.
-inline ServerConfig test_config(HashMode mode = HashMode::offload,
+inline ServerConfig test_config(WorkPlacement mode = WorkPlacement::offload,
                                 std::uint32_t iterations = 1000) {
     ServerConfig config;
     config.port = 0;
@@ -34,7 +34,8 @@ inline ServerConfig test_config(HashMode mode = HashMode::offload,
 
 class TestServer {
 public:
-    explicit TestServer(HashMode mode = HashMode::offload, std::uint32_t iterations = 1000)
+    explicit TestServer(WorkPlacement mode = WorkPlacement::offload,
+                        std::uint32_t iterations = 1000)
         : TestServer(test_config(mode, iterations)) {}
     // Its own database unless `config` names one (then the file outlives the server).
     explicit TestServer(ServerConfig config)

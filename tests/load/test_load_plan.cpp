@@ -127,10 +127,10 @@ TEST_CASE("games need two names to pair") {
 }
 
 TEST_CASE("phases split the measured span at the toggles") {
-    const RunPlan plan(
-        3'000ms, 30'000ms, 10'000ms,
-        {{13'000ms, ranking::HashMode::inline_on_loop}, {23'000ms, ranking::HashMode::offload}},
-        "offload");
+    const RunPlan plan(3'000ms, 30'000ms, 10'000ms,
+                       {{13'000ms, ranking::WorkPlacement::inline_on_loop},
+                        {23'000ms, ranking::WorkPlacement::offload}},
+                       "offload");
     REQUIRE(plan.phases().size() == 3);
     CHECK(plan.phases()[1].mode == "inline");
     CHECK_FALSE(plan.phase_of(2'999ms));
@@ -143,10 +143,10 @@ TEST_CASE("phases split the measured span at the toggles") {
 }
 
 TEST_CASE("per mode, games count what was made durable, phases of one mode merged") {
-    const RunPlan plan(
-        0ms, 30'000ms, 10'000ms,
-        {{10'000ms, ranking::HashMode::inline_on_loop}, {20'000ms, ranking::HashMode::offload}},
-        "offload");
+    const RunPlan plan(0ms, 30'000ms, 10'000ms,
+                       {{10'000ms, ranking::WorkPlacement::inline_on_loop},
+                        {20'000ms, ranking::WorkPlacement::offload}},
+                       "offload");
     Results results;
     results.phases.resize(3);
     const std::array<std::uint64_t, 3> durable{900, 40, 1100};
@@ -210,7 +210,8 @@ TEST_CASE("bad flags exit with 2, good ones parse") {
     CHECK_FALSE(parse({"--rate", "max"}).options->rate);
 }
 
-TEST_CASE("the admin token comes from --admin-token or RANKING_ADMIN_TOKEN, the write token from RANKING_WRITE_TOKEN, never echoed") {
+TEST_CASE("the admin token comes from --admin-token or RANKING_ADMIN_TOKEN, the write token from "
+          "RANKING_WRITE_TOKEN, never echoed") {
     ::unsetenv("RANKING_ADMIN_TOKEN");
     CHECK(parse({"--rate", "1"}).options->admin_token.empty());
     ::setenv("RANKING_ADMIN_TOKEN", "from-env", 1);

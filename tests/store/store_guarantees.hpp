@@ -28,7 +28,7 @@ inline GameSubmission game(std::string id, std::string white, std::string black,
 }
 
 inline RecordOutcome record(net::io_context& loop, GameStore& store, GameSubmission submission,
-                            HashMode mode) {
+                            WorkPlacement mode) {
     auto call = store.record(std::move(submission), mode);
     return await_one(loop, std::move(call));
 }
@@ -64,8 +64,8 @@ inline void check_replay(const std::vector<StoredGame>& games, const std::vector
     }
 }
 
-inline std::vector<StoredGame> export_all(net::io_context& loop, GameStore& store, HashMode mode,
-                                          std::size_t page) {
+inline std::vector<StoredGame> export_all(net::io_context& loop, GameStore& store,
+                                          WorkPlacement mode, std::size_t page) {
     std::vector<StoredGame> all;
     for (std::int64_t after = 0;;) {
         auto call = store.games_after(after, page, mode);
@@ -90,8 +90,8 @@ TEST_CASE_TEMPLATE_DEFINE("the store's guarantees", Backend, store_guarantees) {
     net::io_context loop; // first: the store's coroutines run on it, so it outlives the store
     Backend backend;
     auto store = backend.open(loop, trio);
-    constexpr auto offload = HashMode::offload;
-    constexpr auto inline_on_loop = HashMode::inline_on_loop;
+    constexpr auto offload = WorkPlacement::offload;
+    constexpr auto inline_on_loop = WorkPlacement::inline_on_loop;
 
     SUBCASE("a new database gets the club") {
         CHECK(store->players_at_open() == trio());

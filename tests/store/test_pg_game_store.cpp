@@ -29,7 +29,7 @@ TEST_CASE("no thread: offload commits games sent together at once, inline one by
                                   commits.emplace_back(std::this_thread::get_id(), games);
                               },
                               {}});
-    for (auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+    for (auto mode : {WorkPlacement::offload, WorkPlacement::inline_on_loop}) {
         CAPTURE(to_string(mode));
         commits.clear();
         std::vector<net::awaitable<RecordOutcome>> calls;
@@ -44,12 +44,12 @@ TEST_CASE("no thread: offload commits games sent together at once, inline one by
         std::size_t games = 0;
         for (const auto& [thread, count] : commits) {
             CHECK(thread == std::this_thread::get_id());
-            if (mode == HashMode::inline_on_loop) CHECK(count == 1);
+            if (mode == WorkPlacement::inline_on_loop) CHECK(count == 1);
             games += count;
         }
         CHECK(games == 30);
         // All 30 are queued while the first transaction starts: one or two carry them all.
-        if (mode == HashMode::offload) CHECK(commits.size() <= 2);
+        if (mode == WorkPlacement::offload) CHECK(commits.size() <= 2);
     }
 }
 
@@ -61,7 +61,7 @@ net::awaitable<RecordOutcome> inline_after(GameStore& store, std::chrono::micros
                                            GameSubmission game) {
     net::steady_timer timer(co_await net::this_coro::executor, delay);
     co_await timer.async_wait(use_nothrow);
-    auto recording = store.record(std::move(game), HashMode::inline_on_loop);
+    auto recording = store.record(std::move(game), WorkPlacement::inline_on_loop);
     co_return co_await std::move(recording);
 }
 
@@ -81,13 +81,13 @@ TEST_CASE(
         std::vector<net::awaitable<RecordOutcome>> calls;
         const auto n = std::to_string(step);
         calls.push_back(
-            store.record(game("x" + n, "alice", "bob", GameResult::draw), HashMode::offload));
+            store.record(game("x" + n, "alice", "bob", GameResult::draw), WorkPlacement::offload));
         calls.push_back(inline_after(store, std::chrono::microseconds(250 * step),
                                      game("y" + n, "alice", "charlie", GameResult::white_wins)));
         for (const auto& outcome : await_all(loop, std::move(calls)))
             CHECK(outcome.kind == RecordOutcome::Kind::created);
     }
-    check_replay(export_all(loop, store, HashMode::offload, 1000), trio());
+    check_replay(export_all(loop, store, WorkPlacement::offload, 1000), trio());
 }
 
 TEST_CASE("past the bounded queue: 'overloaded', nothing written, no hole in the seqs") {
@@ -103,8 +103,9 @@ TEST_CASE("past the bounded queue: 'overloaded', nothing written, no hole in the
     store::PgGameStore store(loop.get_executor(), config, trio);
     std::vector<net::awaitable<RecordOutcome>> calls;
     for (int i = 0; i < 20; ++i)
-        calls.push_back(store.record(
-            game("o" + std::to_string(i), "alice", "bob", GameResult::draw), HashMode::offload));
+        calls.push_back(
+            store.record(game("o" + std::to_string(i), "alice", "bob", GameResult::draw),
+                         WorkPlacement::offload));
     std::set<std::int64_t> seqs;
     std::size_t overloaded = 0;
     for (const auto& outcome : await_all(loop, std::move(calls))) {
@@ -117,7 +118,7 @@ TEST_CASE("past the bounded queue: 'overloaded', nothing written, no hole in the
     CHECK(seqs.size() + overloaded == 20);
     REQUIRE_FALSE(seqs.empty());
     CHECK(*seqs.rbegin() == static_cast<std::int64_t>(seqs.size()));
-    CHECK(export_all(loop, store, HashMode::offload, 100).size() == seqs.size());
+    CHECK(export_all(loop, store, WorkPlacement::offload, 100).size() == seqs.size());
 }
 
 namespace {
@@ -138,8 +139,8 @@ void serve(Server& server, PgBackend& backend, const std::string& prefix, int ga
         const char* other = i % 2 ? "bob" : "charlie";
         auto g = i % 3 ? game(prefix + std::to_string(i), "alice", other, GameResult::white_wins)
                        : game(prefix + std::to_string(i), other, "alice", GameResult::draw);
-        calls.push_back(server.store->record(std::move(g), mixed && i % 2 ? HashMode::inline_on_loop
-                                                                          : HashMode::offload));
+        calls.push_back(server.store->record(
+            std::move(g), mixed && i % 2 ? WorkPlacement::inline_on_loop : WorkPlacement::offload));
     }
     server.outcomes = await_all(server.loop, std::move(calls));
 }
@@ -162,7 +163,7 @@ TEST_CASE("two servers on one database: the ratings of games applied in seq orde
     CHECK(a.store->players_at_open() == trio());
     CHECK(b.store->players_at_open() == trio());
 
-    const auto stored = export_all(a.loop, *a.store, HashMode::offload, 1000);
+    const auto stored = export_all(a.loop, *a.store, WorkPlacement::offload, 1000);
     REQUIRE(stored.size() == 2 * games);
     check_replay(stored, trio()); // seqs 1..N, each game rated from the values before it
     for (const auto* server : {&a, &b})
@@ -185,11 +186,11 @@ TEST_CASE("a stopped database: 'unavailable' and read errors, then the store rec
     store::PgGameStore store(loop.get_executor(), backend.config(), trio,
                              {{}, [&](bool up) { connection.push_back(up); }});
     REQUIRE(
-        record(loop, store, game("d1", "alice", "bob", GameResult::draw), HashMode::offload).kind ==
-        RecordOutcome::Kind::created);
+        record(loop, store, game("d1", "alice", "bob", GameResult::draw), WorkPlacement::offload)
+            .kind == RecordOutcome::Kind::created);
 
     postgres->stop();
-    for (auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+    for (auto mode : {WorkPlacement::offload, WorkPlacement::inline_on_loop}) {
         CAPTURE(to_string(mode));
         const auto refused =
             record(loop, store, game("d2", "bob", "alice", GameResult::draw), mode);
@@ -207,16 +208,16 @@ TEST_CASE("a stopped database: 'unavailable' and read errors, then the store rec
          ++attempt) {
         loop.restart();
         loop.run_for(std::chrono::milliseconds(50));
-        accepted =
-            record(loop, store, game("d2", "bob", "alice", GameResult::draw), HashMode::offload);
+        accepted = record(loop, store, game("d2", "bob", "alice", GameResult::draw),
+                          WorkPlacement::offload);
     }
     REQUIRE(accepted.kind == RecordOutcome::Kind::created);
     CHECK(accepted.game.seq == 2); // the refused attempts left no trace
     CHECK(accepted.game.white.before ==
-          record(loop, store, game("d1", "alice", "bob", GameResult::draw), HashMode::offload)
+          record(loop, store, game("d1", "alice", "bob", GameResult::draw), WorkPlacement::offload)
               .game.black.after);
     const auto blocking = record(loop, store, game("d3", "charlie", "bob", GameResult::draw),
-                                 HashMode::inline_on_loop);
+                                 WorkPlacement::inline_on_loop);
     CHECK(blocking.kind == RecordOutcome::Kind::created);
     CHECK(blocking.game.seq == 3);
     CHECK(connection == std::vector<bool>{false, true});
@@ -264,7 +265,7 @@ TEST_CASE("following: another server's games arrive in seq order, and those comm
         const auto& [white, black] = pairings[static_cast<std::size_t>(i)];
         auto outcome = record(loop, writer,
                               game("f" + std::to_string(i), white, black, GameResult::white_wins),
-                              i % 2 ? HashMode::inline_on_loop : HashMode::offload);
+                              i % 2 ? WorkPlacement::inline_on_loop : WorkPlacement::offload);
         REQUIRE(outcome.kind == RecordOutcome::Kind::created);
         written.push_back(outcome.game);
     }
@@ -282,7 +283,7 @@ TEST_CASE("following: another server's games arrive in seq order, and those comm
         REQUIRE(run_until(loop, [&] {
             outcome =
                 record(loop, writer, game("f" + std::to_string(i), white, black, GameResult::draw),
-                       HashMode::offload);
+                       WorkPlacement::offload);
             return outcome.kind == RecordOutcome::Kind::created;
         }));
         written.push_back(outcome.game);
@@ -294,7 +295,7 @@ TEST_CASE("following: another server's games arrive in seq order, and those comm
     // restart: the listener's return had it checked and reconnected, so its reads work at once.
     REQUIRE(run_until(loop, [&] { return connection.size() == 2; }));
     CHECK(connection == std::vector<bool>{false, true});
-    CHECK(export_all(loop, follower, HashMode::offload, 100) == written);
+    CHECK(export_all(loop, follower, WorkPlacement::offload, 100) == written);
 }
 
 namespace {
@@ -330,7 +331,7 @@ TEST_CASE("a failed PostgreSQL write is logged with the statement and the server
                     "EXCEPTION 'refused at commit'; END$$; CREATE CONSTRAINT TRIGGER refuse AFTER "
                     "INSERT ON games DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "
                     "refuse()");
-            for (auto mode : {HashMode::offload, HashMode::inline_on_loop})
+            for (auto mode : {WorkPlacement::offload, WorkPlacement::inline_on_loop})
                 for (int i = 0; i < 10; ++i) {
                     const auto refused = record(
                         loop, store,
@@ -341,9 +342,9 @@ TEST_CASE("a failed PostgreSQL write is logged with the statement and the server
                 }
             CHECK(store.connected());
             run_sql(backend.conninfo, "DROP TRIGGER refuse ON games");
-            CHECK(
-                record(loop, store, game("r0", "alice", "bob", GameResult::draw), HashMode::offload)
-                    .kind == RecordOutcome::Kind::created);
+            CHECK(record(loop, store, game("r0", "alice", "bob", GameResult::draw),
+                         WorkPlacement::offload)
+                      .kind == RecordOutcome::Kind::created);
         }
         lines = captured.lines();
     }

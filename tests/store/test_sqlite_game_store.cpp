@@ -60,14 +60,14 @@ GameSubmission game(int n) {
             std::nullopt};
 }
 
-net::awaitable<void> post(GameStore& store, GameSubmission submission, HashMode mode,
+net::awaitable<void> post(GameStore& store, GameSubmission submission, WorkPlacement mode,
                           RecordOutcome& out) {
     auto recording = store.record(std::move(submission), mode);
     out = co_await std::move(recording);
 }
 
 // A named coroutine, not a capturing lambda: GCC 12 mishandles those (shared/NOTES.md).
-net::awaitable<void> find(GameStore& store, HashMode mode, GamesRead& out,
+net::awaitable<void> find(GameStore& store, WorkPlacement mode, GamesRead& out,
                           std::thread::id& resumed_on) {
     auto finding = store.find("g1", mode);
     out = co_await std::move(finding);
@@ -86,7 +86,7 @@ TEST_CASE("offload: games that queue during a commit share the next one, off the
     net::steady_timer release(loop, std::chrono::milliseconds(200));
     release.async_wait([&](error_code) { lock.release(); });
     for (int i = 0; i < games; ++i)
-        net::co_spawn(loop, post(observed.store, game(i), HashMode::offload, outcomes[i]),
+        net::co_spawn(loop, post(observed.store, game(i), WorkPlacement::offload, outcomes[i]),
                       net::detached);
     loop.run();
 
@@ -109,7 +109,7 @@ TEST_CASE("offload: games that queue during a commit share the next one, off the
 
 net::awaitable<void> post_noting(GameStore& store, int n, RecordOutcome& out,
                                  std::vector<std::string>& order) {
-    co_await post(store, game(n), HashMode::offload, out);
+    co_await post(store, game(n), WorkPlacement::offload, out);
     order.push_back("game " + std::to_string(n));
 }
 
@@ -126,7 +126,7 @@ net::awaitable<void> post_during_spacing(GameStore& store, std::vector<RecordOut
         co_await pause.async_wait(net::use_awaitable);
     }
     std::thread::id resumed_on;
-    co_await find(store, HashMode::offload, read, resumed_on);
+    co_await find(store, WorkPlacement::offload, read, resumed_on);
     order.push_back("read");
 }
 
@@ -165,7 +165,8 @@ TEST_CASE("inline: each game is its own transaction, on the loop's own thread") 
     net::io_context loop;
     std::vector<RecordOutcome> outcomes(20);
     for (int i = 0; i < 20; ++i)
-        net::co_spawn(loop, post(observed.store, game(i), HashMode::inline_on_loop, outcomes[i]),
+        net::co_spawn(loop,
+                      post(observed.store, game(i), WorkPlacement::inline_on_loop, outcomes[i]),
                       net::detached);
     loop.run();
     for (const auto& outcome : outcomes)
@@ -183,14 +184,16 @@ TEST_CASE("a file locked by another process is 'unavailable', then the store rec
     ForeignLock lock(observed.file.path());
     net::io_context loop;
     RecordOutcome refused, accepted;
-    net::co_spawn(loop, post(observed.store, game(1), HashMode::offload, refused), net::detached);
+    net::co_spawn(loop, post(observed.store, game(1), WorkPlacement::offload, refused),
+                  net::detached);
     loop.run();
     CHECK(refused.kind == Kind::unavailable);
     CHECK(refused.message.find("locked") != std::string::npos);
 
     lock.release();
     loop.restart();
-    net::co_spawn(loop, post(observed.store, game(1), HashMode::offload, accepted), net::detached);
+    net::co_spawn(loop, post(observed.store, game(1), WorkPlacement::offload, accepted),
+                  net::detached);
     loop.run();
     REQUIRE(accepted.kind == Kind::created);
     CHECK(accepted.game.seq == 1); // the refused game left no trace
@@ -200,10 +203,11 @@ TEST_CASE("reads come back on the awaiting loop, offload and inline alike") {
     ObservedStore observed;
     net::io_context loop;
     RecordOutcome outcome;
-    net::co_spawn(loop, post(observed.store, game(1), HashMode::offload, outcome), net::detached);
+    net::co_spawn(loop, post(observed.store, game(1), WorkPlacement::offload, outcome),
+                  net::detached);
     loop.run();
     REQUIRE(outcome.kind == Kind::created);
-    for (auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+    for (auto mode : {WorkPlacement::offload, WorkPlacement::inline_on_loop}) {
         GamesRead found;
         std::thread::id resumed_on;
         net::co_spawn(loop, find(observed.store, mode, found, resumed_on), net::detached);

@@ -75,23 +75,23 @@ TEST_CASE("leaderboard query values are checked") {
 }
 
 TEST_CASE("modes parse strictly") {
-    CHECK(parse_mode("inline") == HashMode::inline_on_loop);
-    CHECK(parse_mode(" offload\n") == HashMode::offload);
+    CHECK(parse_mode("inline") == WorkPlacement::inline_on_loop);
+    CHECK(parse_mode(" offload\n") == WorkPlacement::offload);
     CHECK_FALSE(parse_mode("blocking").has_value());
     CHECK_FALSE(parse_mode("").has_value());
-    CHECK(to_string(HashMode::inline_on_loop) == "inline");
+    CHECK(to_string(WorkPlacement::inline_on_loop) == "inline");
 }
 
 TEST_CASE("admin plane: read and flip the mode") {
-    std::atomic<HashMode> mode{HashMode::offload};
+    std::atomic<WorkPlacement> mode{WorkPlacement::offload};
     CHECK(nlohmann::json::parse(answer_admin_request("GET", "/mode", "", mode).body)["mode"] ==
           "offload");
     const auto flipped = answer_admin_request("PUT", "/mode", "inline", mode);
     CHECK(flipped.status == 200);
-    CHECK(mode.load() == HashMode::inline_on_loop);
+    CHECK(mode.load() == WorkPlacement::inline_on_loop);
     CHECK(nlohmann::json::parse(flipped.body)["previous"] == "offload");
     CHECK(answer_admin_request("PUT", "/mode", "fast", mode).status == 400);
-    CHECK(mode.load() == HashMode::inline_on_loop);
+    CHECK(mode.load() == WorkPlacement::inline_on_loop);
     const auto not_allowed = answer_admin_request("POST", "/mode", "inline", mode);
     CHECK(not_allowed.status == 405);
     CHECK(not_allowed.allow == "GET, PUT");

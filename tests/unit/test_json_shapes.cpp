@@ -17,7 +17,7 @@ TEST_CASE("a rank answer carries every field the token signs, and reads back") {
     const auto fields = token_fields(standing, 1'795'000'000'000, 1000);
     const RankAnswer answer{standing,          fields.issued_at_ms,
                             fields.iterations, compute_token("s3cret", fields),
-                            1.234567,          HashMode::inline_on_loop};
+                            1.234567,          WorkPlacement::inline_on_loop};
     const auto body = rank_answer_json(answer);
     for (const char* key : {"player", "rating", "rank", "players", "percentile", "issued_at",
                             "hash_iterations", "token", "hash_ms", "mode"})
@@ -38,7 +38,8 @@ TEST_CASE("the cheap lookup has no token, pages and health have their shapes") {
     const auto page = leaderboard_json({{1, "ann", 2000}}, 10, 0, 5);
     CHECK(page["entries"][0]["player"] == "ann");
     CHECK(page["players"] == 5);
-    CHECK(health_json(HashMode::offload) == nlohmann::json{{"status", "ok"}, {"mode", "offload"}});
+    CHECK(health_json(WorkPlacement::offload) ==
+          nlohmann::json{{"status", "ok"}, {"mode", "offload"}});
 }
 
 TEST_CASE("the hot path's lookup and health bodies read back as nlohmann's, exactly") {
@@ -61,7 +62,7 @@ TEST_CASE("the hot path's lookup and health bodies read back as nlohmann's, exac
     write_standing_json(fresh, out);
     CHECK(out == standing_json(fresh).dump());
     CHECK(out.find("\"rating\":1500.0") != std::string::npos);
-    for (const auto mode : {HashMode::offload, HashMode::inline_on_loop}) {
+    for (const auto mode : {WorkPlacement::offload, WorkPlacement::inline_on_loop}) {
         write_health_json(mode, out);
         CHECK(out == health_json(mode).dump());
     }
@@ -85,7 +86,7 @@ TEST_CASE("the JSON writer escapes strings and writes non-finite numbers as null
 }
 
 TEST_CASE("a truncated rank answer is rejected") {
-    auto body = rank_answer_json({{"a", 1, 1, 1, 0, {}, 0}, 1, 1, "t", 1, HashMode::offload});
+    auto body = rank_answer_json({{"a", 1, 1, 1, 0, {}, 0}, 1, 1, "t", 1, WorkPlacement::offload});
     body.erase("token");
     CHECK_THROWS(parse_rank_answer(body));
 }

@@ -28,13 +28,13 @@ TEST_CASE("server options: defaults, --blocking, and contradictions") {
     REQUIRE(defaults.options);
     CHECK(defaults.options->server.port == 8080);
     CHECK(defaults.options->server.admin_port == 8081);
-    CHECK(defaults.options->server.mode == HashMode::offload);
+    CHECK(defaults.options->server.mode == WorkPlacement::offload);
     CHECK(defaults.options->server.pool_threads >= 1);
 
     CHECK(parse(parse_server_options, {"--blocking"}).options->server.mode ==
-          HashMode::inline_on_loop);
+          WorkPlacement::inline_on_loop);
     CHECK(parse(parse_server_options, {"--mode", "inline"}).options->server.mode ==
-          HashMode::inline_on_loop);
+          WorkPlacement::inline_on_loop);
 
     std::string err;
     CHECK(parse(parse_server_options, {"--mode", "fast"}, &err).exit_code == 2);

@@ -39,15 +39,15 @@ public:
     }
     int pages_asked() const { return pages_asked_; }
 
-    net::awaitable<RecordOutcome> record(GameSubmission, HashMode) override {
+    net::awaitable<RecordOutcome> record(GameSubmission, WorkPlacement) override {
         co_return RecordOutcome{};
     }
-    net::awaitable<GamesRead> find(std::string, HashMode) override { co_return GamesRead{}; }
+    net::awaitable<GamesRead> find(std::string, WorkPlacement) override { co_return GamesRead{}; }
     net::awaitable<GamesRead> player_games(std::string, std::size_t, std::optional<std::int64_t>,
-                                           HashMode) override {
+                                           WorkPlacement) override {
         return held_page();
     }
-    net::awaitable<GamesRead> games_after(std::int64_t, std::size_t, HashMode) override {
+    net::awaitable<GamesRead> games_after(std::int64_t, std::size_t, WorkPlacement) override {
         return held_page();
     }
     const std::vector<Player>& players_at_open() const override { return players_; }
@@ -70,7 +70,7 @@ struct Routes {
     net::io_context loop;
     HeldPagesStore store{loop};
     Ranking ranking{store.players_at_open()};
-    std::atomic<HashMode> mode{HashMode::offload};
+    std::atomic<WorkPlacement> mode{WorkPlacement::offload};
     net::thread_pool pool{1};
     ServerMetrics metrics;
     LoopWatch watch{metrics, std::chrono::milliseconds(100)};
@@ -79,7 +79,7 @@ struct Routes {
     DataContext context{.ranking = ranking,
                         .store = store,
                         .mode = mode,
-                        .hash_pool = pool,
+                        .cpu_pool = pool,
                         .secret = "secret",
                         .hash_iterations = 1,
                         .max_pending_hashes = 16,
