@@ -1,8 +1,8 @@
 #pragma once
 // A byte budget shared by many holders: answers waiting for slow readers take a lease on it, and
 // a new large answer is refused when the budget has no room, instead of letting many readers that
-// never read pin memory without bound. Leases are taken and resized on one thread (the loop) but
-// the used total may be read from another (metrics): it is atomic.
+// never read pin memory without bound. Atomic: a lease may end on whichever thread drops the last
+// copy of the answer that holds it.
 #include <atomic>
 #include <cstddef>
 #include <optional>
@@ -26,8 +26,6 @@ public:
         void release() noexcept;
         // The real size, once known: may grow past the limit (the answer exists already).
         void resize(std::size_t bytes) noexcept;
-        std::size_t bytes() const noexcept { return bytes_; }
-        explicit operator bool() const noexcept { return budget_ != nullptr; }
 
     private:
         friend class MemoryBudget;
@@ -41,7 +39,6 @@ public:
     // Bytes that are already spent (an answer made before it had to wait): always granted.
     Lease take(std::size_t bytes);
 
-    std::size_t used() const noexcept { return used_.load(std::memory_order_relaxed); }
     std::size_t limit() const noexcept { return limit_; }
 
 private:

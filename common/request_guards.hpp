@@ -17,12 +17,12 @@ namespace ranking {
 std::optional<Reply> refuse_without_token(std::string_view authorization, std::string_view expected,
                                           std::string_view realm);
 
-// The host part of a Host header or of an Origin's authority, lower case, without port or
-// IPv6 brackets: "Localhost:8081" -> "localhost", "[::1]:8081" -> "::1".
-std::string host_name_of(std::string_view authority);
+// The host part of a Host header or of an Origin's authority, without port or IPv6 brackets:
+// "Localhost:8081" -> "Localhost", "[::1]:8081" -> "::1" (names compare in any case).
+std::string_view host_name_of(std::string_view authority);
 
-// 421 when `host` (the Host header) names none of `own_names` (compared as host_name_of() gives
-// them): a page on attacker.example whose name was made to resolve to 127.0.0.1 (DNS
+// 421 when `host` (the Host header) names none of `own_names` (their host_name_of() parts, in any
+// case): a page on attacker.example whose name was made to resolve to 127.0.0.1 (DNS
 // rebinding) still sends "Host: attacker.example".
 std::optional<Reply> refuse_foreign_host(std::string_view host,
                                          const std::vector<std::string>& own_names);
