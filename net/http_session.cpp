@@ -30,24 +30,87 @@ Reply internal_error(const std::exception& e) {
     return error_reply(500, "internal error");
 }
 
-// The handler's answer without waiting, in place. False when the request must wait.
-bool answer_at_once(Session& session) {
-    const auto& at_once = session.plane.handler.at_once;
-    if (!at_once) return false;
-    try {
-        return at_once(session.connection.request(), session.connection.reply());
-    } catch (const std::exception& e) {
-        session.connection.reply() = internal_error(e);
-        return true;
+// Where one request is in its life. The stages come in this order; each is passed at once when
+// nothing must wait (move_on), or by the coroutine that waits for it (wait_then_move_on).
+enum class Stage {
+    read,   // the rest of the request
+    answer, // the handler's answer, or its LaterAnswer
+    write,  // what the socket did not take at once
+    stream, // an endless answer (the dashboard's feed), until the peer or the source ends
+    next,   // done; the connection waits for its next request
+    close,  // done; the connection ends
+};
+
+struct RequestLife {
+    Stage stage = Stage::read;
+    bool keep_alive = false; // what the request asked; the answer may still close
+    LaterAnswer later;       // the answer to wait for, when the handler gave one
+};
+
+void after_read(Session& session, RequestLife& life, ReadOutcome outcome) {
+    if (outcome == ReadOutcome::gone) {
+        life.stage = Stage::close;
+        return;
     }
+    session.member.request_read();
+    // Refused: the connection's reply already holds the error, written before the close.
+    life.keep_alive = outcome == ReadOutcome::request && session.connection.request().keep_alive;
+    life.stage = outcome == ReadOutcome::request ? Stage::answer : Stage::write;
 }
 
-net::awaitable<void> answer_later(Session& session) {
+void after_answer(Session& session, RequestLife& life) {
+    life.later = nullptr;
+    life.stage = session.connection.reply().events ? Stage::stream : Stage::write;
+}
+
+void after_write(Session& session, RequestLife& life, WriteOutcome outcome) {
+    session.member.request_answered(); // written, or tried: the peer may be gone
+    life.stage = outcome == WriteOutcome::done && life.keep_alive ? Stage::next : Stage::close;
+}
+
+// The handler's answer in place, or the LaterAnswer it hands over. True when answered.
+bool answer_at_once(Session& session, RequestLife& life) {
+    auto& connection = session.connection;
     try {
-        auto& connection = session.connection;
-        connection.reply() = co_await session.plane.handler.later(std::move(connection.request()));
+        life.later = session.plane.handler(connection.request(), connection.reply());
     } catch (const std::exception& e) {
-        session.connection.reply() = internal_error(e);
+        connection.reply() = internal_error(e);
+    }
+    return !life.later;
+}
+
+// Takes the request through every stage that needs no waiting. True when one must wait:
+// life.stage names it.
+bool move_on(Session& session, RequestLife& life) {
+    auto& connection = session.connection;
+    const auto& limits = session.plane.limits;
+    for (;;) {
+        switch (life.stage) {
+        case Stage::read: {
+            session.member.busy(limits.request_timeout);
+            const auto outcome = connection.read_now();
+            if (outcome == ReadOutcome::incomplete) return true;
+            after_read(session, life, outcome);
+            break;
+        }
+        case Stage::answer:
+            if (!answer_at_once(session, life)) return true;
+            after_answer(session, life);
+            break;
+        case Stage::write: {
+            life.keep_alive = life.keep_alive && !session.plane.registry.stopping();
+            session.member.busy(limits.write_timeout);
+            const auto outcome = connection.write_now(life.keep_alive);
+            if (outcome == WriteOutcome::pending) return true;
+            after_write(session, life, outcome);
+            break;
+        }
+        case Stage::stream:
+            return true;
+        case Stage::next:
+        case Stage::close:
+            return false;
+        }
     }
 }
 
@@ -55,7 +118,7 @@ net::awaitable<void> answer_later(Session& session) {
 // writes that make progress (a slow honest reader keeps its connection; one that takes nothing
 // for that long is closed by the sweep), and until then the answer is charged to the plane's
 // answer budget, which new large answers must find room in.
-net::awaitable<bool> finish_writing(Session& session, WriteOutcome outcome) {
+net::awaitable<WriteOutcome> finish_writing(Session& session, WriteOutcome outcome) {
     auto& connection = session.connection;
     if (outcome == WriteOutcome::pending && session.plane.answer_budget) {
         auto& reply = connection.reply();
@@ -67,7 +130,7 @@ net::awaitable<bool> finish_writing(Session& session, WriteOutcome outcome) {
         session.member.busy(session.plane.limits.write_timeout);
         outcome = co_await connection.write_more();
     }
-    co_return outcome == WriteOutcome::done;
+    co_return outcome;
 }
 
 // An endless answer (the dashboard's feed) until the peer leaves, the source ends or we stop.
@@ -75,14 +138,16 @@ net::awaitable<void> stream_events(Session& session, const EventSource& source) 
     auto& connection = session.connection;
     const auto& limits = session.plane.limits;
     session.member.busy(limits.write_timeout);
-    if (!co_await finish_writing(session, connection.write_event_stream_head())) co_return;
+    auto heading = finish_writing(session, connection.write_event_stream_head());
+    if (co_await std::move(heading) != WriteOutcome::done) co_return;
     if (connection.request().head) co_return; // HEAD: the head only
     net::steady_timer tick(co_await net::this_coro::executor);
     while (!session.plane.registry.stopping()) {
         const auto event = source.next();
         if (!event) co_return;
         session.member.busy(limits.write_timeout);
-        if (!co_await finish_writing(session, connection.write_event(*event))) co_return;
+        auto writing = finish_writing(session, connection.write_event(*event));
+        if (co_await std::move(writing) != WriteOutcome::done) co_return;
         session.member.busy_without_deadline();
         tick.expires_after(source.interval);
         co_await tick.async_wait(use_nothrow);
@@ -101,58 +166,56 @@ void park(SessionPtr session) {
     });
 }
 
-// Where the coroutine takes over from serve().
-enum class Stage { read, answer, write_rest };
-
-// One request that must wait somewhere (for its rest, its answer or the socket), then back to
-// park(), which hands a pipelined next request to serve().
-net::awaitable<void> serve_waiting(SessionPtr owned, Stage stage, bool keep_alive) {
+// The stage move_on() could not pass at once, waited for; then move_on() again, and so on until
+// the request is done. Then back to park(), which hands a pipelined next request to serve().
+net::awaitable<void> wait_then_move_on(SessionPtr owned, RequestLife life) {
     Session& session = *owned;
     auto& connection = session.connection;
-    const auto& limits = session.plane.limits;
-    bool answered = false;
-    if (stage == Stage::read) {
-        session.member.busy(limits.request_timeout);
-        const auto outcome = co_await connection.read_request();
-        if (outcome == ReadOutcome::gone) co_return;
-        session.member.request_read();
-        if (outcome == ReadOutcome::refused) {
-            session.member.busy(limits.write_timeout);
-            co_await finish_writing(session, connection.write_now(false));
-            session.member.request_answered();
-            co_return;
+    do {
+        switch (life.stage) {
+        case Stage::read: {
+            auto reading = connection.read_request();
+            after_read(session, life, co_await std::move(reading));
+            break;
         }
-        keep_alive = connection.request().keep_alive;
-        answered = answer_at_once(session);
-    }
-    bool written = false;
-    if (stage == Stage::write_rest) {
-        written = co_await finish_writing(session, WriteOutcome::pending);
-    } else {
-        if (!answered) {
+        case Stage::answer: {
             session.member.busy_without_deadline(); // the hash or the store: no deadline
-            co_await answer_later(session);
+            try {
+                auto answering = life.later();
+                connection.reply() = co_await std::move(answering);
+            } catch (const std::exception& e) {
+                connection.reply() = internal_error(e);
+            }
+            after_answer(session, life);
+            break;
         }
-        if (const auto& events = connection.reply().events) {
-            co_await stream_events(session, *events);
-            co_return;
+        case Stage::write: {
+            auto writing = finish_writing(session, WriteOutcome::pending);
+            after_write(session, life, co_await std::move(writing));
+            break;
         }
-        keep_alive = keep_alive && !session.plane.registry.stopping();
-        session.member.busy(limits.write_timeout);
-        written = co_await finish_writing(session, connection.write_now(keep_alive));
-    }
-    session.member.request_answered(); // written, or tried: the peer may be gone
-    if (written && keep_alive) park(std::move(owned));
+        case Stage::stream: {
+            auto streaming = stream_events(session, *connection.reply().events);
+            co_await std::move(streaming);
+            life.stage = Stage::close;
+            break;
+        }
+        case Stage::next:
+        case Stage::close:
+            break;
+        }
+    } while (move_on(session, life));
+    if (life.stage == Stage::next) park(std::move(owned));
 }
 
 void log_session_error(const std::string& plane, const std::exception& e) {
     std::fprintf(stderr, "%s: session ended by error: %s\n", plane.c_str(), e.what());
 }
 
-void continue_waiting(SessionPtr session, Stage stage, bool keep_alive) {
+void continue_waiting(SessionPtr session, RequestLife life) {
     const auto executor = session->connection.executor();
     const std::string* name = &session->plane.name;
-    net::co_spawn(executor, serve_waiting(std::move(session), stage, keep_alive),
+    net::co_spawn(executor, wait_then_move_on(std::move(session), std::move(life)),
                   [name](std::exception_ptr e) {
                       if (!e) return;
                       try {
@@ -167,42 +230,17 @@ void continue_waiting(SessionPtr session, Stage stage, bool keep_alive) {
 constexpr int requests_per_turn = 16;
 
 // The cheap path, on the stack of the read that woke the connection: whole requests answered
-// and written at once.
+// and written at once, until one must wait.
 void serve_now(SessionPtr& session) {
-    auto& connection = session->connection;
-    const auto& limits = session->plane.limits;
-    for (int served = 0;; ++served) {
-        if (served == requests_per_turn) { // a client pipelining without end: others first
-            const auto executor = connection.executor();
-            net::post(executor,
-                      [session = std::move(session)]() mutable { serve(std::move(session)); });
-            return;
-        }
-        session->member.busy(limits.request_timeout);
-        const auto outcome = connection.read_now();
-        if (outcome == ReadOutcome::gone) return;
-        if (outcome == ReadOutcome::incomplete)
-            return continue_waiting(std::move(session), Stage::read, false);
-        session->member.request_read();
-        if (outcome == ReadOutcome::refused) { // the error, then close
-            session->member.busy(limits.write_timeout);
-            if (connection.write_now(false) == WriteOutcome::pending)
-                return continue_waiting(std::move(session), Stage::write_rest, false);
-            session->member.request_answered();
-            return;
-        }
-        const bool keep_alive_asked = connection.request().keep_alive;
-        if (!answer_at_once(*session))
-            return continue_waiting(std::move(session), Stage::answer, keep_alive_asked);
-        const bool keep_alive = keep_alive_asked && !session->plane.registry.stopping();
-        session->member.busy(limits.write_timeout);
-        const auto written = connection.write_now(keep_alive);
-        if (written == WriteOutcome::pending)
-            return continue_waiting(std::move(session), Stage::write_rest, keep_alive);
-        session->member.request_answered(); // written, or tried: the peer may be gone
-        if (written == WriteOutcome::failed || !keep_alive) return;
-        if (!connection.has_buffered_bytes()) return park(std::move(session));
+    for (int served = 0; served < requests_per_turn; ++served) {
+        RequestLife life;
+        if (move_on(*session, life)) return continue_waiting(std::move(session), std::move(life));
+        if (life.stage == Stage::close) return;
+        if (!session->connection.has_buffered_bytes()) return park(std::move(session));
     }
+    // A client pipelining without end: the others first.
+    const auto executor = session->connection.executor();
+    net::post(executor, [session = std::move(session)]() mutable { serve(std::move(session)); });
 }
 
 void serve(SessionPtr session) {

@@ -17,14 +17,15 @@
 
 namespace ranking {
 
-// How a plane answers. `at_once`, when set, answers what needs no waiting (no hash, no store)
-// straight into `reply`, which the connection reuses from one request to the next, and says
-// whether it did: the cheap requests then cost no coroutine and no allocation. The rest goes
-// to `later`, which may suspend (the hash hand-off, the store) but must not block.
-struct RequestHandler {
-    std::function<bool(const IncomingRequest& request, Reply& reply)> at_once;
-    std::function<net::awaitable<Reply>(IncomingRequest)> later;
-};
+// The rest of an answer that must wait (the hash, the store): a coroutine on the loop that may
+// suspend but must not block. It carries what the handler has already parsed.
+using LaterAnswer = std::function<net::awaitable<Reply>()>;
+
+// How a plane answers a request: straight into `reply`, which the connection reuses from one
+// request to the next, returning an empty LaterAnswer (the cheap requests then cost no coroutine
+// and no allocation); or by returning the LaterAnswer that will produce the reply. `request` is
+// the handler's to move from.
+using RequestHandler = std::function<LaterAnswer(IncomingRequest& request, Reply& reply)>;
 
 // What every connection of a plane shares. The plane owns it; it outlives every connection.
 struct PlaneSetting {

@@ -2,7 +2,7 @@
 
 #include "data_api.hpp"
 #include "game_routes.hpp"
-#include "hash_offload.hpp"
+#include "hand_off.hpp"
 #include "json_shapes.hpp"
 #include "request_guards.hpp"
 #include "unix_time.hpp"
@@ -21,7 +21,7 @@ double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
 }
 
-// The job handed to run_cpu(): copies of its inputs, so it may run on any thread. Its LoopScope
+// The job handed to run_placed(): copies of its inputs, so it may run on any thread. Its LoopScope
 // is live only when it runs on the loop (inline mode): that is when it blocks everyone.
 struct SignJob {
     std::string secret;
@@ -46,9 +46,9 @@ net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, W
                                   DataContext& context) {
     const auto fields = token_fields(standing, unix_ms_now(), context.hash_iterations);
     if (mode == WorkPlacement::offload) ++context.levels.hash_queue;
-    auto hashing = run_cpu(mode, context.cpu_pool,
-                           SignJob{context.secret, fields, &context.watch, &context.levels,
-                                   request_id, mode, Clock::now()});
+    auto hashing = run_placed(mode, context.cpu_pool,
+                              SignJob{context.secret, fields, &context.watch, &context.levels,
+                                      request_id, mode, Clock::now()});
     const auto signed_token = co_await std::move(hashing);
     LoopScope scope(context.watch, Route::rank, request_id, mode);
     const RankAnswer answer{standing,           fields.issued_at_ms, fields.iterations,
@@ -95,7 +95,7 @@ std::optional<Reply> refuse_game_submission(const IncomingRequest& request,
 }
 
 // A parsed request answered without waiting, timed from `started`; false for the hash and the
-// store, which the caller then awaits.
+// store, which must wait.
 bool answer_parsed_at_once(const IncomingRequest& request, const DataRequest& parsed, Route route,
                            Clock::time_point started, DataContext& context, Reply& reply) {
     std::optional<Reply> refused;
@@ -114,29 +114,16 @@ bool answer_parsed_at_once(const IncomingRequest& request, const DataRequest& pa
     return true;
 }
 
-} // namespace
-
-bool answer_data_request_at_once(const IncomingRequest& request, DataContext& context,
-                                 Reply& reply) {
-    const auto started = Clock::now();
-    const auto parsed = parse_data_request(request.method, request.target);
-    return answer_parsed_at_once(request, parsed, route_of(parsed), started, context, reply);
-}
-
-net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context) {
-    // Parsed once: the at-once answers here, the hash and the store below.
-    const auto started = Clock::now();
-    const auto parsed = parse_data_request(request.method, request.target);
-    const Route route = route_of(parsed);
-    Reply reply;
-    if (answer_parsed_at_once(request, parsed, route, started, context, reply)) co_return reply;
-    // The hash or the store: both may wait.
+// What must wait: the hash or the store.
+net::awaitable<Reply> answer_waiting(DataRequest parsed, Route route, Clock::time_point started,
+                                     std::string body, DataContext& context) {
     const auto request_id = ++context.next_request_id;
     const auto mode = context.mode.load();
     const LevelCount counted(context.levels.in_flight);
 
+    Reply reply;
     std::optional<Standing> to_sign;
-    std::optional<DataRequest> to_store;
+    bool to_store = false;
     {
         LoopScope scope(context.watch, route, request_id, mode, 0, started);
         if (const auto* rank = std::get_if<RankRequest>(&parsed)) {
@@ -153,22 +140,35 @@ net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& 
                                           "); retry later");
             }
         } else {
-            to_store = parsed;
+            to_store = true;
         }
     }
     if (to_sign) {
         auto answering = answer_rank(std::move(*to_sign), request_id, mode, context);
         reply = co_await std::move(answering);
     } else if (to_store && route == Route::post_game) {
-        auto answering = answer_post_game(std::move(request.body), request_id, mode, context);
+        auto answering = answer_post_game(std::move(body), request_id, mode, context);
         reply = co_await std::move(answering);
     } else if (to_store) {
-        auto answering = answer_game_read(std::move(*to_store), request_id, mode, context);
+        auto answering = answer_game_read(std::move(parsed), request_id, mode, context);
         reply = co_await std::move(answering);
     }
 
     context.watch.metrics().observe_request(route, mode, seconds_between(started, Clock::now()));
     co_return reply;
+}
+
+} // namespace
+
+LaterAnswer answer_data_request(IncomingRequest& request, DataContext& context, Reply& reply) {
+    const auto started = Clock::now();
+    auto parsed = parse_data_request(request.method, request.target);
+    const Route route = route_of(parsed);
+    if (answer_parsed_at_once(request, parsed, route, started, context, reply)) return {};
+    return [parsed = std::move(parsed), route, started, body = std::move(request.body),
+            &context]() mutable {
+        return answer_waiting(std::move(parsed), route, started, std::move(body), context);
+    };
 }
 
 } // namespace ranking

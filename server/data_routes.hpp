@@ -3,18 +3,12 @@
 // leave it, and only in offload mode. Every stretch of work here runs inside a LoopScope, so the
 // watchdog can name it.
 #include "data_context.hpp"
-#include "net.hpp"
-#include "reply.hpp"
-#include "server_connection.hpp"
+#include "http_session.hpp"
 
 namespace ranking {
 
-// The requests answered on the loop without waiting (lookups, leaderboard, health, errors),
-// written into `reply`; false for those that need the hash or the store.
-bool answer_data_request_at_once(const IncomingRequest& request, DataContext& context,
-                                 Reply& reply);
-
-// Every request, the ones that wait included.
-net::awaitable<Reply> answer_data_request(IncomingRequest request, DataContext& context);
+// Answers in `reply` what needs no waiting (lookups, leaderboard, health, errors); for the hash
+// and the store, hands back the rest of the work, with the request as parsed here.
+LaterAnswer answer_data_request(IncomingRequest& request, DataContext& context, Reply& reply);
 
 } // namespace ranking

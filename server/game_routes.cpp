@@ -1,6 +1,6 @@
 #include "game_routes.hpp"
 
-#include "hash_offload.hpp"
+#include "hand_off.hpp"
 
 #include "json_shapes.hpp"
 
@@ -83,7 +83,7 @@ net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, MemoryBudget
     if (read.error) co_return store_unavailable(request_id, *read.error, context);
     const auto bound = games_page_json_bound(read.games); // the games read: less, usually
     lease.resize(bound);
-    auto rendering = run_cpu(mode, context.cpu_pool, [read = std::move(read), limit, bound] {
+    auto rendering = run_placed(mode, context.cpu_pool, [read = std::move(read), limit, bound] {
         std::optional<std::int64_t> next;
         if (read.games.size() == limit && !read.games.empty()) next = read.games.back().seq;
         Reply reply;

@@ -110,14 +110,10 @@ RankingServer::RankingServer(ServerConfig config,
                      own_names(config_)},
       lag_probe_(data_loop_, watch_),
       data_plane_(data_loop_, config_.address, config_.port,
-                  PlaneSetting{.handler = {[this](const IncomingRequest& request, Reply& reply) {
-                                               return answer_data_request_at_once(
-                                                   request, data_context_, reply);
-                                           },
-                                           [this](IncomingRequest request) {
-                                               return answer_data_request(std::move(request),
-                                                                          data_context_);
-                                           }},
+                  PlaneSetting{.handler =
+                                   [this](IncomingRequest& request, Reply& reply) {
+                                       return answer_data_request(request, data_context_, reply);
+                                   },
                                .limits = config_.limits,
                                .registry = data_connections_,
                                .name = "ranking-server data",
@@ -125,11 +121,11 @@ RankingServer::RankingServer(ServerConfig config,
                                .max_per_client = config_.max_connections_per_client,
                                .cap_loopback = config_.cap_loopback}),
       admin_plane_(admin_loop_, config_.admin_address, config_.admin_port,
-                   PlaneSetting{.handler = {nullptr,
-                                            [this](IncomingRequest request) {
-                                                return answer_admin(std::move(request),
-                                                                    admin_context_);
-                                            }},
+                   PlaneSetting{.handler = [this](IncomingRequest& request, Reply&) -> LaterAnswer {
+                                    return [this, request = std::move(request)]() mutable {
+                                        return answer_admin(std::move(request), admin_context_);
+                                    };
+                                },
                                 .limits = admin_limits(config_),
                                 .registry = admin_connections_,
                                 .name = "ranking-server admin"}) {

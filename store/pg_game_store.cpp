@@ -1,6 +1,5 @@
 #include "pg_game_store.hpp"
 
-#include "await_callback.hpp"
 #include "unix_time.hpp"
 
 #include <boost/asio/post.hpp>
@@ -52,8 +51,8 @@ net::awaitable<RecordOutcome> PgGameStore::record(GameSubmission game, WorkPlace
     if (!online_.connected()) co_return RecordOutcome{Kind::unavailable, {}, connection_lost};
     if (pending_games_.size() >= config_.max_pending_games)
         co_return RecordOutcome{Kind::overloaded, {}, "too many games waiting to be stored"};
-    auto recording = await_callback<RecordOutcome>([this, game = std::move(game)](GameDone done) {
-        pending_games_.push_back({game, std::move(done)});
+    auto recording = hand_off<RecordOutcome>([this, &game](Delivery<RecordOutcome> delivery) {
+        pending_games_.push_back({std::move(game), std::move(delivery)});
         wake_worker();
     });
     co_return co_await std::move(recording);
@@ -121,8 +120,8 @@ net::awaitable<GamesRead> PgGameStore::read(GamesQuery query, WorkPlacement mode
         co_return co_await std::move(reading);
     }
     if (!online_.connected()) co_return GamesRead{{}, connection_lost};
-    auto reading = await_callback<GamesRead>([this, query = std::move(query)](ReadDone done) {
-        pending_reads_.push_back({query, std::move(done)});
+    auto reading = hand_off<GamesRead>([this, &query](Delivery<GamesRead> delivery) {
+        pending_reads_.push_back({std::move(query), std::move(delivery)});
         wake_worker();
     });
     co_return co_await std::move(reading);
@@ -171,7 +170,7 @@ net::awaitable<void> PgGameStore::work() {
                     lost = !online_.connected();
                 }
             }
-            pending.done(read);
+            std::move(pending.delivery).deliver(std::move(read));
             if (lost) lose(*read.error);
         }
     }
@@ -206,7 +205,7 @@ net::awaitable<void> PgGameStore::commit_batch() {
         if (observer_.committed) observer_.committed(batch.size(), seconds_since(start));
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
-        batch[i].done(std::move(outcomes[i]));
+        std::move(batch[i].delivery).deliver(std::move(outcomes[i]));
     if (failed && !online_.connected()) lose(failed->what());
 }
 
@@ -219,9 +218,9 @@ void PgGameStore::lose(const std::string& why) {
     if (observer_.connection) observer_.connection(false);
     // Nothing waiting was sent: it fails now rather than wait for a reconnection.
     for (auto& pending : std::exchange(pending_games_, {}))
-        pending.done({Kind::unavailable, {}, connection_lost});
+        std::move(pending.delivery).deliver({Kind::unavailable, {}, connection_lost});
     for (auto& pending : std::exchange(pending_reads_, {}))
-        pending.done({{}, connection_lost});
+        std::move(pending.delivery).deliver({{}, connection_lost});
     net::co_spawn(loop_, reconnect(), net::detached);
 }
 

@@ -21,6 +21,7 @@
 // only when that loop no longer runs (RankingServer declares the loop first, so it outlives it).
 #include "failure_log.hpp"
 #include "game_store.hpp"
+#include "hand_off.hpp"
 #include "pg_connection.hpp"
 #include "pg_database.hpp"
 
@@ -69,15 +70,13 @@ public:
     std::string database() const { return blocking_.database(); } // its name, for messages
 
 private:
-    using GameDone = std::function<void(RecordOutcome)>;
-    using ReadDone = std::function<void(GamesRead)>;
     struct PendingGame {
         GameSubmission game;
-        GameDone done;
+        Delivery<RecordOutcome> delivery;
     };
     struct PendingRead {
         GamesQuery query;
-        ReadDone done;
+        Delivery<GamesRead> delivery;
     };
 
     net::awaitable<GamesRead> read(GamesQuery query, WorkPlacement mode);

@@ -1,6 +1,5 @@
 #include "sqlite_game_store.hpp"
 
-#include "await_callback.hpp"
 #include "unix_time.hpp"
 
 #include <pthread.h>
@@ -47,7 +46,7 @@ net::awaitable<RecordOutcome> SqliteGameStore::record(GameSubmission game, WorkP
         finish_checkpoint();
         co_return outcome;
     }
-    auto recording = await_delivery<RecordOutcome>(
+    auto recording = hand_off<RecordOutcome>(
         [this, game = std::move(game)](Delivery<RecordOutcome> delivery) mutable {
             enqueue_game(std::move(game), std::move(delivery));
         });
@@ -68,30 +67,22 @@ void SqliteGameStore::enqueue_game(GameSubmission game, Delivery<RecordOutcome> 
     // waiting out the commit spacing, and a wake per game would only cost the loop.
     if (first) wake_.notify_one();
     if (!queued)
-        delivery.deliver(
+        std::move(delivery).deliver(
             {RecordOutcome::Kind::overloaded, {}, "too many games waiting to be stored"});
 }
 
-template <typename Result, typename Work>
-net::awaitable<Result> SqliteGameStore::read(Work work, WorkPlacement mode) {
+net::awaitable<GamesRead> SqliteGameStore::read(ReadWork work, WorkPlacement mode) {
     if (mode == WorkPlacement::inline_on_loop) {
         const std::lock_guard lock(database_mutex_);
         co_return work(database_);
     }
-    auto reading = await_delivery<Result>([this, work](Delivery<Result> delivery) {
-        enqueue_read([this, work, delivery]() mutable {
-            Result result;
-            {
-                const std::lock_guard lock(database_mutex_);
-                result = work(database_);
-            }
-            delivery.deliver(std::move(result));
-        });
+    auto reading = hand_off<GamesRead>([this, &work](Delivery<GamesRead> delivery) {
+        enqueue_read({std::move(work), std::move(delivery)});
     });
     co_return co_await std::move(reading);
 }
 
-void SqliteGameStore::enqueue_read(std::function<void()> read) {
+void SqliteGameStore::enqueue_read(PendingRead read) {
     {
         const std::lock_guard lock(queue_mutex_);
         pending_reads_.push_back(std::move(read));
@@ -100,23 +91,20 @@ void SqliteGameStore::enqueue_read(std::function<void()> read) {
 }
 
 net::awaitable<GamesRead> SqliteGameStore::find(std::string id, WorkPlacement mode) {
-    return read<GamesRead>([id](SqliteDatabase& db) { return db.find(id); }, mode);
+    return read([id](SqliteDatabase& db) { return db.find(id); }, mode);
 }
 
 net::awaitable<GamesRead> SqliteGameStore::player_games(std::string player, std::size_t limit,
                                                         std::optional<std::int64_t> before,
                                                         WorkPlacement mode) {
-    return read<GamesRead>(
-        [player, limit, before](SqliteDatabase& db) {
-            return db.player_games(player, limit, before);
-        },
-        mode);
+    return read([player, limit,
+                 before](SqliteDatabase& db) { return db.player_games(player, limit, before); },
+                mode);
 }
 
 net::awaitable<GamesRead> SqliteGameStore::games_after(std::int64_t after, std::size_t limit,
                                                        WorkPlacement mode) {
-    return read<GamesRead>(
-        [after, limit](SqliteDatabase& db) { return db.games_after(after, limit); }, mode);
+    return read([after, limit](SqliteDatabase& db) { return db.games_after(after, limit); }, mode);
 }
 
 std::int64_t SqliteGameStore::last_seq() {
@@ -150,7 +138,7 @@ void SqliteGameStore::serve() {
         // Due: every game queued since the last commit goes into this one, then every read.
         // Not yet: one read, then look again, so that reads do not hold the games past it.
         std::vector<PendingGame> games;
-        std::deque<std::function<void()>> reads;
+        std::deque<PendingRead> reads;
         if (stopping_ || std::chrono::steady_clock::now() >= next_commit_) {
             games = std::exchange(pending_games_, {});
             reads = std::exchange(pending_reads_, {});
@@ -161,7 +149,7 @@ void SqliteGameStore::serve() {
         lock.unlock();
         if (!games.empty()) commit_and_resume(games);
         for (auto& read : reads)
-            read();
+            answer(read);
         games.clear(); // what they hold is freed here, not under the lock the loop takes
         reads.clear();
         lock.lock();
@@ -176,8 +164,17 @@ void SqliteGameStore::commit_and_resume(std::vector<PendingGame>& games) {
         batch.push_back(std::move(pending.game));
     auto outcomes = commit(batch);
     for (std::size_t i = 0; i < games.size(); ++i)
-        games[i].delivery.deliver(std::move(outcomes[i]));
+        std::move(games[i].delivery).deliver(std::move(outcomes[i]));
     finish_checkpoint(); // after the acks: they never wait for it
+}
+
+void SqliteGameStore::answer(PendingRead& read) {
+    GamesRead result;
+    {
+        const std::lock_guard lock(database_mutex_);
+        result = read.work(database_);
+    }
+    std::move(read.delivery).deliver(std::move(result));
 }
 
 } // namespace ranking::store

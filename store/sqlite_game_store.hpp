@@ -5,8 +5,8 @@
 // progress are committed together in the next transaction (group commit: one fsync for many games).
 // In inline mode the very same calls run on the calling thread, the loop, one transaction per game.
 // In both modes WAL checkpoints stay out of the commits (wal_checkpointer.hpp).
-#include "await_callback.hpp"
 #include "game_store.hpp"
+#include "hand_off.hpp"
 #include "sqlite_database.hpp"
 #include "wal_checkpointer.hpp"
 
@@ -66,14 +66,20 @@ private:
         Delivery<RecordOutcome> delivery;
     };
 
-    template <typename Result, typename Work>
-    net::awaitable<Result> read(Work work, WorkPlacement mode);
+    using ReadWork = std::function<GamesRead(SqliteDatabase&)>;
+    struct PendingRead {
+        ReadWork work;
+        Delivery<GamesRead> delivery;
+    };
+
+    net::awaitable<GamesRead> read(ReadWork work, WorkPlacement mode);
     void enqueue_game(GameSubmission game, Delivery<RecordOutcome> delivery);
-    void enqueue_read(std::function<void()> read);
+    void enqueue_read(PendingRead read);
     std::vector<RecordOutcome> commit(std::span<const GameSubmission> games);
     void finish_checkpoint();                                // see WalCheckpointer::finish_if_long
     void serve();                                            // the storage thread
     void commit_and_resume(std::vector<PendingGame>& games); // storage thread: one transaction
+    void answer(PendingRead& read);                          // storage thread: one read
 
     const SqliteStoreConfig config_;
     StoreObserver observer_;
@@ -84,7 +90,7 @@ private:
     std::mutex queue_mutex_;
     std::condition_variable wake_;
     std::vector<PendingGame> pending_games_;
-    std::deque<std::function<void()>> pending_reads_;
+    std::deque<PendingRead> pending_reads_;
     bool stopping_ = false;
     std::chrono::steady_clock::time_point next_commit_{}; // storage thread only
     std::latch storage_thread_ready_{1}; // named and hooked: the constructor waits for it

@@ -71,15 +71,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (read.error) require_json(*read.error);
     if (!read.request) return 0;
 
-    net::io_context loop;
     fixture.watch.bind_loop_thread();
+    auto request = *read.request; // the handler may move from it
     Reply reply;
-    net::co_spawn(loop, answer_data_request(*read.request, fixture.context),
-                  [&](std::exception_ptr error, Reply answer) {
-                      if (error) std::rethrow_exception(error);
-                      reply = std::move(answer);
-                  });
-    loop.run();
+    if (const auto later = answer_data_request(request, fixture.context, reply)) {
+        net::io_context loop;
+        net::co_spawn(loop, later(), [&](std::exception_ptr error, Reply answer) {
+            if (error) std::rethrow_exception(error);
+            reply = std::move(answer);
+        });
+        loop.run();
+    }
     require_json(reply);
 
     std::atomic<WorkPlacement> admin_mode{WorkPlacement::offload};

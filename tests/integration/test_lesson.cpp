@@ -1,5 +1,5 @@
 // The lesson itself, asserted as ordering and thread identity, never as a timing threshold.
-#include "hash_offload.hpp"
+#include "hand_off.hpp"
 #include "test_server.hpp"
 #include "token.hpp"
 
@@ -30,7 +30,7 @@ struct RecordThread {
 };
 
 net::awaitable<void> hash_and_record(WorkPlacement mode, net::thread_pool& pool, Threads& seen) {
-    auto hashing = run_cpu(mode, pool, RecordThread{&seen.job});
+    auto hashing = run_placed(mode, pool, RecordThread{&seen.job});
     const int result = co_await std::move(hashing);
     seen.resumed = std::this_thread::get_id();
     CHECK(result == 42);
@@ -64,6 +64,17 @@ net::awaitable<void> post_and_record(net::thread_pool& pool, std::thread::id& re
     resumed = std::this_thread::get_id();
 }
 
+net::awaitable<void> throw_on_pool(net::thread_pool& pool, std::string& caught,
+                                   std::thread::id& resumed) {
+    auto running = run_on(pool, []() -> int { throw std::runtime_error("from the pool"); });
+    try {
+        co_await std::move(running);
+    } catch (const std::runtime_error& e) {
+        caught = e.what();
+    }
+    resumed = std::this_thread::get_id();
+}
+
 } // namespace
 
 TEST_CASE("offload: a /healthz sent 20 ms after a slow /rank is answered first") {
@@ -88,13 +99,26 @@ TEST_CASE("inline: the hash runs on the loop thread itself") {
     CHECK(seen.resumed == std::this_thread::get_id());
 }
 
-TEST_CASE("the Boost 1.81 trap: co_await post(pool, use_awaitable) resumes on the loop") {
-    // Why hash_offload.hpp does not use it: the work after this co_await would block the loop.
+TEST_CASE("Asio's rule: after co_await post(pool, use_awaitable) the coroutine is on the loop") {
+    // Why hand_off.hpp hands the job over instead: the work after this co_await would block the
+    // loop.
     net::io_context loop;
     net::thread_pool pool(1);
     std::thread::id resumed;
     net::co_spawn(loop, post_and_record(pool, resumed), net::detached);
     loop.run();
     pool.join();
+    CHECK(resumed == std::this_thread::get_id());
+}
+
+TEST_CASE("a job that throws on the pool throws in the coroutine, back on the loop") {
+    net::io_context loop;
+    net::thread_pool pool(1);
+    std::string caught;
+    std::thread::id resumed;
+    net::co_spawn(loop, throw_on_pool(pool, caught, resumed), net::detached);
+    loop.run();
+    pool.join();
+    CHECK(caught == "from the pool");
     CHECK(resumed == std::this_thread::get_id());
 }

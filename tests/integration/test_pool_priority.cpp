@@ -1,10 +1,9 @@
 // The loop outranks its pool: each thread is asked what its own scheduling is, the pool's threads
-// through the hash's own hand-off (async_run_on), the loop thread on the loop. No timings.
-#include "hash_offload.hpp"
+// through the hash's own hand-off (run_on), the loop thread on the loop. No timings.
+#include "hand_off.hpp"
 #include "test_server.hpp"
 #include "thread_priority.hpp"
 
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 
 #include <doctest/doctest.h>
@@ -38,16 +37,18 @@ struct ReportSchedule {
     }
 };
 
+net::awaitable<void> ask_one(net::thread_pool& pool, std::latch& together,
+                             std::promise<Seen>& answer) {
+    auto asking = run_on(pool, ReportSchedule{&together});
+    answer.set_value(co_await std::move(asking));
+}
+
 std::vector<Seen> ask_pool_threads(RankingServer& server, unsigned threads) {
     std::latch together(threads);
     std::vector<std::promise<Seen>> answers(threads);
     for (auto& answer : answers) // started on the loop thread, as the routes start it
-        net::post(server.data_executor(), [&server, &together, &answer] {
-            async_run_on(server.cpu_pool(), ReportSchedule{&together},
-                         net::bind_executor(
-                             server.data_executor(),
-                             [&answer](std::exception_ptr, Seen seen) { answer.set_value(seen); }));
-        });
+        net::co_spawn(server.data_executor(), ask_one(server.cpu_pool(), together, answer),
+                      net::detached);
     std::vector<Seen> seen;
     for (auto& answer : answers)
         seen.push_back(answer.get_future().get());
