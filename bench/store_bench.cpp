@@ -69,19 +69,19 @@ std::filesystem::path fresh(const std::string& dir, const char* name) {
 Figures sqlite_reference(const std::string& dir, int commits) {
     const auto path = fresh(dir, "sqlite");
     {
-        store::Connection db(path);
+        Connection db(path);
         db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                    "CREATE TABLE t (id TEXT PRIMARY KEY, v REAL)");
-        store::Statement begin(db, "BEGIN IMMEDIATE"), insert(db, "INSERT INTO t VALUES (?1, ?2)"),
+        Statement begin(db, "BEGIN IMMEDIATE"), insert(db, "INSERT INTO t VALUES (?1, ?2)"),
             commit(db, "COMMIT");
         std::vector<double> ms;
         const auto start = Clock::now();
         for (int i = 0; i < commits; ++i) {
             const auto t0 = Clock::now();
-            store::Use(begin)->run();
-            store::Use use(insert);
+            Use(begin)->run();
+            Use use(insert);
             use->bind(1, "row-" + std::to_string(i)).bind(2, 1.0 * i).run();
-            store::Use(commit)->run();
+            Use(commit)->run();
             ms.push_back(ms_since(t0));
         }
         const double seconds = ms_since(start) / 1000.0;
@@ -133,7 +133,7 @@ Figures inline_per_game(const std::string& dir, int games) {
     const auto path = fresh(dir, "inline");
     Figures figures;
     {
-        store::SqliteGameStore store({path}, club);
+        SqliteGameStore store({path}, club);
         net::io_context loop;
         figures = inline_run(store, loop, games);
     }
@@ -190,21 +190,19 @@ double process_cpu_seconds() {
 }
 
 GroupCommitRun offload_group_commit(const std::string& dir, double rate, double seconds,
-                                    store::WalPages wal_pages,
-                                    std::chrono::microseconds commit_spacing) {
+                                    WalPages wal_pages, std::chrono::microseconds commit_spacing) {
     const auto path = fresh(dir, "offload");
     GroupCommitRun run;
     auto& transactions = run.transactions;
     const double cpu_before = process_cpu_seconds();
     {
         std::mutex mutex;
-        store::SqliteGameStore store(
-            {path, std::chrono::seconds(1), 1'000'000, wal_pages, commit_spacing}, club,
-            store::StoreObserver{[&](std::size_t games, double commit_seconds) {
-                const std::lock_guard lock(mutex);
-                transactions.games.push_back(games);
-                transactions.ms.push_back(commit_seconds * 1000);
-            }});
+        SqliteGameStore store({path, std::chrono::seconds(1), 1'000'000, wal_pages, commit_spacing},
+                              club, StoreObserver{[&](std::size_t games, double commit_seconds) {
+                                  const std::lock_guard lock(mutex);
+                                  transactions.games.push_back(games);
+                                  transactions.ms.push_back(commit_seconds * 1000);
+                              }});
         net::io_context loop;
         run.acks = offload_run(store, loop, rate, seconds);
         transactions.checkpoints = store.checkpoints();
@@ -223,25 +221,25 @@ struct PgFigures {
     Transactions transactions;
 };
 
-void drop_bench_tables(store::PgConnection& db) {
+void drop_bench_tables(PgConnection& db) {
     db.query_blocking("DROP TABLE IF EXISTS store_bench, games, players, ranking_meta");
 }
 
 PgFigures postgres_runs(const std::string& conninfo, int commits, double rate, double seconds) {
     PgFigures figures;
     net::io_context admin_loop; // the blocking connection never waits on it
-    store::PgConnection db(admin_loop.get_executor(), conninfo);
+    PgConnection db(admin_loop.get_executor(), conninfo);
     db.connect_blocking();
     db.query_blocking("SET client_min_messages = warning"); // no NOTICE for DROP ... IF EXISTS
-    if (store::pg_integer(db.query_blocking("SELECT count(*) FROM pg_tables WHERE schemaname = "
-                                            "current_schema()")
-                              .get(),
-                          0, 0) != 0)
+    if (pg_integer(db.query_blocking("SELECT count(*) FROM pg_tables WHERE schemaname = "
+                                     "current_schema()")
+                       .get(),
+                   0, 0) != 0)
         throw std::runtime_error("database '" + db.database() +
                                  "' is not empty: store-bench creates and drops its tables there");
-    figures.version = store::pg_string(db.query_blocking("SHOW server_version").get(), 0, 0) +
+    figures.version = pg_string(db.query_blocking("SHOW server_version").get(), 0, 0) +
                       ", synchronous_commit " +
-                      store::pg_string(db.query_blocking("SHOW synchronous_commit").get(), 0, 0);
+                      pg_string(db.query_blocking("SHOW synchronous_commit").get(), 0, 0);
 
     db.query_blocking("CREATE TABLE store_bench (id text PRIMARY KEY, v float8)");
     std::vector<double> ms;
@@ -257,23 +255,23 @@ PgFigures postgres_runs(const std::string& conninfo, int commits, double rate, d
     figures.reference = summarise(std::move(ms), ms_since(start) / 1000.0);
     drop_bench_tables(db);
 
-    store::PgStoreConfig config;
+    PgStoreConfig config;
     config.conninfo = conninfo;
     config.max_pending_games = 1'000'000;
     {
         net::io_context loop;
-        store::PgGameStore store(loop.get_executor(), config, club);
+        PgGameStore store(loop.get_executor(), config, club);
         figures.one_per_game = inline_run(store, loop, commits);
     }
     drop_bench_tables(db);
     {
         net::io_context loop;
         auto& transactions = figures.transactions; // the observer runs on `loop`: no lock
-        store::PgGameStore store(loop.get_executor(), config, club,
-                                 store::StoreObserver{[&](std::size_t games, double took) {
-                                     transactions.games.push_back(games);
-                                     transactions.ms.push_back(took * 1000);
-                                 }});
+        PgGameStore store(loop.get_executor(), config, club,
+                          StoreObserver{[&](std::size_t games, double took) {
+                              transactions.games.push_back(games);
+                              transactions.ms.push_back(took * 1000);
+                          }});
         figures.grouped = offload_run(store, loop, rate, seconds);
     }
     drop_bench_tables(db);
@@ -328,7 +326,7 @@ int main(int argc, char* argv[]) {
             seconds = std::atof(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--dir"))
             dir = argv[i + 1];
-        else if (!std::strcmp(argv[i], "--db") && store::is_pg_conninfo(argv[i + 1]))
+        else if (!std::strcmp(argv[i], "--db") && is_pg_conninfo(argv[i + 1]))
             postgres = argv[i + 1];
         else if (!std::strcmp(argv[i], "--only") && !std::strcmp(argv[i + 1], "group-commit"))
             only_group_commit = true;
@@ -342,7 +340,7 @@ int main(int argc, char* argv[]) {
         std::fputs(usage, stderr);
         return 2;
     }
-    const store::SqliteStoreConfig defaults;
+    const SqliteStoreConfig defaults;
     char offered[96];
     std::snprintf(offered, sizeof offered, "   (offered %.0f/s for %.0f s; ack from due time)",
                   rate, seconds);

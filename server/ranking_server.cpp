@@ -32,11 +32,10 @@ net::awaitable<void> drain(HttpPlane& plane, LagProbe& probe, net::io_context& l
 // The backend the configuration names, and what the start-up line says about it.
 std::unique_ptr<GameStore> open_store(const ServerConfig& config, net::any_io_executor loop,
                                       const std::function<std::vector<Player>()>& make_roster,
-                                      store::StoreObserver observer,
-                                      RankingServer::OpenedStore& opened) {
+                                      StoreObserver observer, RankingServer::OpenedStore& opened) {
     if (config.postgres) {
-        auto pg = std::make_unique<store::PgGameStore>(std::move(loop), *config.postgres,
-                                                       make_roster, std::move(observer));
+        auto pg = std::make_unique<PgGameStore>(std::move(loop), *config.postgres, make_roster,
+                                                std::move(observer));
         opened = {"PostgreSQL database '" + pg->database() + "'", pg->created(),
                   pg->last_seq_at_open()};
         return pg;
@@ -47,8 +46,7 @@ std::unique_ptr<GameStore> open_store(const ServerConfig& config, net::any_io_ex
             std::fprintf(stderr, "ranking-server: warning: --storage-priority %s not applied: %s\n",
                          to_string(priority).c_str(), failure.c_str());
     };
-    auto sqlite =
-        std::make_unique<store::SqliteGameStore>(store_config, make_roster, std::move(observer));
+    auto sqlite = std::make_unique<SqliteGameStore>(store_config, make_roster, std::move(observer));
     opened = {config.store.file.string(), sqlite->created(), sqlite->last_seq()};
     return sqlite;
 }
@@ -76,15 +74,15 @@ RankingServer::RankingServer(ServerConfig config,
     : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
       answer_budget_(config_.answer_budget_bytes), data_connections_(&levels_.connections),
       cpu_pool_(config_.pool_threads),
-      store_(open_store(
-          config_, data_loop_.get_executor(), make_roster,
-          store::StoreObserver{[this](std::size_t games, double seconds) {
-                                   metrics_.observe_commit(games, seconds);
-                               },
-                               [this](bool up) { metrics_.store_connection(up); },
-                               [this](bool listening) { metrics_.store_follower(listening); },
-                               [this](std::size_t games) { metrics_.store_followed(games); }},
-          opened_store_)),
+      store_(
+          open_store(config_, data_loop_.get_executor(), make_roster,
+                     StoreObserver{[this](std::size_t games, double seconds) {
+                                       metrics_.observe_commit(games, seconds);
+                                   },
+                                   [this](bool up) { metrics_.store_connection(up); },
+                                   [this](bool listening) { metrics_.store_follower(listening); },
+                                   [this](std::size_t games) { metrics_.store_followed(games); }},
+                     opened_store_)),
       ranking_(store_->players_at_open()), data_context_{.ranking = ranking_,
                                                          .store = *store_,
                                                          .mode = mode_,

@@ -43,8 +43,8 @@ struct ServerConfig {
     std::size_t max_connections_per_client = 256;
     bool cap_loopback = false;
     std::size_t answer_budget_bytes = std::size_t{64} << 20; // answers waiting for slow readers
-    store::SqliteStoreConfig store;
-    std::optional<store::PgStoreConfig> postgres; // set: PostgreSQL instead of the SQLite file
+    SqliteStoreConfig store;
+    std::optional<PgStoreConfig> postgres; // set: PostgreSQL instead of the SQLite file
 };
 
 } // namespace ranking

@@ -268,7 +268,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     if (o.players < 3 || o.players > 1'000'000) return fail("--players must be 3..1000000");
     o.players_given = !vm["players"].defaulted();
     if (db.empty()) return fail("--db must name a file or a PostgreSQL database");
-    if (store::is_pg_conninfo(db)) {
+    if (is_pg_conninfo(db)) {
         c.postgres.emplace();
         c.postgres->conninfo = db;
     } else {

@@ -71,8 +71,6 @@ public:
     virtual void stop_background_work() {}
 };
 
-namespace store {
-
 // Tallies for metrics and logs; called on whichever thread committed or noticed.
 struct StoreObserver {
     std::function<void(std::size_t games, double commit_seconds)> committed = {};
@@ -84,5 +82,4 @@ struct StoreObserver {
     std::function<void(std::size_t games)> followed = {};
 };
 
-} // namespace store
 } // namespace ranking

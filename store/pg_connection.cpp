@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <vector>
 
-namespace ranking::store {
+namespace ranking {
 namespace {
 
 using Wait = net::posix::descriptor_base::wait_type;
@@ -257,4 +257,4 @@ PgResult PgConnection::query_blocking(std::string_view sql, std::span<const std:
     return result;
 }
 
-} // namespace ranking::store
+} // namespace ranking

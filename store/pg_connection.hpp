@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ranking::store {
+namespace ranking {
 
 struct PgResultFree {
     void operator()(PGresult* result) const noexcept { PQclear(result); }
@@ -106,4 +106,4 @@ private:
     int watched_socket_ = -1; // libpq's descriptor that `watched_` is a dup of
 };
 
-} // namespace ranking::store
+} // namespace ranking

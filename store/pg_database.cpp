@@ -9,7 +9,7 @@
 #include <limits>
 #include <map>
 
-namespace ranking::store {
+namespace ranking {
 namespace {
 
 // Migrations, index = the schema version they lead to; each step is a list of statements run
@@ -437,4 +437,4 @@ net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQu
     co_return read_games(rows.get());
 }
 
-} // namespace ranking::store
+} // namespace ranking

@@ -16,7 +16,7 @@
 #include <span>
 #include <variant>
 
-namespace ranking::store {
+namespace ranking {
 
 inline constexpr int pg_schema_version = 1;
 
@@ -67,4 +67,4 @@ using GamesQuery = std::variant<FindGame, PlayerGames, GamesAfter>;
 // Throws PgError.
 net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQuery query);
 
-} // namespace ranking::store
+} // namespace ranking

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <iterator>
 
-namespace ranking::store {
+namespace ranking {
 namespace {
 
 using Kind = RecordOutcome::Kind;
@@ -343,4 +343,4 @@ net::awaitable<void> PgGameStore::catch_up() {
     }
 }
 
-} // namespace ranking::store
+} // namespace ranking

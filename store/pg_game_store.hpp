@@ -31,7 +31,7 @@
 #include <deque>
 #include <functional>
 
-namespace ranking::store {
+namespace ranking {
 
 struct PgStoreConfig {
     std::string conninfo;                   // any libpq connection string or URI
@@ -120,4 +120,4 @@ private:
     FailureLog write_failures_{"PostgreSQL write"};
 };
 
-} // namespace ranking::store
+} // namespace ranking

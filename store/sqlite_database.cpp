@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace ranking::store {
+namespace ranking {
 namespace {
 
 // Migrations, index = the schema version they lead to. Append, never edit: a file of version N
@@ -336,4 +336,4 @@ void SqliteDatabase::set_read_only(bool read_only) {
     connection_.execute(read_only ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
 }
 
-} // namespace ranking::store
+} // namespace ranking

@@ -14,7 +14,7 @@
 #include <memory>
 #include <span>
 
-namespace ranking::store {
+namespace ranking {
 
 inline constexpr int schema_version = 2;
 inline constexpr std::int32_t application_id = 0x52414e4b; // "RANK"
@@ -66,4 +66,4 @@ private:
     FailureLog write_failures_;
 };
 
-} // namespace ranking::store
+} // namespace ranking

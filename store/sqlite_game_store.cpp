@@ -4,7 +4,7 @@
 
 #include <pthread.h>
 
-namespace ranking::store {
+namespace ranking {
 namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -177,4 +177,4 @@ void SqliteGameStore::answer(PendingRead& read) {
     std::move(read.delivery).deliver(std::move(result));
 }
 
-} // namespace ranking::store
+} // namespace ranking

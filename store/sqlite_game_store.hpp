@@ -17,7 +17,7 @@
 #include <mutex>
 #include <thread>
 
-namespace ranking::store {
+namespace ranking {
 
 struct SqliteStoreConfig {
     std::filesystem::path file = "ranking.db";
@@ -97,4 +97,4 @@ private:
     std::thread storage_thread_;         // last: starts once everything above exists
 };
 
-} // namespace ranking::store
+} // namespace ranking

@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace ranking::store {
+namespace ranking {
 namespace {
 
 // SQLite would create a missing file 0644 less the umask: games and players readable by every
@@ -96,4 +96,4 @@ void Statement::reset() noexcept {
     sqlite3_clear_bindings(statement_);
 }
 
-} // namespace ranking::store
+} // namespace ranking

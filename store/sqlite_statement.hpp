@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace ranking::store {
+namespace ranking {
 
 // A failed SQLite call; `code` is SQLite's primary result code (SQLITE_BUSY, SQLITE_FULL, ...).
 class SqliteError : public std::runtime_error {
@@ -78,4 +78,4 @@ private:
     Statement& statement_;
 };
 
-} // namespace ranking::store
+} // namespace ranking

@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <system_error>
 
-namespace ranking::store {
+namespace ranking {
 namespace {
 
 // fdatasync needs no write access: a read-only descriptor flushes the file's pages too.
@@ -125,4 +125,4 @@ void WalCheckpointer::run() {
     }
 }
 
-} // namespace ranking::store
+} // namespace ranking

@@ -26,7 +26,7 @@
 #include <mutex>
 #include <thread>
 
-namespace ranking::store {
+namespace ranking {
 
 // Why 10,000 pages between checkpoints and not SQLite's 1,000: off the writer's thread a
 // checkpoint still shares the disk with the commits. Its writes to the database file and its
@@ -76,4 +76,4 @@ private:
     std::thread thread_; // started at the end of the constructor, once everything else exists
 };
 
-} // namespace ranking::store
+} // namespace ranking

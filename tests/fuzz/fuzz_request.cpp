@@ -25,7 +25,7 @@ using namespace ranking;
 namespace {
 
 // A fresh database per fuzzing process; games that parse are really stored.
-store::SqliteStoreConfig fuzz_store() {
+SqliteStoreConfig fuzz_store() {
     const auto file = std::filesystem::temp_directory_path() /
                       ("ranking-fuzz-" + std::to_string(::getpid()) + ".db");
     for (const char* suffix : {"", "-wal", "-shm"})
@@ -34,7 +34,7 @@ store::SqliteStoreConfig fuzz_store() {
 }
 
 struct Fixture {
-    store::SqliteGameStore store{fuzz_store(), [] { return generate_club(50); }};
+    SqliteGameStore store{fuzz_store(), [] { return generate_club(50); }};
     Ranking club{store.players_at_open()};
     std::atomic<WorkPlacement> mode{WorkPlacement::inline_on_loop};
     net::thread_pool pool{1};

@@ -51,8 +51,7 @@ public:
 
 private:
     static ServerConfig with_database(ServerConfig config, const TempDatabase& database) {
-        if (config.store.file == store::SqliteStoreConfig{}.file)
-            config.store.file = database.path();
+        if (config.store.file == SqliteStoreConfig{}.file) config.store.file = database.path();
         return config;
     }
     TempDatabase database_; // first: removed after the server is gone

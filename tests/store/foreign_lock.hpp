@@ -13,7 +13,7 @@ public:
     void release() { connection_.execute("ROLLBACK"); }
 
 private:
-    store::Connection connection_;
+    Connection connection_;
 };
 
 } // namespace ranking

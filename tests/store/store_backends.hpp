@@ -23,8 +23,8 @@ struct SqliteBackend {
     static constexpr const char* name = "SQLite";
     static bool available(std::string&) { return true; }
     std::unique_ptr<GameStore> open(net::io_context&, const Roster& roster) {
-        return std::make_unique<store::SqliteGameStore>(
-            store::SqliteStoreConfig{file.path(), std::chrono::seconds(5), 10'000}, roster);
+        return std::make_unique<SqliteGameStore>(
+            SqliteStoreConfig{file.path(), std::chrono::seconds(5), 10'000}, roster);
     }
     TempDatabase file;
 };
@@ -37,10 +37,10 @@ struct PgBackend {
         if (auto* server = TempPostgres::shared(why)) conninfo = server->create_database();
     }
     std::unique_ptr<GameStore> open(net::io_context& loop, const Roster& roster) {
-        return std::make_unique<store::PgGameStore>(loop.get_executor(), config(), roster);
+        return std::make_unique<PgGameStore>(loop.get_executor(), config(), roster);
     }
-    store::PgStoreConfig config() const {
-        store::PgStoreConfig config;
+    PgStoreConfig config() const {
+        PgStoreConfig config;
         config.conninfo = conninfo;
         config.first_retry = std::chrono::milliseconds(20);
         config.max_retry = std::chrono::milliseconds(200);

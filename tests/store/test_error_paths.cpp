@@ -19,7 +19,6 @@
 #include <fstream>
 
 using namespace ranking;
-using namespace ranking::store;
 using namespace std::chrono_literals;
 using Kind = RecordOutcome::Kind;
 

@@ -24,11 +24,11 @@ TEST_CASE("no thread: offload commits games sent together at once, inline one by
     net::io_context loop;
     PgBackend backend;
     std::vector<std::pair<std::thread::id, std::size_t>> commits;
-    store::PgGameStore store(loop.get_executor(), backend.config(), trio,
-                             {[&](std::size_t games, double) {
-                                  commits.emplace_back(std::this_thread::get_id(), games);
-                              },
-                              {}});
+    PgGameStore store(loop.get_executor(), backend.config(), trio,
+                      {[&](std::size_t games, double) {
+                           commits.emplace_back(std::this_thread::get_id(), games);
+                       },
+                       {}});
     for (auto mode : {WorkPlacement::offload, WorkPlacement::inline_on_loop}) {
         CAPTURE(to_string(mode));
         commits.clear();
@@ -76,7 +76,7 @@ TEST_CASE(
     }
     net::io_context loop;
     PgBackend backend;
-    store::PgGameStore store(loop.get_executor(), backend.config(), trio);
+    PgGameStore store(loop.get_executor(), backend.config(), trio);
     for (int step = 0; step < 40; ++step) {
         std::vector<net::awaitable<RecordOutcome>> calls;
         const auto n = std::to_string(step);
@@ -100,7 +100,7 @@ TEST_CASE("past the bounded queue: 'overloaded', nothing written, no hole in the
     PgBackend backend;
     auto config = backend.config();
     config.max_pending_games = 5;
-    store::PgGameStore store(loop.get_executor(), config, trio);
+    PgGameStore store(loop.get_executor(), config, trio);
     std::vector<net::awaitable<RecordOutcome>> calls;
     for (int i = 0; i < 20; ++i)
         calls.push_back(
@@ -183,8 +183,8 @@ TEST_CASE("a stopped database: 'unavailable' and read errors, then the store rec
     net::io_context loop;
     PgBackend backend;
     std::vector<bool> connection; // what the observer was told, in order
-    store::PgGameStore store(loop.get_executor(), backend.config(), trio,
-                             {{}, [&](bool up) { connection.push_back(up); }});
+    PgGameStore store(loop.get_executor(), backend.config(), trio,
+                      {{}, [&](bool up) { connection.push_back(up); }});
     REQUIRE(
         record(loop, store, game("d1", "alice", "bob", GameResult::draw), WorkPlacement::offload)
             .kind == RecordOutcome::Kind::created);
@@ -248,12 +248,12 @@ TEST_CASE("following: another server's games arrive in seq order, and those comm
     net::io_context loop;
     PgBackend backend;
     std::vector<bool> listening, connection; // what the observer was told, in order
-    store::PgGameStore follower(loop.get_executor(), backend.config(), trio,
-                                {{},
-                                 [&](bool up) { connection.push_back(up); },
-                                 [&](bool up) { listening.push_back(up); },
-                                 {}});
-    store::PgGameStore writer(loop.get_executor(), backend.config(), trio);
+    PgGameStore follower(loop.get_executor(), backend.config(), trio,
+                         {{},
+                          [&](bool up) { connection.push_back(up); },
+                          [&](bool up) { listening.push_back(up); },
+                          {}});
+    PgGameStore writer(loop.get_executor(), backend.config(), trio);
     std::vector<StoredGame> seen;
     follower.follow(follower.last_seq_at_open(), [&](const std::vector<StoredGame>& games) {
         seen.insert(seen.end(), games.begin(), games.end());
@@ -324,7 +324,7 @@ TEST_CASE("a failed PostgreSQL write is logged with the statement and the server
     {
         const CapturedStderr captured; // outlives the store: its last line comes as it closes
         {
-            store::PgGameStore store(loop.get_executor(), backend.config(), trio);
+            PgGameStore store(loop.get_executor(), backend.config(), trio);
             // Every transaction that stores a game fails at COMMIT, the connection stays.
             run_sql(backend.conninfo,
                     "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE "
@@ -374,7 +374,7 @@ TEST_CASE("a password in a database name the server quotes back is masked") {
     net::io_context loop;
     std::string refusal = "opened";
     try {
-        store::PgGameStore store(loop.get_executor(), {conninfo}, trio);
+        PgGameStore store(loop.get_executor(), {conninfo}, trio);
     } catch (const std::exception& e) {
         refusal = e.what();
     }

@@ -9,7 +9,6 @@
 #include <map>
 
 using namespace ranking;
-using namespace ranking::store;
 using Kind = RecordOutcome::Kind;
 
 namespace {

@@ -15,7 +15,6 @@
 #include <thread>
 
 using namespace ranking;
-using namespace ranking::store;
 using Kind = RecordOutcome::Kind;
 
 namespace {

@@ -9,7 +9,6 @@
 #include <thread>
 
 using namespace ranking;
-using namespace ranking::store;
 
 namespace {
 
