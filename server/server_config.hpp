@@ -1,8 +1,8 @@
 #pragma once
 // What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret, store.
+#include "background_priority.hpp"
 #include "mode.hpp"
 #include "pg_game_store.hpp"
-#include "pool_priority.hpp"
 #include "server_connection.hpp"
 #include "sqlite_game_store.hpp"
 
@@ -25,10 +25,12 @@ struct ServerConfig {
     std::uint16_t admin_port = 8081;
     WorkPlacement mode = WorkPlacement::offload;
     unsigned pool_threads = 1;
-    PoolPriority pool_priority;    // the pool's threads below the loop thread (default SCHED_IDLE)
-    PoolPriority storage_priority; // the SQLite storage thread below the loop thread, likewise
-    long max_pending_hashes = 16;  // offload mode: queued hashes past which /rank sheds (503)
-    long max_pages_in_flight = 4;  // pages of games read or rendered at once; past it, 503
+    BackgroundPriority
+        pool_priority; // the pool's threads below the loop thread (default SCHED_IDLE)
+    BackgroundPriority
+        storage_priority;         // the SQLite storage thread below the loop thread, likewise
+    long max_pending_hashes = 16; // offload mode: queued hashes past which /rank sheds (503)
+    long max_pages_in_flight = 4; // pages of games read or rendered at once; past it, 503
     std::uint32_t hash_iterations = default_hash_iterations;
     std::string secret; // never logged
     ConnectionLimits limits;

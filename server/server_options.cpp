@@ -194,12 +194,12 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     if (vm.count("blocking") && *parsed_mode == WorkPlacement::offload && !vm["mode"].defaulted())
         return fail("--blocking contradicts --mode offload");
     if (c.pool_threads < 1 || c.pool_threads > 256) return fail("--pool-threads must be 1..256");
-    const auto parsed_priority = parse_pool_priority(pool_priority);
+    const auto parsed_priority = parse_background_priority(pool_priority);
     if (!parsed_priority)
         return fail("--pool-priority must be idle, normal or nice:N with N 1..19, not '" +
                     pool_priority + "'");
     c.pool_priority = *parsed_priority;
-    const auto parsed_storage_priority = parse_pool_priority(storage_priority);
+    const auto parsed_storage_priority = parse_background_priority(storage_priority);
     if (!parsed_storage_priority)
         return fail("--storage-priority must be idle, normal or nice:N with N 1..19, not '" +
                     storage_priority + "'");

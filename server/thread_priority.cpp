@@ -34,18 +34,18 @@ ThreadSchedule thread_schedule(pid_t tid) noexcept {
     return schedule;
 }
 
-std::string lower_this_thread(PoolPriority priority) {
+std::string lower_this_thread(BackgroundPriority priority) {
     switch (priority.kind) {
-    case PoolPriorityKind::normal:
+    case BackgroundPriorityKind::normal:
         return {};
-    case PoolPriorityKind::idle: {
+    case BackgroundPriorityKind::idle: {
         sched_param param{};
         param.sched_priority = 0; // the only value SCHED_IDLE takes
         if (const int rc = ::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &param))
             return std::string("SCHED_IDLE: ") + std::strerror(rc);
         return {};
     }
-    case PoolPriorityKind::nice: {
+    case BackgroundPriorityKind::nice: {
         errno = 0;
         const int now = ::getpriority(PRIO_PROCESS, this_tid());
         if (now == -1 && errno != 0) return std::string("getpriority: ") + std::strerror(errno);
@@ -59,7 +59,7 @@ std::string lower_this_thread(PoolPriority priority) {
 }
 
 std::vector<std::string> lower_pool_threads(net::thread_pool& pool, unsigned threads,
-                                            PoolPriority priority) {
+                                            BackgroundPriority priority) {
     std::latch all_started(threads);
     std::vector<std::future<std::string>> results;
     for (unsigned i = 0; i < threads; ++i) {

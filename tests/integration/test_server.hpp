@@ -27,8 +27,8 @@ inline ServerConfig test_config(WorkPlacement mode = WorkPlacement::offload,
     // The pool and the storage thread as equals of the loop: these tests assert orderings, and
     // at SCHED_IDLE (the server's default) they can starve for seconds while a parallel build
     // fills the cores. test_pool_priority.cpp sets the priorities it checks.
-    config.pool_priority = {PoolPriorityKind::normal, 0};
-    config.storage_priority = {PoolPriorityKind::normal, 0};
+    config.pool_priority = {BackgroundPriorityKind::normal, 0};
+    config.storage_priority = {BackgroundPriorityKind::normal, 0};
     return config;
 }
 

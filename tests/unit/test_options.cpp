@@ -53,32 +53,36 @@ TEST_CASE("server options: defaults, --blocking, and contradictions") {
 TEST_CASE("server options: --pool-priority idle (default), normal, nice:N") {
     const auto defaults = parse(parse_server_options, {});
     REQUIRE(defaults.options);
-    CHECK(defaults.options->server.pool_priority == PoolPriority{PoolPriorityKind::idle, 0});
+    CHECK(defaults.options->server.pool_priority ==
+          BackgroundPriority{BackgroundPriorityKind::idle, 0});
     CHECK(
         parse(parse_server_options, {"--pool-priority", "normal"}).options->server.pool_priority ==
-        PoolPriority{PoolPriorityKind::normal, 0});
+        BackgroundPriority{BackgroundPriorityKind::normal, 0});
     CHECK(
         parse(parse_server_options, {"--pool-priority", "nice:19"}).options->server.pool_priority ==
-        PoolPriority{PoolPriorityKind::nice, 19});
+        BackgroundPriority{BackgroundPriorityKind::nice, 19});
     std::string err;
     for (const char* bad : {"nice:0", "nice:20", "nice:", "nice:5x", "nice:-3", "low", ""}) {
         CHECK(parse(parse_server_options, {"--pool-priority", bad}, &err).exit_code == 2);
         CHECK(err.find("--pool-priority must be") != std::string::npos);
     }
-    CHECK(to_string(PoolPriority{PoolPriorityKind::nice, 7}) == "nice:7");
-    CHECK(parse_pool_priority(to_string(PoolPriority{PoolPriorityKind::nice, 7})) ==
-          PoolPriority{PoolPriorityKind::nice, 7});
+    CHECK(to_string(BackgroundPriority{BackgroundPriorityKind::nice, 7}) == "nice:7");
+    CHECK(
+        parse_background_priority(to_string(BackgroundPriority{BackgroundPriorityKind::nice, 7})) ==
+        BackgroundPriority{BackgroundPriorityKind::nice, 7});
 }
 
 TEST_CASE("server options: --storage-priority (idle by default) and --commit-spacing-us") {
     const auto defaults = parse(parse_server_options, {});
     REQUIRE(defaults.options);
-    CHECK(defaults.options->server.storage_priority == PoolPriority{PoolPriorityKind::idle, 0});
+    CHECK(defaults.options->server.storage_priority ==
+          BackgroundPriority{BackgroundPriorityKind::idle, 0});
     CHECK(defaults.options->server.store.commit_spacing == std::chrono::microseconds(1000));
     const auto given =
         parse(parse_server_options, {"--storage-priority", "nice:5", "--commit-spacing-us", "0"});
     REQUIRE(given.options);
-    CHECK(given.options->server.storage_priority == PoolPriority{PoolPriorityKind::nice, 5});
+    CHECK(given.options->server.storage_priority ==
+          BackgroundPriority{BackgroundPriorityKind::nice, 5});
     CHECK(given.options->server.store.commit_spacing == std::chrono::microseconds(0));
     std::string err;
     CHECK(parse(parse_server_options, {"--storage-priority", "low"}, &err).exit_code == 2);

@@ -79,7 +79,7 @@ std::optional<ThreadSchedule> storage_thread_schedule() {
     return found;
 }
 
-ServerConfig with_pool(PoolPriority priority, unsigned threads) {
+ServerConfig with_pool(BackgroundPriority priority, unsigned threads) {
     auto config = test_config();
     config.pool_threads = threads;
     config.pool_priority = priority;
@@ -89,7 +89,7 @@ ServerConfig with_pool(PoolPriority priority, unsigned threads) {
 } // namespace
 
 TEST_CASE("pool priority idle: every pool thread runs SCHED_IDLE, the loop thread does not") {
-    TestServer server(with_pool({PoolPriorityKind::idle, 0}, 2));
+    TestServer server(with_pool({BackgroundPriorityKind::idle, 0}, 2));
     const auto pool = ask_pool_threads(server.server(), 2);
     const auto loop = ask_loop_thread(server.server());
     CHECK(pool[0].thread != pool[1].thread); // both threads answered
@@ -104,7 +104,7 @@ TEST_CASE("storage priority idle (the default) and nice:5: the storage thread be
     const int before = this_thread_schedule().nice;
     auto config = test_config();
     config.storage_priority = ServerConfig{}.storage_priority; // the default, which is idle
-    REQUIRE(config.storage_priority == PoolPriority{PoolPriorityKind::idle, 0});
+    REQUIRE(config.storage_priority == BackgroundPriority{BackgroundPriorityKind::idle, 0});
     {
         TestServer server(config);
         const auto loop = ask_loop_thread(server.server());
@@ -113,7 +113,7 @@ TEST_CASE("storage priority idle (the default) and nice:5: the storage thread be
         CHECK(storage->policy == SCHED_IDLE);
         CHECK(loop.schedule.policy == SCHED_OTHER);
     }
-    config.storage_priority = {PoolPriorityKind::nice, 5};
+    config.storage_priority = {BackgroundPriorityKind::nice, 5};
     TestServer server(config);
     const auto storage = storage_thread_schedule();
     REQUIRE(storage);
@@ -123,7 +123,7 @@ TEST_CASE("storage priority idle (the default) and nice:5: the storage thread be
 
 TEST_CASE("pool priority nice:5: pool threads 5 nice steps below the loop thread") {
     const int before = this_thread_schedule().nice; // the threads inherit the test's nice
-    TestServer server(with_pool({PoolPriorityKind::nice, 5}, 2));
+    TestServer server(with_pool({BackgroundPriorityKind::nice, 5}, 2));
     const auto pool = ask_pool_threads(server.server(), 2);
     const auto loop = ask_loop_thread(server.server());
     CHECK(loop.schedule.policy == SCHED_OTHER);
@@ -135,7 +135,7 @@ TEST_CASE("pool priority nice:5: pool threads 5 nice steps below the loop thread
 }
 
 TEST_CASE("pool priority normal: the pool threads as the loop thread") {
-    TestServer server(with_pool({PoolPriorityKind::normal, 0}, 1));
+    TestServer server(with_pool({BackgroundPriorityKind::normal, 0}, 1));
     const auto pool = ask_pool_threads(server.server(), 1);
     const auto loop = ask_loop_thread(server.server());
     CHECK(pool[0].schedule.policy == loop.schedule.policy);
