@@ -4,10 +4,10 @@
 // Why not net::post: Asio's scheduler takes its mutex for a post from another thread and, with
 // the loop asleep in epoll_wait, wakes it (epoll_ctl) before letting the mutex go. The woken loop
 // preempts a SCHED_IDLE poster at once, then blocks on that mutex until the poster gets a core
-// back, which on a busy machine is whenever no normal thread wants one: the loop waited on that
-// mutex for every few commits, up to half a millisecond at a time. Here the other thread
-// only pushes onto a lock-free list and writes an eventfd; the loop itself takes the list, and
-// never waits for the other thread. What a SCHED_IDLE thread still delays is its own delivery:
+// back, which on a busy machine is whenever no normal thread wants one: the loop, the most
+// urgent thread, waits for the least urgent. Here the other thread only pushes onto a lock-free
+// list and writes an eventfd; the loop itself takes the list, and never waits for the other
+// thread. What a SCHED_IDLE thread still delays is its own delivery:
 // preempted between its push and its ring, it holds back what arrives behind it until it runs
 // again, as it holds back all its work; the loop serves everything else meanwhile.
 //
