@@ -30,8 +30,10 @@ PgGameStore::PgGameStore(net::any_io_executor loop, const PgStoreConfig& config,
                          const std::function<std::vector<Player>()>& make_roster,
                          StoreObserver observer)
     : config_(config), observer_(std::move(observer)), loop_(loop), online_(loop, config.conninfo),
-      blocking_(loop, config.conninfo), listener_(loop, config.conninfo), backoff_(loop),
-      worker_idle_(loop, net::steady_timer::time_point::max()), listen_backoff_(loop) {
+      blocking_(loop, config.conninfo),
+      follower_(loop, config.conninfo, config.first_retry, config.max_retry, observer_,
+                [this] { check_idle_connections(); }),
+      backoff_(loop), worker_idle_(loop, net::steady_timer::time_point::max()) {
     try {
         blocking_.connect_blocking();
         club_ = open_pg_database(blocking_, make_roster);
@@ -250,73 +252,13 @@ net::awaitable<void> PgGameStore::reconnect() {
 }
 
 void PgGameStore::follow(std::int64_t after, FollowedGames games) {
-    if (followed_) return; // once
-    followed_seq_ = after;
-    followed_ = std::move(games);
-    // Runs on the loop for as long as the loop does: like reconnect(), it is never resumed once
-    // the loop stops, and its frame is destroyed with the loop (after the store: it touches
-    // nothing of the store then, see the class comment).
-    net::co_spawn(loop_, listen(), net::detached);
+    follower_.follow(after, std::move(games));
 }
 
 void PgGameStore::stop_background_work() {
     stopping_ = true;
-    backoff_.cancel();        // reconnect() returns
-    listen_backoff_.cancel(); // listen() returns, whether it waits to retry...
-    listener_.close();        // ...or for the socket (the wait is aborted, listen() sees stopping_)
-}
-
-net::awaitable<void> PgGameStore::listen() {
-    auto delay = config_.first_retry;
-    bool listened = false; // a connection listened before: say so when one does again
-    for (int attempt = 1;; ++attempt) {
-        std::string why;
-        try {
-            auto connecting = listener_.connect();
-            co_await std::move(connecting);
-            auto listening = listener_.query(std::string("LISTEN ") + pg_games_channel);
-            co_await std::move(listening);
-            if (listened) {
-                std::fprintf(stderr,
-                             "ranking-server: PostgreSQL listener back (attempt %d); reading "
-                             "the games after seq %lld\n",
-                             attempt, static_cast<long long>(followed_seq_));
-                check_idle_connections();
-            }
-            if (observer_.follower) observer_.follower(true);
-            listened = true;
-            attempt = 0; // from now on 0 means "was listening"
-            delay = config_.first_retry;
-            for (;;) {
-                // Listening first, reading second: a game committed in between is read now and
-                // notified as well (read again, harmless), never missed.
-                auto catching_up = catch_up();
-                co_await std::move(catching_up);
-                auto waiting = listener_.notifications();
-                co_await std::move(waiting);
-            }
-        } catch (const PgError& e) {
-            why = e.what();
-        }
-        if (stopping_) co_return;
-        // Lost, or not made: lookups keep what was applied; the next connection reads on from
-        // followed_seq_.
-        listener_.close();
-        if (attempt == 1 && !listened)
-            std::fprintf(stderr, "ranking-server: PostgreSQL listener not started (%s); retrying\n",
-                         why.c_str());
-        if (attempt == 0) {
-            std::fprintf(stderr,
-                         "ranking-server: PostgreSQL listener lost (%s); other servers' games "
-                         "wait until it is back\n",
-                         why.c_str());
-            if (observer_.follower) observer_.follower(false);
-        }
-        listen_backoff_.expires_after(delay);
-        auto [ec] = co_await listen_backoff_.async_wait(use_nothrow);
-        if (ec) co_return; // cancelled: the store is going away, touch nothing
-        delay = std::min(delay * 2, config_.max_retry);
-    }
+    backoff_.cancel(); // reconnect() returns
+    follower_.stop();
 }
 
 // The listener was lost, so the database may have restarted under the other connections too;
@@ -328,19 +270,6 @@ void PgGameStore::check_idle_connections() {
     // A blocking statement never outlasts its call, so this one is always idle here; closed
     // when dead, it is connected again on its next use.
     if (blocking_.connected()) blocking_.alive();
-}
-
-net::awaitable<void> PgGameStore::catch_up() {
-    constexpr std::size_t page = 1'000;
-    for (;;) {
-        auto reading = read_pg_games({listener_, false}, GamesAfter{followed_seq_, page});
-        const auto games = co_await std::move(reading);
-        if (games.empty()) co_return;
-        followed_seq_ = games.back().seq;
-        followed_(games);
-        if (observer_.followed) observer_.followed(games.size());
-        if (games.size() < page) co_return;
-    }
 }
 
 } // namespace ranking

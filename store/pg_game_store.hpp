@@ -10,11 +10,9 @@
 // `created` only once COMMIT has returned, so nothing acknowledged is lost with a connection.
 //
 // Other servers writing to the same database: every transaction rates from locked rows (see
-// pg_database.hpp), so ratings stay right. Every transaction also NOTIFYs pg_games_channel at
-// COMMIT; `follow` keeps a third connection LISTENing on it, on the loop like the others, and on
-// each notification reads `games after the last seq it handed over` (commit order, no holes)
-// on that same connection. When that connection is lost it reconnects with backoff, LISTENs
-// again and then reads what it missed, so no game is skipped: LISTEN comes before the read.
+// pg_database.hpp), so ratings stay right. `follow` reads their games through a PgFollower
+// (pg_follower.hpp); when its connection comes back after a loss, the database may have
+// restarted, so the store then checks its own idle connections.
 //
 // Threads: none of its own. Call it from the thread that runs `loop` (its queues and connections
 // have no lock). Lifetime: every coroutine the store starts runs on `loop`; destroy the store
@@ -24,6 +22,7 @@
 #include "hand_off.hpp"
 #include "pg_connection.hpp"
 #include "pg_database.hpp"
+#include "pg_follower.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -89,9 +88,7 @@ private:
     net::awaitable<void> reconnect();    // offload connection, with backoff
     void lose(const std::string& why);   // fails what waits, starts reconnect()
     std::optional<std::string> connect_blocking_if_needed(); // why it could not
-    net::awaitable<void> listen(); // follow(): (re)connects, LISTENs, catches up, waits
-    net::awaitable<void> catch_up();
-    void check_idle_connections(); // after the listener came back from a loss
+    void check_idle_connections(); // after the follower's connection came back from a loss
 
     const PgStoreConfig config_;
     StoreObserver observer_;
@@ -100,12 +97,8 @@ private:
     // (inline). One statement at a time each, so a mode switch never interleaves them.
     PgConnection online_;
     PgConnection blocking_;
-    // The follower's: LISTEN and the reads of other servers' games, nothing else, so that a
-    // notification is never stuck behind a transaction (and a lost listener loses no game).
-    PgConnection listener_;
-    FollowedGames followed_;
-    std::int64_t followed_seq_ = 0; // the last seq handed to followed_
-    bool stopping_ = false;         // stop_background_work() was called
+    PgFollower follower_;   // a third connection, its own (see pg_follower.hpp)
+    bool stopping_ = false; // stop_background_work() was called
     PgClub club_;
 
     std::vector<PendingGame> pending_games_;
@@ -114,7 +107,6 @@ private:
     bool reconnecting_ = false; // reconnect() is running
     net::steady_timer backoff_;
     net::steady_timer worker_idle_; // never expires: cancelled when work() returns
-    net::steady_timer listen_backoff_;
     // Failed writes, logged (throttled) with the statement that failed and why, for whoever
     // must fix the database: a client's 503 says nothing of it.
     FailureLog write_failures_{"PostgreSQL write"};
