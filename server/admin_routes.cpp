@@ -67,7 +67,7 @@ net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& cont
     if (path == "/metrics" && is_get) {
         Reply reply;
         reply.body = ServerMetrics::serialize(context.metrics.collect(
-            context.levels, context.mode.load(), context.watch.loop_cpu_seconds()));
+            context.levels, context.mode.load(), context.watch.loop_thread.cpu_seconds()));
         reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
         co_return reply;
     }

@@ -9,6 +9,7 @@
 #include "mode.hpp"
 #include "net.hpp"
 #include "ranking.hpp"
+#include "server_metrics.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -29,6 +30,7 @@ struct DataContext {
     long max_pending_hashes;  // offload mode: past this many queued hashes, /rank gets a 503
     long max_pages_in_flight; // pages of games (the export, a player's games) at once; then 503
     LoopWatch& watch;
+    ServerMetrics& metrics;
     LoadLevels& levels;
     MemoryBudget& answer_budget;  // a page of games takes its room here before it is read
     std::string write_token = {}; // empty: anyone may post games; else the token they must bring

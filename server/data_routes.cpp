@@ -4,6 +4,7 @@
 #include "game_routes.hpp"
 #include "hand_off.hpp"
 #include "json_shapes.hpp"
+#include "loop_scope.hpp"
 #include "request_guards.hpp"
 #include "unix_time.hpp"
 
@@ -27,6 +28,7 @@ struct SignJob {
     std::string secret;
     TokenFields fields;
     LoopWatch* watch;
+    ServerMetrics* metrics;
     LoadLevels* levels;
     std::uint64_t request_id;
     WorkPlacement mode;
@@ -37,7 +39,7 @@ struct SignJob {
         LoopScope scope(*watch, Route::rank, request_id, mode, fields.iterations);
         auto token = compute_token(secret, fields);
         const auto end = Clock::now();
-        watch->metrics().observe_hash(seconds_between(posted, start), seconds_between(start, end));
+        metrics->observe_hash(seconds_between(posted, start), seconds_between(start, end));
         return {std::move(token), seconds_between(start, end) * 1000.0};
     }
 };
@@ -47,8 +49,8 @@ net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, W
     const auto fields = token_fields(standing, unix_ms_now(), context.hash_iterations);
     if (mode == WorkPlacement::offload) ++context.levels.hash_queue;
     auto hashing = run_placed(mode, context.cpu_pool,
-                              SignJob{context.secret, fields, &context.watch, &context.levels,
-                                      request_id, mode, Clock::now()});
+                              SignJob{context.secret, fields, &context.watch, &context.metrics,
+                                      &context.levels, request_id, mode, Clock::now()});
     const auto signed_token = co_await std::move(hashing);
     LoopScope scope(context.watch, Route::rank, request_id, mode);
     const RankAnswer answer{standing,           fields.issued_at_ms, fields.iterations,
@@ -110,7 +112,7 @@ bool answer_parsed_at_once(const IncomingRequest& request, const DataRequest& pa
         answer_in_place(parsed, context, reply);
     const auto finished = Clock::now();
     scope.finish(finished);
-    context.watch.metrics().observe_request(route, mode, seconds_between(started, finished));
+    context.metrics.observe_request(route, mode, seconds_between(started, finished));
     return true;
 }
 
@@ -154,7 +156,7 @@ net::awaitable<Reply> answer_waiting(DataRequest parsed, Route route, Clock::tim
         reply = co_await std::move(answering);
     }
 
-    context.watch.metrics().observe_request(route, mode, seconds_between(started, Clock::now()));
+    context.metrics.observe_request(route, mode, seconds_between(started, Clock::now()));
     co_return reply;
 }
 

@@ -3,6 +3,7 @@
 #include "hand_off.hpp"
 
 #include "json_shapes.hpp"
+#include "loop_scope.hpp"
 
 #include <optional>
 #include <variant>
@@ -22,7 +23,7 @@ Reply store_unavailable(std::uint64_t request_id, const std::string& why, DataCo
 Reply answer_recorded(const RecordOutcome& outcome, std::uint64_t request_id,
                       DataContext& context) {
     using Kind = RecordOutcome::Kind;
-    context.watch.metrics().count_game(outcome.kind);
+    context.metrics.count_game(outcome.kind);
     switch (outcome.kind) {
     case Kind::created:
     case Kind::retried: {

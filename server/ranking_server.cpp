@@ -71,7 +71,7 @@ std::vector<std::string> own_names(const ServerConfig& config) {
 
 RankingServer::RankingServer(ServerConfig config,
                              const std::function<std::vector<Player>()>& make_roster)
-    : config_(std::move(config)), mode_(config_.mode), watch_(metrics_, config_.stall_warn),
+    : config_(std::move(config)), mode_(config_.mode), watch_(metrics_),
       answer_budget_(config_.answer_budget_bytes), data_connections_(&levels_.connections),
       cpu_pool_(config_.pool_threads),
       store_(
@@ -94,6 +94,7 @@ RankingServer::RankingServer(ServerConfig config,
                                                          .max_pages_in_flight =
                                                              config_.max_pages_in_flight,
                                                          .watch = watch_,
+                                                         .metrics = metrics_,
                                                          .levels = levels_,
                                                          .answer_budget = answer_budget_,
                                                          .write_token = config_.write_token,
@@ -106,7 +107,7 @@ RankingServer::RankingServer(ServerConfig config,
                      .dashboard_directory = config_.dashboard_directory,
                      .token = config_.admin_token,
                      .own_names = own_names(config_)},
-      lag_probe_(data_loop_, watch_),
+      lag_probe_(data_loop_, watch_.heartbeat, metrics_),
       data_plane_(data_loop_, config_.address, config_.port,
                   PlaneSetting{.handler =
                                    [this](IncomingRequest& request, Reply& reply) {
@@ -149,10 +150,10 @@ RankingServer::~RankingServer() {
 void RankingServer::run() {
     admin_plane_.start();
     admin_thread_ = std::thread([this] { admin_loop_.run(); });
-    watch_.bind_loop_thread(); // this thread becomes the loop thread
-    watch_.heartbeat(Clock::now(), {});
+    watch_.loop_thread.bind(); // this thread becomes the loop thread
+    watch_.heartbeat.beat(Clock::now(), {});
     {
-        const Watchdog watchdog(watch_, levels_);
+        const Watchdog watchdog(watch_, levels_, config_.stall_warn);
         lag_probe_.start();
         data_plane_.start();
         data_loop_.run();

@@ -49,7 +49,7 @@ public:
     std::uint16_t data_port() const { return data_plane_.port(); }
     std::uint16_t admin_port() const { return admin_plane_.port(); }
     net::any_io_executor data_executor() { return data_loop_.get_executor(); }
-    std::vector<StallRecord> stalls() const { return watch_.recent_stalls(); }
+    std::vector<StallRecord> stalls() const { return watch_.stalls.recent(); }
     // What the start-up line says about the store.
     struct OpenedStore {
         std::string name; // the file, or the PostgreSQL database's name (never the conninfo)

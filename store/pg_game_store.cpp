@@ -45,8 +45,6 @@ PgGameStore::PgGameStore(net::any_io_executor loop, const PgStoreConfig& config,
 
 net::awaitable<RecordOutcome> PgGameStore::record(GameSubmission game, WorkPlacement mode) {
     if (mode == WorkPlacement::inline_on_loop) {
-        auto settling = offload_settled();
-        co_await std::move(settling);
         auto recording = record_inline(std::move(game));
         co_return co_await std::move(recording);
     }
@@ -79,6 +77,8 @@ std::optional<std::string> PgGameStore::connect_blocking_if_needed() {
 }
 
 net::awaitable<RecordOutcome> PgGameStore::record_inline(GameSubmission game) {
+    auto settling = offload_settled();
+    co_await std::move(settling);
     if (auto cannot = connect_blocking_if_needed()) {
         write_failures_.failed(*cannot);
         co_return RecordOutcome{Kind::unavailable, {}, std::move(*cannot)};
@@ -116,8 +116,6 @@ net::awaitable<GamesRead> PgGameStore::games_after(std::int64_t after, std::size
 
 net::awaitable<GamesRead> PgGameStore::read(GamesQuery query, WorkPlacement mode) {
     if (mode == WorkPlacement::inline_on_loop) {
-        auto settling = offload_settled();
-        co_await std::move(settling);
         auto reading = read_inline(std::move(query));
         co_return co_await std::move(reading);
     }
@@ -130,6 +128,8 @@ net::awaitable<GamesRead> PgGameStore::read(GamesQuery query, WorkPlacement mode
 }
 
 net::awaitable<GamesRead> PgGameStore::read_inline(GamesQuery query) {
+    auto settling = offload_settled();
+    co_await std::move(settling);
     GamesRead read;
     if (auto cannot = connect_blocking_if_needed()) {
         read.error = std::move(cannot);

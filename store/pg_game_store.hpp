@@ -79,6 +79,7 @@ private:
     };
 
     net::awaitable<GamesRead> read(GamesQuery query, WorkPlacement mode);
+    // Inline mode: once offloaded work has settled, the blocking twin on the loop thread.
     net::awaitable<GamesRead> read_inline(GamesQuery query);
     net::awaitable<RecordOutcome> record_inline(GameSubmission game);
     net::awaitable<void> offload_settled();

@@ -3,7 +3,7 @@
 namespace ranking {
 namespace {
 
-net::awaitable<void> probe(net::steady_timer& timer, LoopWatch& watch,
+net::awaitable<void> probe(net::steady_timer& timer, Heartbeat& heartbeat, ServerMetrics& metrics,
                            std::chrono::milliseconds period, const bool& stopped) {
     auto due = Clock::now() + period;
     while (!stopped) {
@@ -11,20 +11,22 @@ net::awaitable<void> probe(net::steady_timer& timer, LoopWatch& watch,
         auto [ec] = co_await timer.async_wait(use_nothrow);
         if (ec || stopped) co_return;
         const auto now = Clock::now();
-        watch.heartbeat(now, now - due);
+        heartbeat.beat(now, now - due);
         // Each tick due by now was late by (now - its due time): observe them all.
         for (; due <= now; due += period)
-            watch.metrics().observe_loop_lag(std::chrono::duration<double>(now - due).count());
+            metrics.observe_loop_lag(std::chrono::duration<double>(now - due).count());
     }
 }
 
 } // namespace
 
-LagProbe::LagProbe(net::io_context& loop, LoopWatch& watch, std::chrono::milliseconds period)
-    : timer_(loop), watch_(watch), period_(period) {}
+LagProbe::LagProbe(net::io_context& loop, Heartbeat& heartbeat, ServerMetrics& metrics,
+                   std::chrono::milliseconds period)
+    : timer_(loop), heartbeat_(heartbeat), metrics_(metrics), period_(period) {}
 
 void LagProbe::start() {
-    net::co_spawn(timer_.get_executor(), probe(timer_, watch_, period_, stopped_), net::detached);
+    net::co_spawn(timer_.get_executor(), probe(timer_, heartbeat_, metrics_, period_, stopped_),
+                  net::detached);
 }
 
 void LagProbe::stop() {

@@ -49,15 +49,15 @@ histograms_by_route(const std::vector<prometheus::MetricFamily>& families) {
 LiveFeed::LiveFeed(ServerMetrics& metrics, const LoopWatch& watch, const LoadLevels& levels,
                    const std::atomic<WorkPlacement>& mode)
     : metrics_(metrics), watch_(watch), levels_(levels), mode_(mode), previous_at_(Clock::now()),
-      previous_busy_(watch.loop_cpu_seconds().value_or(0)),
-      previous_handler_(watch.handler_seconds(previous_at_)),
-      previous_(
-          histograms_by_route(metrics_.collect(levels_, mode_.load(), watch.loop_cpu_seconds()))) {}
+      previous_busy_(watch.loop_thread.cpu_seconds().value_or(0)),
+      previous_handler_(watch.scopes.handler_seconds(previous_at_)),
+      previous_(histograms_by_route(
+          metrics_.collect(levels_, mode_.load(), watch.loop_thread.cpu_seconds()))) {}
 
 std::string LiveFeed::next_sample() {
     const auto now = Clock::now();
     const auto mode = mode_.load();
-    const auto loop_cpu = watch_.loop_cpu_seconds();
+    const auto loop_cpu = watch_.loop_thread.cpu_seconds();
     const auto families = metrics_.collect(levels_, mode, loop_cpu);
     const double window = std::chrono::duration<double>(now - previous_at_).count();
 
@@ -77,11 +77,11 @@ std::string LiveFeed::next_sample() {
     // While the loop is frozen its probe cannot report: the heartbeat's age is the lag now.
     const double lag_now = std::max(
         0.0,
-        std::chrono::duration<double>(now - watch_.last_heartbeat() - lag_probe_period).count());
+        std::chrono::duration<double>(now - watch_.heartbeat.last() - lag_probe_period).count());
     // Busy: the loop thread's CPU time per wall second (all of its work); handlers: the share of
     // it spent in our own scopes (the rest is Beast and Asio).
     const double busy = loop_cpu.value_or(previous_busy_);
-    const double handlers = watch_.handler_seconds(now);
+    const double handlers = watch_.scopes.handler_seconds(now);
     const auto ratio = [window](double delta) {
         return window > 0 ? round3(std::clamp(delta / window, 0.0, 1.0)) : 0.0;
     };
@@ -90,7 +90,8 @@ std::string LiveFeed::next_sample() {
         {"t", unix_ms_now()},
         {"mode", to_string(mode)},
         {"lag_p99_ms", quantile_ms(window_of("ranking_event_loop_lag_seconds"), 0.99)},
-        {"lag_max_ms", round3(std::max(watch_.recent_max_lag_seconds(), lag_now) * 1000.0)},
+        {"lag_max_ms",
+         round3(std::max(watch_.heartbeat.recent_max_lag_seconds(), lag_now) * 1000.0)},
         {"lag_now_ms", round3(lag_now * 1000.0)},
         {"busy_ratio", ratio(busy - previous_busy_)},
         {"handler_ratio", ratio(handlers - previous_handler_)},
@@ -110,14 +111,14 @@ std::string LiveFeed::next_sample() {
     sample["routes"] = routes;
 
     auto stalls = nlohmann::json::array();
-    for (const auto& s : watch_.recent_stalls())
+    for (const auto& s : watch_.stalls.recent())
         stalls.push_back({{"start", s.started_unix_ms},
                           {"end", s.started_unix_ms + static_cast<std::int64_t>(s.duration_ms)},
                           {"route", route_name(s.route)}});
-    if (const auto since = watch_.stall_in_progress_since_unix_ms())
+    if (const auto since = watch_.stalls.in_progress_since_unix_ms())
         stalls.push_back({{"start", since},
                           {"end", nullptr},
-                          {"route", route_name(watch_.stall_in_progress_route())}});
+                          {"route", route_name(watch_.stalls.in_progress_route())}});
     sample["stalls"] = stalls;
 
     previous_ = std::move(current);

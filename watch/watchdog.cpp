@@ -35,8 +35,8 @@ void warn(const ScopeSnapshot& scope, Clock::duration blocked, const LoadLevels&
 
 } // namespace
 
-Watchdog::Watchdog(LoopWatch& watch, const LoadLevels& levels)
-    : watch_(watch), levels_(levels), thread_([this] { run(); }) {}
+Watchdog::Watchdog(LoopWatch& watch, const LoadLevels& levels, std::chrono::milliseconds stall_warn)
+    : watch_(watch), levels_(levels), stall_warn_(stall_warn), thread_([this] { run(); }) {}
 
 Watchdog::~Watchdog() {
     {
@@ -56,7 +56,7 @@ void Watchdog::run() {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, poll_period, [this] { return stopping_; })) {
         const auto now = Clock::now();
-        const auto heartbeat = watch_.last_heartbeat();
+        const auto heartbeat = watch_.heartbeat.last();
         const auto blocked = now - heartbeat;
 
         if (in_stall && heartbeat != stalled_heartbeat) {
@@ -66,15 +66,15 @@ void Watchdog::run() {
                 if (samples[r] > samples[worst]) worst = r;
             const StallRecord record{unix_ms_at(stalled_heartbeat),
                                      ms(heartbeat - stalled_heartbeat), static_cast<Route>(worst)};
-            watch_.end_stall(record);
+            watch_.stalls.finish(record);
             std::fprintf(stderr,
                          "ranking-server: event loop was blocked for %.0f ms, mostly by %s\n",
                          record.duration_ms, std::string(route_name(record.route)).c_str());
             in_stall = false;
         }
-        if (blocked <= watch_.stall_warn()) continue;
+        if (blocked <= stall_warn_) continue;
 
-        const auto scope = watch_.current_scope();
+        const auto scope = watch_.scopes.current();
         samples[static_cast<std::size_t>(scope.active ? scope.route : Route::other)]++;
         if (!in_stall) {
             in_stall = true;
@@ -82,12 +82,12 @@ void Watchdog::run() {
             samples = {};
             samples[static_cast<std::size_t>(scope.active ? scope.route : Route::other)] = 1;
             next_report = blocked;
-            watch_.begin_stall(unix_ms_at(heartbeat), scope.active ? scope.route : Route::other);
+            watch_.stalls.start(unix_ms_at(heartbeat), scope.active ? scope.route : Route::other);
         }
         if (blocked >= next_report) {
             // Report at the threshold, then each time the stall doubles: bounded log volume.
             warn(scope, blocked, levels_);
-            if (scope.active) watch_.flag(scope.request_id);
+            if (scope.active) watch_.scopes.flag(scope.request_id);
             next_report = blocked * 2;
         }
     }

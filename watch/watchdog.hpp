@@ -4,6 +4,7 @@
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -12,7 +13,7 @@ namespace ranking {
 
 class Watchdog {
 public:
-    Watchdog(LoopWatch& watch, const LoadLevels& levels);
+    Watchdog(LoopWatch& watch, const LoadLevels& levels, std::chrono::milliseconds stall_warn);
     ~Watchdog(); // stops and joins the thread
     Watchdog(const Watchdog&) = delete;
     Watchdog& operator=(const Watchdog&) = delete;
@@ -22,6 +23,7 @@ private:
 
     LoopWatch& watch_;
     const LoadLevels& levels_;
+    const std::chrono::milliseconds stall_warn_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

@@ -39,7 +39,7 @@ struct Fixture {
     std::atomic<WorkPlacement> mode{WorkPlacement::inline_on_loop};
     net::thread_pool pool{1};
     ServerMetrics metrics;
-    LoopWatch watch{metrics, std::chrono::milliseconds(100)};
+    LoopWatch watch{metrics};
     LoadLevels levels;
     MemoryBudget answer_budget{64 << 20};
     DataContext context{.ranking = club,
@@ -51,6 +51,7 @@ struct Fixture {
                         .max_pending_hashes = 16,
                         .max_pages_in_flight = 4,
                         .watch = watch,
+                        .metrics = metrics,
                         .levels = levels,
                         .answer_budget = answer_budget};
     ConnectionLimits limits;
@@ -71,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (read.error) require_json(*read.error);
     if (!read.request) return 0;
 
-    fixture.watch.bind_loop_thread();
+    fixture.watch.loop_thread.bind();
     auto request = *read.request; // the handler may move from it
     Reply reply;
     if (const auto later = answer_data_request(request, fixture.context, reply)) {

@@ -73,7 +73,7 @@ struct Routes {
     std::atomic<WorkPlacement> mode{WorkPlacement::offload};
     net::thread_pool pool{1};
     ServerMetrics metrics;
-    LoopWatch watch{metrics, std::chrono::milliseconds(100)};
+    LoopWatch watch{metrics};
     LoadLevels levels;
     MemoryBudget answer_budget{64 << 20};
     DataContext context{.ranking = ranking,
@@ -85,6 +85,7 @@ struct Routes {
                         .max_pending_hashes = 16,
                         .max_pages_in_flight = 1,
                         .watch = watch,
+                        .metrics = metrics,
                         .levels = levels,
                         .answer_budget = answer_budget};
 

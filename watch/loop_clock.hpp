@@ -1,0 +1,9 @@
+#pragma once
+#include <chrono>
+
+namespace ranking {
+
+// The clock the loop's instruments read: monotonic, so a step of the wall clock moves no figure.
+using Clock = std::chrono::steady_clock;
+
+} // namespace ranking
