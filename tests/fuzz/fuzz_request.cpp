@@ -4,14 +4,11 @@
 #include "admin_api.hpp"
 #include "club.hpp"
 #include "data_routes.hpp"
-#include "load_levels.hpp"
-#include "loop_watch.hpp"
+#include "data_routes_fixture.hpp"
 #include "server_connection.hpp"
-#include "server_metrics.hpp"
 #include "sqlite_game_store.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -35,25 +32,7 @@ SqliteStoreConfig fuzz_store() {
 
 struct Fixture {
     SqliteGameStore store{fuzz_store(), [] { return generate_club(50); }};
-    Ranking club{store.players_at_open()};
-    std::atomic<WorkPlacement> mode{WorkPlacement::inline_on_loop};
-    net::thread_pool pool{1};
-    ServerMetrics metrics;
-    LoopWatch watch{metrics};
-    LoadLevels levels;
-    MemoryBudget answer_budget{64 << 20};
-    DataContext context{.ranking = club,
-                        .store = store,
-                        .mode = mode,
-                        .cpu_pool = pool,
-                        .secret = "fuzz-secret",
-                        .hash_iterations = 1,
-                        .max_pending_hashes = 16,
-                        .max_pages_in_flight = 4,
-                        .watch = watch,
-                        .metrics = metrics,
-                        .levels = levels,
-                        .answer_budget = answer_budget};
+    testing::DataRoutesFixture routes{store, WorkPlacement::inline_on_loop, 4};
     ConnectionLimits limits;
 };
 
@@ -72,10 +51,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (read.error) require_json(*read.error);
     if (!read.request) return 0;
 
-    fixture.watch.loop_thread.bind();
+    fixture.routes.watch.loop_thread.bind();
     auto request = *read.request; // the handler may move from it
     Reply reply;
-    if (const auto later = answer_data_request(request, fixture.context, reply)) {
+    if (const auto later = answer_data_request(request, fixture.routes.context, reply)) {
         net::io_context loop;
         net::co_spawn(loop, later(), [&](std::exception_ptr error, Reply answer) {
             if (error) std::rethrow_exception(error);

@@ -2,20 +2,16 @@
 // back when a page is answered. Driven by hand on one io_context against a store whose pages
 // wait until the test lets them go, so "while the first page is away" is a fact, not a timing.
 #include "data_routes.hpp"
+#include "data_routes_fixture.hpp"
 #include "json_shapes.hpp"
-#include "load_levels.hpp"
-#include "loop_watch.hpp"
-#include "server_metrics.hpp"
 
 #include "club.hpp"
 #include "game_store.hpp"
-#include "ranking.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <doctest/doctest.h>
 
@@ -69,25 +65,8 @@ private:
 struct Routes {
     net::io_context loop;
     HeldPagesStore store{loop};
-    Ranking ranking{store.players_at_open()};
-    std::atomic<WorkPlacement> mode{WorkPlacement::offload};
-    net::thread_pool pool{1};
-    ServerMetrics metrics;
-    LoopWatch watch{metrics};
-    LoadLevels levels;
-    MemoryBudget answer_budget{64 << 20};
-    DataContext context{.ranking = ranking,
-                        .store = store,
-                        .mode = mode,
-                        .cpu_pool = pool,
-                        .secret = "secret",
-                        .hash_iterations = 1,
-                        .max_pending_hashes = 16,
-                        .max_pages_in_flight = 1,
-                        .watch = watch,
-                        .metrics = metrics,
-                        .levels = levels,
-                        .answer_budget = answer_budget};
+    testing::DataRoutesFixture fixture{store, WorkPlacement::offload, 1}; // one page at a time
+    LoadLevels& levels = fixture.levels;
 
     // Starts a GET; its answer lands in `into` once the loop gets that far.
     void get(std::string target, std::optional<Reply>& into) {
@@ -95,7 +74,7 @@ struct Routes {
         request.method = "GET";
         request.target = std::move(target);
         Reply at_once;
-        const auto later = answer_data_request(request, context, at_once);
+        const auto later = answer_data_request(request, fixture.context, at_once);
         if (!later) {
             into = std::move(at_once);
             return;
