@@ -27,6 +27,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <cassert>
 #include <exception>
 #include <memory>
 #include <type_traits>
@@ -41,8 +42,21 @@ public:
     Delivery(LoopInbox& inbox, Handler handler)
         : inbox_(&inbox), resume_(std::make_unique<ResumeHandler<Handler>>(std::move(handler))) {}
 
-    // Any thread, exactly once. Never blocks and takes no lock of the loop's.
+    Delivery(Delivery&& other) noexcept
+        : inbox_(std::exchange(other.inbox_, nullptr)), resume_(std::move(other.resume_)) {}
+    Delivery& operator=(Delivery&& other) noexcept {
+        inbox_ = std::exchange(other.inbox_, nullptr);
+        resume_ = std::move(other.resume_);
+        return *this;
+    }
+    // Dropped undelivered, the loop's run() keeps waiting for it: only the loop's own teardown
+    // may destroy one that way.
+    ~Delivery() = default;
+
+    // Any thread, exactly once (a moved-from Delivery is empty: delivering from it is a bug).
+    // Never blocks and takes no lock of the loop's.
     void deliver(Result result) && {
+        assert(inbox_ && "a Delivery delivered twice, or moved from");
         std::exchange(inbox_, nullptr)
             ->deliver([resume = std::move(resume_), result = std::move(result)]() mutable {
                 (*resume)(std::move(result));

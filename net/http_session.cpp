@@ -43,8 +43,9 @@ enum class Stage {
 
 struct RequestLife {
     Stage stage = Stage::read;
-    bool keep_alive = false; // what the request asked; the answer may still close
-    LaterAnswer later;       // the answer to wait for, when the handler gave one
+    // What the request asked, then what the write decides: a stopping server closes instead.
+    bool keep_alive = false;
+    LaterAnswer later; // the answer to wait for, when the handler gave one
 };
 
 void after_read(Session& session, RequestLife& life, ReadOutcome outcome) {

@@ -23,7 +23,7 @@ namespace ranking {
 struct DataContext {
     Ranking& ranking; // touched only by the loop thread: no lock
     GameStore& store;
-    std::atomic<WorkPlacement>& mode; // flipped by the admin thread, read per hash
+    std::atomic<WorkPlacement>& mode; // flipped by the admin thread, read per request
     net::thread_pool& cpu_pool;       // the hash and the rendering of pages, in offload mode
     std::string secret;
     std::uint32_t hash_iterations;

@@ -158,8 +158,9 @@ void RankingServer::run() {
         data_plane_.start();
         data_loop_.run();
     }
-    // The data loop is done; results still on the pool are delivered into a loop that no
-    // longer runs and are destroyed with it.
+    // The data loop is done. Normally nothing is left on the pool; after a drain that hit its
+    // deadline (loop.stop()), what is left is delivered into a loop that no longer runs and
+    // destroyed with it.
     cpu_pool_.join();
     admin_thread_.join();
     const auto& tallies = levels_.connections;

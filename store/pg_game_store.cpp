@@ -167,7 +167,7 @@ net::awaitable<void> PgGameStore::work() {
                 try {
                     auto reading = read_pg_games({online_, false}, std::move(pending.query));
                     read.games = co_await std::move(reading);
-                } catch (const PgError& e) {
+                } catch (const std::exception& e) { // libpq's errors, and any other: answered
                     read.error = e.what();
                     lost = !online_.connected();
                 }
@@ -192,23 +192,23 @@ net::awaitable<void> PgGameStore::commit_batch() {
 
     const auto start = std::chrono::steady_clock::now();
     std::vector<RecordOutcome> outcomes;
-    std::optional<PgError> failed;
+    std::optional<std::string> failed; // why
     try {
         auto recording = record_pg_games({online_, false}, std::move(games), unix_ms_now());
         outcomes = co_await std::move(recording);
-    } catch (const PgError& e) {
-        failed = e;
+    } catch (const std::exception& e) { // every game of the batch is answered, whatever failed
+        failed = e.what();
     }
     if (failed) {
-        write_failures_.failed(failed->what());
-        outcomes.assign(batch.size(), {Kind::unavailable, {}, failed->what()});
+        write_failures_.failed(*failed);
+        outcomes.assign(batch.size(), {Kind::unavailable, {}, *failed});
     } else {
         write_failures_.succeeded();
         if (observer_.committed) observer_.committed(batch.size(), seconds_since(start));
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
         std::move(batch[i].delivery).deliver(std::move(outcomes[i]));
-    if (failed && !online_.connected()) lose(failed->what());
+    if (failed && !online_.connected()) lose(*failed);
 }
 
 void PgGameStore::lose(const std::string& why) {

@@ -58,7 +58,8 @@ void SqliteGameStore::enqueue_game(GameSubmission game, Delivery<RecordOutcome> 
     {
         const std::lock_guard lock(queue_mutex_);
         if (pending_games_.size() < config_.max_pending_games) {
-            pending_games_.push_back({std::move(game), std::move(delivery)}); // else kept
+            // Moved only when queued: a refused game's delivery is still here below.
+            pending_games_.push_back({std::move(game), std::move(delivery)});
             queued = true;
             first = pending_games_.size() == 1;
         }

@@ -25,15 +25,14 @@ struct SqliteStoreConfig {
     std::size_t max_pending_games = 10'000;       // queued past this: `overloaded`
     WalPages wal_pages{};                         // when the WAL is checkpointed
     // Offload mode: a commit starts at most once per spacing; games that arrive in between wait
-    // for the next one. A commit is quicker than the gap between games at thousands a second, so
-    // without spacing nearly every game paid its own fsync and the storage thread spent half a
-    // core on them; it is PostgreSQL's commit_delay, but paid only when the previous commit was
-    // recent: a game that finds the last commit older than the spacing is committed at once, and
-    // one within it waits at most the rest of it. Zero: commit as soon as the last one ends.
+    // for the next one. A commit can be quicker than the gap between games, so without spacing
+    // nearly every game would pay its own fsync; it is PostgreSQL's commit_delay, but paid only
+    // when the previous commit was recent: a game that finds the last commit older than the
+    // spacing is committed at once, and one within it waits at most the rest of it. Zero:
+    // commit as soon as the last one ends.
     std::chrono::microseconds commit_spacing{1000};
-    // Runs first on the storage thread: the server lowers its priority there, below the loop's
-    // (a storage thread in the middle of a commit otherwise kept the loop, woken onto its core,
-    // waiting for up to its whole time slice).
+    // Runs first on the storage thread: the server lowers its priority there, below the loop's,
+    // so that a commit in progress never keeps the loop off a core it needs.
     std::function<void()> on_storage_thread = {};
 };
 

@@ -20,13 +20,13 @@ private:
 };
 
 struct LoadLevels {
-    std::atomic<long> in_flight{0};        // requests read and not yet answered
-    std::atomic<long> hash_queue{0};       // hashes posted to the pool and not yet started
-    std::atomic<long> pages_in_flight{0};  // pages of games being read or rendered
-    PlaneCounters connections;             // the data plane's, kept by its connection registry
+    std::atomic<long> in_flight{0};       // requests waiting for the hash or the store
+    std::atomic<long> hash_queue{0};      // hashes posted to the pool and not yet started
+    std::atomic<long> pages_in_flight{0}; // pages of games being read or rendered
+    PlaneCounters connections;            // the data plane's, kept by its connection registry
     // Monotonic tallies.
-    std::atomic<long> shed_hashes{0};         // /rank answered 503 at --max-pending-hashes
-    std::atomic<long> shed_pages{0};          // pages answered 503 at --max-pages-in-flight
+    std::atomic<long> shed_hashes{0}; // /rank answered 503 at --max-pending-hashes
+    std::atomic<long> shed_pages{0};  // pages answered 503 at --max-pages-in-flight
 };
 
 } // namespace ranking
