@@ -13,12 +13,11 @@
 // Acks are timed from each game's due time, so a late commit counts in full.
 // --only group-commit runs the offload row alone: the store's disk work at --rate, for another
 // process to be measured beside it (demo/store_chapter.sh does that to a lookups-only server).
-// Usage: store-bench [--rate 5000] [--seconds 5] [--dir /tmp] [--db postgresql://...]
-//                    [--only group-commit] | --version
+// Usage: store-bench --help (store_bench_options.cpp)
 // Over 400 lines: three reference runs, each with its own setup and figures, read in order.
 #include "pg_game_store.hpp"
 #include "sqlite_game_store.hpp"
-#include "version.hpp"
+#include "store_bench_options.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,7 +25,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <iostream>
 #include <string>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -308,38 +307,9 @@ void print_group_commit(const char* what, GroupCommitRun& run, const std::string
 } // namespace
 
 int main(int argc, char* argv[]) {
-    const char* usage =
-        "usage: store-bench [--rate N] [--seconds S] [--dir DIR] [--db postgresql://...] "
-        "[--only group-commit] | --version\n";
-    double rate = 5000, seconds = 5;
-    std::string dir = std::filesystem::temp_directory_path().string();
-    if (argc == 2 && !std::strcmp(argv[1], "--version")) {
-        std::fputs(version_line("store-bench").c_str(), stdout);
-        return 0;
-    }
-    std::string postgres;
-    bool only_group_commit = false;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--rate"))
-            rate = std::atof(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--seconds"))
-            seconds = std::atof(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--dir"))
-            dir = argv[i + 1];
-        else if (!std::strcmp(argv[i], "--db") && is_pg_conninfo(argv[i + 1]))
-            postgres = argv[i + 1];
-        else if (!std::strcmp(argv[i], "--only") && !std::strcmp(argv[i + 1], "group-commit"))
-            only_group_commit = true;
-        else {
-            std::fputs(usage, stderr);
-            return 2;
-        }
-    }
-    if (argc % 2 == 0 || !(rate > 0) || !(seconds > 0) ||
-        (only_group_commit && !postgres.empty())) {
-        std::fputs(usage, stderr);
-        return 2;
-    }
+    const auto parsed = parse_store_bench_options(argc, argv, std::cout, std::cerr);
+    if (!parsed.options) return parsed.exit_code;
+    const auto& [rate, seconds, dir, postgres, only_group_commit] = *parsed.options;
     const SqliteStoreConfig defaults;
     char offered[96];
     std::snprintf(offered, sizeof offered, "   (offered %.0f/s for %.0f s; ack from due time)",

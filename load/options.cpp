@@ -142,7 +142,11 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
     };
     po::variables_map vm;
     try {
-        po::store(po::parse_command_line(argc, argv, desc), vm);
+        const auto parsed = po::parse_command_line(argc, argv, desc);
+        const auto stray = po::collect_unrecognized(parsed.options, po::include_positional);
+        if (!stray.empty())
+            return fail("unexpected argument '" + stray.front() + "': every setting is a --flag");
+        po::store(parsed, vm);
         po::notify(vm);
     } catch (const po::error& e) {
         return fail(e.what());

@@ -166,12 +166,15 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     try {
         // No guessing of abbreviations: '--admin-token T' must be an unknown option, not
         // --admin-token-file (a removed flag would otherwise put its secret in an error line).
-        po::store(po::command_line_parser(argc, argv)
-                      .options(desc)
-                      .style(po::command_line_style::default_style &
-                             ~po::command_line_style::allow_guessing)
-                      .run(),
-                  vm);
+        const auto parsed = po::command_line_parser(argc, argv)
+                                .options(desc)
+                                .style(po::command_line_style::default_style &
+                                       ~po::command_line_style::allow_guessing)
+                                .run();
+        // Not echoed: a stray word may be a secret that lost its flag.
+        if (!po::collect_unrecognized(parsed.options, po::include_positional).empty())
+            return fail("an argument that is no option: every setting is a --flag and its value");
+        po::store(parsed, vm);
         po::notify(vm);
     } catch (const po::error& e) {
         return fail(e.what());
