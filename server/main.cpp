@@ -1,5 +1,6 @@
 // ranking-server: parse options, build the club, bind, print one startup line, serve.
 #include "club.hpp"
+#include "config_reload.hpp"
 #include "file_limit.hpp"
 #include "ranking_server.hpp"
 #include "server_options.hpp"
@@ -11,11 +12,52 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <iostream>
+#include <sstream>
 
 #include <malloc.h>
 
 using namespace ranking;
+
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& item : items)
+        text += (text.empty() ? "" : ", ") + item;
+    return text;
+}
+
+// SIGHUP, on the data loop: the options read again and what can change applied; the rest
+// named. A configuration that no longer parses changes nothing.
+void reload(int argc, char* argv[], ServerOptions& running, RankingServer& server) {
+    std::ostringstream help, why;
+    const auto next = parse_server_options(argc, argv, help, why);
+    if (!next.options) {
+        auto reason = why.str();
+        reason = reason.substr(0, reason.find('\n'));
+        std::fprintf(stderr, "%s; reload refused, the running settings stay\n", reason.c_str());
+        return;
+    }
+    const auto plan = plan_reload(running, *next.options);
+    server.apply_reload(plan);
+    if (plan.stall_warn) running.server.stall_warn = *plan.stall_warn;
+    if (plan.admin_token) running.server.admin_token = *plan.admin_token;
+    if (plan.write_token) running.server.write_token = *plan.write_token;
+    for (const char* name : {"stall-warn-ms", "admin-token-file", "write-token-file"}) {
+        running.given.erase(name);
+        if (const auto it = next.options->given.find(name); it != next.options->given.end())
+            running.given.insert(*it);
+    }
+    std::fprintf(stderr, "ranking-server: reloaded: %s%s%s\n",
+                 plan.applied.empty() ? "nothing changed"
+                                      : ("changed " + joined(plan.applied)).c_str(),
+                 plan.need_restart.empty() ? "" : "; needs a restart to change: ",
+                 joined(plan.need_restart).c_str());
+}
+
+} // namespace
 
 int main(int argc, char* argv[]) {
     // Large buffers (pages of games, their store reads) come from mmap and go back to the system
@@ -33,8 +75,7 @@ int main(int argc, char* argv[]) {
         if (options.hash_ms)
             config.hash_iterations =
                 calibrate_iterations(std::chrono::duration<double, std::milli>(*options.hash_ms));
-        const char* secret = std::getenv("RANKING_SECRET");
-        config.secret = secret && *secret ? secret : random_secret();
+        if (config.secret.empty()) config.secret = random_secret(); // no file, no variable
         const long files = raise_open_file_limit().soft;
         if (config.limits.max_connections == 0) // the open-file limit less a reserve
             config.limits.max_connections = default_max_connections(files);
@@ -74,10 +115,23 @@ int main(int argc, char* argv[]) {
                     config.max_pages_in_flight);
         std::fflush(stdout);
 
+        // SIGHUP reads the options again; the wait is renewed after each and cancelled at stop,
+        // so that run() can return.
+        net::signal_set hangups(server.data_executor(), SIGHUP);
+        ServerOptions running = options;
+        std::function<void()> await_hangup = [&] {
+            hangups.async_wait([&](const error_code& ec, int) {
+                if (ec) return;
+                reload(argc, argv, running, server);
+                await_hangup();
+            });
+        };
+        await_hangup();
         net::signal_set signals(server.data_executor(), SIGINT, SIGTERM);
-        signals.async_wait([&server](const error_code& ec, int) {
+        signals.async_wait([&server, &hangups](const error_code& ec, int) {
             if (ec) return;
             std::fprintf(stderr, "ranking-server: stopping (finishing answers in flight)\n");
+            hangups.cancel();
             server.request_stop();
         });
         server.run();

@@ -153,10 +153,12 @@ void RankingServer::run() {
     watch_.loop_thread.bind(); // this thread becomes the loop thread
     watch_.heartbeat.beat(Clock::now(), {});
     {
-        const Watchdog watchdog(watch_, levels_, config_.stall_warn);
+        Watchdog watchdog(watch_, levels_, config_.stall_warn);
+        watchdog_ = &watchdog;
         lag_probe_.start();
         data_plane_.start();
         data_loop_.run();
+        watchdog_ = nullptr;
     }
     // The data loop is done. Normally nothing is left on the pool; after a drain that hit its
     // deadline (loop.stop()), what is left is delivered into a loop that no longer runs and
@@ -170,6 +172,16 @@ void RankingServer::run() {
                  "%ld connections refused\n",
                  read, answered, read - answered, levels_.shed_hashes.load(),
                  tallies.refused_connections.load());
+}
+
+void RankingServer::apply_reload(const ReloadPlan& plan) {
+    if (plan.stall_warn) {
+        config_.stall_warn = *plan.stall_warn;
+        if (watchdog_) watchdog_->set_stall_warn(*plan.stall_warn);
+    }
+    if (plan.write_token) data_context_.write_token = *plan.write_token;
+    if (plan.admin_token)
+        net::post(admin_loop_, [this, token = *plan.admin_token] { admin_context_.token = token; });
 }
 
 void RankingServer::request_stop() {

@@ -2,6 +2,7 @@
 // Wiring: the data plane on ONE io_context (run by the caller's thread), the hash pool, and the
 // admin plane on its own small thread so that it answers even while the data loop is frozen.
 #include "admin_routes.hpp"
+#include "config_reload.hpp"
 #include "connection_registry.hpp"
 #include "data_routes.hpp"
 #include "http_plane.hpp"
@@ -44,6 +45,11 @@ public:
     // idle connections; run() returns once drained, or after a 4.5 s deadline.
     void request_stop();
 
+    // On the data loop, while run() runs (a SIGHUP handler): the stall threshold from the next
+    // watchdog poll, the write token from the next request, the admin token once the admin
+    // loop takes it.
+    void apply_reload(const ReloadPlan& plan);
+
     std::string data_url() const { return data_plane_.url(); }
     std::string admin_url() const { return admin_plane_.url(); }
     std::uint16_t data_port() const { return data_plane_.port(); }
@@ -67,6 +73,7 @@ private:
     // thread are joined and destroyed before the loops they deliver results to (and a PostgreSQL
     // store, whose coroutines run on data_loop_, is gone before that loop is).
     ServerConfig config_;
+    Watchdog* watchdog_ = nullptr; // while run() runs
     std::atomic<WorkPlacement> mode_;
     LoadLevels levels_;
     ServerMetrics metrics_;

@@ -29,6 +29,20 @@ std::optional<std::string> read_token_file(const std::string& path) {
     return line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
 }
 
+// Each option as given, in text, the first giving winning (the command line before the file, as
+// po::store keeps them): what a reload compares.
+void record_given(const po::parsed_options& parsed, std::map<std::string, std::string>& given) {
+    for (const auto& option : parsed.options) {
+        std::string text;
+        for (const auto& value : option.value)
+            text += (text.empty() ? "" : " ") + value;
+        if (option.string_key == "admin-host") // repeatable: every one counts
+            given[option.string_key] += (given[option.string_key].empty() ? "" : " ") + text;
+        else
+            given.emplace(option.string_key, text);
+    }
+}
+
 } // namespace
 
 ParsedServerOptions parse_server_options(int argc, const char* const argv[], std::ostream& out,
@@ -53,15 +67,22 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     long busy_ms = c.store.busy_timeout.count();
     long commit_spacing_us = c.store.commit_spacing.count();
     long max_pending = 0;
-    po::options_description desc(
+    std::string config_file, secret_file;
+    po::options_description command_line(
         "ranking-server: a chess club's ranking service on ONE event loop.\n"
         "Each /rank answer carries a PBKDF2 token; in offload mode it is computed on a thread\n"
         "pool and the loop stays free, in inline mode on the loop itself and everyone waits.\n\n"
-        "Usage: ranking-server [options]\n\nOptions");
+        "Usage: ranking-server [options]\n\nOn the command line only");
     // clang-format off
-    desc.add_options()
+    command_line.add_options()
         ("help,h", "print this help and exit")
         ("version", "print the version (ranking-server X.Y.Z) and exit")
+        ("config", po::value(&config_file),
+         "read settings from this file too: one 'name = value' a line, the names of the "
+         "options below without their dashes, '#' comments; an option on the command line "
+         "wins over the file. SIGHUP reads it again (see docs/operations.md)");
+    po::options_description desc("Options (on the command line or in the --config file)");
+    desc.add_options()
         ("address", po::value(&c.address)->default_value(c.address), "data plane address")
         ("port", po::value(&c.port)->default_value(c.port), "data plane port (0: any free port)")
         ("admin-address", po::value(&c.admin_address)->default_value(c.admin_address),
@@ -153,6 +174,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "require 'Authorization: Bearer TOKEN' on the admin plane, TOKEN being this file's "
          "first line (default: RANKING_ADMIN_TOKEN; one of them is required when "
          "--admin-address is not loopback)")
+        ("secret-file", po::value(&secret_file),
+         "the token secret, the first line of this file (default: RANKING_SECRET, else "
+         "random per start; never printed)")
         ("write-token-file", po::value(&write_token_file),
          "require 'Authorization: Bearer TOKEN' on POST /games, TOKEN being this file's first "
          "line (default: RANKING_WRITE_TOKEN; without one, anyone who reaches the data plane "
@@ -162,19 +186,39 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         err << "ranking-server: " << message << "\n(see ranking-server --help)\n";
         return ParsedServerOptions{std::nullopt, 2};
     };
+    po::options_description all;
+    all.add(command_line).add(desc);
     po::variables_map vm;
     try {
         // No guessing of abbreviations: '--admin-token T' must be an unknown option, not
         // --admin-token-file (a removed flag would otherwise put its secret in an error line).
         const auto parsed = po::command_line_parser(argc, argv)
-                                .options(desc)
+                                .options(all)
                                 .style(po::command_line_style::default_style &
                                        ~po::command_line_style::allow_guessing)
                                 .run();
         // Not echoed: a stray word may be a secret that lost its flag.
         if (!po::collect_unrecognized(parsed.options, po::include_positional).empty())
             return fail("an argument that is no option: every setting is a --flag and its value");
-        po::store(parsed, vm);
+        po::store(parsed, vm); // first: what the command line gives wins over the file
+        record_given(parsed, o.given);
+    } catch (const po::error& e) {
+        return fail(e.what());
+    }
+    if (vm.count("config")) {
+        config_file = vm["config"].as<std::string>(); // notify() sets it only below
+        std::ifstream file(config_file);
+        if (!file) return fail("cannot read the configuration file '" + config_file + "'");
+        try {
+            const auto parsed = po::parse_config_file(file, desc);
+            po::store(parsed, vm);
+            record_given(parsed, o.given);
+        } catch (const po::error& e) {
+            return fail(config_file + ": " + e.what());
+        }
+        o.config_file = config_file;
+    }
+    try {
         po::notify(vm);
     } catch (const po::error& e) {
         return fail(e.what());
@@ -184,7 +228,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         return {std::nullopt, 0};
     }
     if (vm.count("help")) {
-        out << desc
+        out << all
             << "\nEnvironment:\n  RANKING_SECRET       the token secret (default: random per "
                "start; never printed)\n  RANKING_ADMIN_TOKEN  the admin token when "
                "--admin-token-file is not given (never printed)\n  RANKING_WRITE_TOKEN  the "
@@ -256,7 +300,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     }
     for (auto [file, variable, token] :
          {std::tuple{&admin_token_file, "RANKING_ADMIN_TOKEN", &c.admin_token},
-          std::tuple{&write_token_file, "RANKING_WRITE_TOKEN", &c.write_token}}) {
+          std::tuple{&write_token_file, "RANKING_WRITE_TOKEN", &c.write_token},
+          std::tuple{&secret_file, "RANKING_SECRET", &c.secret}}) {
         if (!file->empty()) {
             auto read = read_token_file(*file);
             if (!read) return fail("cannot read a token from '" + *file + "'");

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -17,6 +18,9 @@ struct ServerOptions {
     std::size_t players = 5000;
     bool players_given = false; // --players on the command line (ignored by an existing --db)
     std::optional<std::filesystem::path> club;
+    std::optional<std::filesystem::path> config_file; // --config
+    // Each option as given, in text (the command line over the file): what a reload compares.
+    std::map<std::string, std::string> given;
 };
 
 // The options, or nothing after printing --help (exit 0) or an error (exit 2) to `out`/`err`.

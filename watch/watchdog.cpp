@@ -36,7 +36,8 @@ void warn(const ScopeSnapshot& scope, Clock::duration blocked, const LoadLevels&
 } // namespace
 
 Watchdog::Watchdog(LoopWatch& watch, const LoadLevels& levels, std::chrono::milliseconds stall_warn)
-    : watch_(watch), levels_(levels), stall_warn_(stall_warn), thread_([this] { run(); }) {}
+    : watch_(watch), levels_(levels), stall_warn_ms_(stall_warn.count()),
+      thread_([this] { run(); }) {}
 
 Watchdog::~Watchdog() {
     {
@@ -72,7 +73,7 @@ void Watchdog::run() {
                          record.duration_ms, std::string(route_name(record.route)).c_str());
             in_stall = false;
         }
-        if (blocked <= stall_warn_) continue;
+        if (blocked <= std::chrono::milliseconds(stall_warn_ms_.load())) continue;
 
         const auto scope = watch_.scopes.current();
         samples[static_cast<std::size_t>(scope.active ? scope.route : Route::other)]++;

@@ -4,6 +4,7 @@
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -15,6 +16,10 @@ class Watchdog {
 public:
     Watchdog(LoopWatch& watch, const LoadLevels& levels, std::chrono::milliseconds stall_warn);
     ~Watchdog(); // stops and joins the thread
+    // Any thread: the threshold from the next poll on (a reload).
+    void set_stall_warn(std::chrono::milliseconds stall_warn) {
+        stall_warn_ms_ = stall_warn.count();
+    }
     Watchdog(const Watchdog&) = delete;
     Watchdog& operator=(const Watchdog&) = delete;
 
@@ -23,7 +28,7 @@ private:
 
     LoopWatch& watch_;
     const LoadLevels& levels_;
-    const std::chrono::milliseconds stall_warn_;
+    std::atomic<std::chrono::milliseconds::rep> stall_warn_ms_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

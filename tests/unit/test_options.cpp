@@ -1,4 +1,5 @@
 #include "client_options.hpp"
+#include "config_reload.hpp"
 #include "server_options.hpp"
 #include "version.hpp"
 
@@ -203,4 +204,76 @@ TEST_CASE("server options: the per-client cap spares loopback unless given, budg
     CHECK(given.options->server.limits.write_timeout == std::chrono::milliseconds(500));
     CHECK(given.options->server.admin_hosts == std::vector<std::string>{"ranking.lan", "10.0.0.5"});
     CHECK(parse(parse_server_options, {"--admin-max-connections", "1000"}).exit_code == 2);
+}
+
+namespace {
+std::filesystem::path write_config(const std::string& name, const std::string& text) {
+    const auto file = std::filesystem::temp_directory_path() / name;
+    std::ofstream(file) << text;
+    return file;
+}
+} // namespace
+
+TEST_CASE("server options: --config reads the same names, and the command line wins") {
+    const auto file = write_config("ranking-test.conf", "# the club's server\n"
+                                                        "stall-warn-ms = 250\n"
+                                                        "port = 9000\n"
+                                                        "mode = inline\n"
+                                                        "admin-host = a.example\n"
+                                                        "admin-host = b.example\n");
+    const auto from_file = parse(parse_server_options, {"--config", file.c_str()});
+    REQUIRE(from_file.options);
+    CHECK(from_file.options->server.stall_warn == std::chrono::milliseconds(250));
+    CHECK(from_file.options->server.port == 9000);
+    CHECK(from_file.options->server.mode == WorkPlacement::inline_on_loop);
+    CHECK(from_file.options->server.admin_hosts ==
+          std::vector<std::string>{"a.example", "b.example"});
+    CHECK(from_file.options->given.at("port") == "9000");
+
+    const auto overridden =
+        parse(parse_server_options, {"--config", file.c_str(), "--port", "9100"});
+    REQUIRE(overridden.options);
+    CHECK(overridden.options->server.port == 9100);
+    CHECK(overridden.options->given.at("port") == "9100");
+    CHECK(overridden.options->server.stall_warn == std::chrono::milliseconds(250));
+
+    std::string err;
+    const auto bad = write_config("ranking-test-bad.conf", "stall-warn-ms = 250\nbogus = 1\n");
+    CHECK(parse(parse_server_options, {"--config", bad.c_str()}, &err).exit_code == 2);
+    CHECK(err.find(bad.string()) != std::string::npos);
+    CHECK(err.find("'bogus'") != std::string::npos);
+    const auto help = write_config("ranking-test-help.conf", "help = 1\n");
+    CHECK(parse(parse_server_options, {"--config", help.c_str()}, &err).exit_code == 2);
+    std::filesystem::remove(file);
+    CHECK(parse(parse_server_options, {"--config", file.c_str()}, &err).exit_code == 2);
+    CHECK(err.find("cannot read the configuration file") != std::string::npos);
+    std::filesystem::remove(bad);
+    std::filesystem::remove(help);
+}
+
+TEST_CASE("server options: a reload applies the threshold and the tokens, and names the rest") {
+    ::unsetenv("RANKING_WRITE_TOKEN");
+    const auto token = write_config("ranking-test-write-token", "first\n");
+    const auto running = parse(parse_server_options, {"--write-token-file", token.c_str(),
+                                                      "--stall-warn-ms", "100", "--port", "9000"});
+    REQUIRE(running.options);
+    std::ofstream(token) << "second\n";
+    const auto next =
+        parse(parse_server_options, {"--write-token-file", token.c_str(), "--stall-warn-ms", "300",
+                                     "--port", "9100", "--mode", "inline"});
+    REQUIRE(next.options);
+    const auto plan = plan_reload(*running.options, *next.options);
+    CHECK(plan.stall_warn == std::chrono::milliseconds(300));
+    CHECK(plan.write_token == "second");
+    CHECK_FALSE(plan.admin_token);
+    CHECK(plan.need_restart == std::vector<std::string>{"--mode", "--port"});
+    for (const auto& line : plan.applied)
+        CHECK(line.find("second") == std::string::npos); // a token is never in the log
+
+    const auto same = plan_reload(*next.options, *next.options);
+    CHECK_FALSE(same.stall_warn);
+    CHECK_FALSE(same.write_token);
+    CHECK(same.applied.empty());
+    CHECK(same.need_restart.empty());
+    std::filesystem::remove(token);
 }
