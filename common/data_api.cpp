@@ -127,6 +127,7 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
         return request;
     };
     if (count == 1 && is(0, "healthz")) return only_get(HealthRequest{});
+    if (count == 1 && is(0, "readyz")) return only_get(ReadyRequest{});
     if (count == 2 && is(0, "players"))
         return only_get(player_request<PlayerRequest>(segments[1].decode()));
     if (count == 2 && is(0, "rank"))
@@ -197,6 +198,7 @@ Route route_of(const DataRequest& request) noexcept {
         Route operator()(const PlayerRequest&) const { return Route::players; }
         Route operator()(const LeaderboardRequest&) const { return Route::leaderboard; }
         Route operator()(const HealthRequest&) const { return Route::healthz; }
+        Route operator()(const ReadyRequest&) const { return Route::readyz; }
         Route operator()(const PostGameRequest&) const { return Route::post_game; }
         Route operator()(const GameRequest&) const { return Route::game; }
         Route operator()(const GamesExportRequest&) const { return Route::games_export; }
@@ -216,6 +218,8 @@ std::string_view route_name(Route route) noexcept {
         return "/leaderboard";
     case Route::healthz:
         return "/healthz";
+    case Route::readyz:
+        return "/readyz";
     case Route::post_game:
         return "POST /games";
     case Route::game:

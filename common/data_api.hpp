@@ -22,7 +22,8 @@ struct LeaderboardRequest { // GET /leaderboard?limit=N&offset=M
     std::size_t limit = 10;
     std::size_t offset = 0;
 };
-struct HealthRequest {};   // GET /healthz
+struct HealthRequest {};   // GET /healthz: the process answers (liveness)
+struct ReadyRequest {};    // GET /readyz: it can serve (the store reachable, not stopping)
 struct PostGameRequest {}; // POST /games: the body is read by parse_game_submission()
 struct GameRequest {       // GET /games/{id}
     std::string id;
@@ -44,8 +45,8 @@ inline constexpr std::size_t max_player_games_page = 1'000;
 
 // A typed request, or the error Reply (400, 404, 405) to send instead.
 using DataRequest =
-    std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest, PostGameRequest,
-                 GameRequest, GamesExportRequest, PlayerGamesRequest, Reply>;
+    std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest, ReadyRequest,
+                 PostGameRequest, GameRequest, GamesExportRequest, PlayerGamesRequest, Reply>;
 
 DataRequest parse_data_request(std::string_view method, std::string_view target);
 
@@ -59,13 +60,14 @@ enum class Route {
     players,
     leaderboard,
     healthz,
+    readyz,
     post_game,
     game,
     games_export,
     player_games,
     other
 };
-inline constexpr std::size_t route_count = 9;
+inline constexpr std::size_t route_count = 10;
 
 Route route_of(const DataRequest& request) noexcept;
 std::string_view route_name(Route route) noexcept; // "/rank", ..., "other"

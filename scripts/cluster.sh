@@ -54,7 +54,7 @@ frontend stats
     stats uri /
 backend servers
     balance roundrobin
-    option httpchk GET /healthz
+    option httpchk GET /readyz
     http-check expect status 200
 EOF
   for n in "${servers[@]}"; do

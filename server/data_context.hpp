@@ -32,7 +32,8 @@ struct DataContext {
     LoopWatch& watch;
     ServerMetrics& metrics;
     LoadLevels& levels;
-    MemoryBudget& answer_budget;  // a page of games takes its room here before it is read
+    MemoryBudget& answer_budget;       // a page of games takes its room here before it is read
+    const std::atomic<bool>& draining; // set on the loop when the server starts to stop
     std::string write_token = {}; // empty: anyone may post games; else the token they must bring
     // The server's own names: a game posted from a page elsewhere is refused (DNS rebinding
     // makes such a page same-origin in the browser's eyes, so a preflight would not stop it).

@@ -75,6 +75,13 @@ void answer_in_place(const DataRequest& request, const DataContext& context, Rep
         reply =
             json_reply(200, leaderboard_json(context.ranking.page(page->limit, page->offset),
                                              page->limit, page->offset, context.ranking.size()));
+    } else if (std::holds_alternative<ReadyRequest>(request)) {
+        if (!context.store.available())
+            reply = retry_later_reply("not ready: the store is unavailable");
+        else if (context.draining.load())
+            reply = retry_later_reply("not ready: the server is stopping");
+        else
+            reply = json_reply(200, {{"status", "ready"}});
     } else if (std::holds_alternative<HealthRequest>(request)) {
         write_health_json(context.mode.load(), reply.body);
     } else {

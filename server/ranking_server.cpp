@@ -97,6 +97,7 @@ RankingServer::RankingServer(ServerConfig config,
                                                          .metrics = metrics_,
                                                          .levels = levels_,
                                                          .answer_budget = answer_budget_,
+                                                         .draining = draining_,
                                                          .write_token = config_.write_token,
                                                          .own_names = own_names(config_)},
       admin_context_{.mode = mode_,
@@ -190,6 +191,7 @@ void RankingServer::request_stop() {
         admin_loop_.stop();
     });
     net::post(data_loop_, [this] {
+        draining_ = true; // /readyz answers 503 from now on
         data_plane_.begin_stop();
         store_->stop_background_work();
         net::co_spawn(data_loop_, drain(data_plane_, lag_probe_, data_loop_), net::detached);

@@ -73,6 +73,7 @@ private:
     // thread are joined and destroyed before the loops they deliver results to (and a PostgreSQL
     // store, whose coroutines run on data_loop_, is gone before that loop is).
     ServerConfig config_;
+    std::atomic<bool> draining_{false};
     Watchdog* watchdog_ = nullptr; // while run() runs
     std::atomic<WorkPlacement> mode_;
     LoadLevels levels_;

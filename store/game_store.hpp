@@ -69,6 +69,9 @@ public:
     // The server is stopping: end what the store keeps waiting on its loop by itself (following,
     // reconnecting), so that the loop runs out of work once the last answer is out.
     virtual void stop_background_work() {}
+    // Loop thread: whether a game sent now could be stored (a networked store's connection is
+    // up). A file store is always available; its errors are per call.
+    virtual bool available() const { return true; }
 };
 
 // Tallies for metrics and logs; called on whichever thread committed or noticed.

@@ -62,6 +62,7 @@ public:
     const std::vector<Player>& players_at_open() const override { return club_.players; }
     void follow(std::int64_t after, FollowedGames games) override;
     void stop_background_work() override;
+    bool available() const override { return online_.connected(); }
 
     bool created() const noexcept { return club_.created; }
     std::int64_t last_seq_at_open() const noexcept { return club_.last_seq; }

@@ -85,7 +85,8 @@ TEST_CASE("on PostgreSQL, inline: the lookup waits behind the blocking call that
     CHECK(order.front() == "release");
 }
 
-TEST_CASE("on PostgreSQL: 201 and lookups, the database down: 503 while lookups answer, back") {
+TEST_CASE("on PostgreSQL: 201 and lookups, the database down: 503 while lookups answer, back; "
+          "/readyz follows the store") {
     std::string why;
     auto* postgres = TempPostgres::shared(why);
     if (!postgres) {
@@ -108,6 +109,7 @@ TEST_CASE("on PostgreSQL: 201 and lookups, the database down: 503 while lookups 
     CHECK(standing["glicko"]["rating"].get<double>() == game.white.after.rating);
     CHECK(standing["rank"] == game.white.rank);
     CHECK(request(server.data(), "POST", "/games", game_body("p1")).response.status == 200);
+    CHECK(request(server.data(), "GET", "/readyz").response.status == 200);
 
     postgres->stop();
     const auto refused = request(server.data(), "POST", "/games", game_body("p2"));
@@ -115,6 +117,10 @@ TEST_CASE("on PostgreSQL: 201 and lookups, the database down: 503 while lookups 
     CHECK(refused.response.retry_after == "1");
     CHECK(request(server.data(), "GET", "/players/alice").response.status == 200);
     CHECK(request(server.data(), "GET", "/games/p1").response.status == 503);
+    const auto not_ready = request(server.data(), "GET", "/readyz").response; // the loss is known
+    CHECK(not_ready.status == 503);
+    CHECK(not_ready.body.find("not ready: the store is unavailable") != std::string::npos);
+    CHECK(request(server.data(), "GET", "/healthz").response.status == 200); // still alive
 
     postgres->start();
     int status = 0;
@@ -123,6 +129,7 @@ TEST_CASE("on PostgreSQL: 201 and lookups, the database down: 503 while lookups 
         status = request(server.data(), "POST", "/games", game_body("p2")).response.status;
     }
     REQUIRE(status == 201);
+    CHECK(request(server.data(), "GET", "/readyz").response.status == 200);
     CHECK(
         parse_game(nlohmann::json::parse(request(server.data(), "GET", "/games/p2").response.body))
             .seq == 2);

@@ -7,9 +7,15 @@
 //  4. every documented (operation, status) pair was seen, except the few listed in `unprovoked`
 //     with the reason;
 //  5. the transport answers (malformed framing, sent by hand) are the JSON errors the document's
-//     description names, and HEAD answers as GET does, without a body.
-// Env: DATA_URL, ADMIN_URL, ADMIN_TOKEN, OPENAPI (the document's path). The server runs with
-// --answer-budget-mb 1, so that a page of 10,000 games finds no room (503).
+//     description names, and HEAD answers as GET does, without a body;
+//  6. a request the server takes (2xx) is one the document allows: its path parameters and its
+//     JSON body valid against their schemas (a name in upper case, which the server folds);
+//  7. a wrong method on every documented path is components/responses/MethodNotAllowed, its
+//     Allow naming exactly the path's documented methods; a connection past the admin plane's
+//     limit is components/responses/ConnectionLimit (a 503 with Retry-After).
+// (Redocly's lint, the second validator, runs before this, from tests/e2e/openapi.sh.)
+// Env: DATA_URL, ADMIN_URL, ADMIN_TOKEN, OPENAPI (the document's path), ADMIN_MAX_CONNECTIONS.
+// The server runs with --answer-budget-mb 1, so that a page of 10,000 games finds no room (503).
 'use strict';
 const fs = require('fs');
 const net = require('net');
@@ -32,6 +38,7 @@ const unprovoked = {
   'POST /games 401': 'needs a server with a write token; covered by integration test "hostile"',
   'GET /games/{id} 503': 'needs a store that cannot read (store tests)',
   'GET / 404': 'needs a server without its dashboard files',
+  'GET /readyz 503': 'needs PostgreSQL down (integration test "on PostgreSQL: ... /readyz follows the store") or a stopping server (unit test "/readyz")',
 };
 
 const game = (id, white, black, result) => JSON.stringify({ id, white, black, result });
@@ -45,6 +52,8 @@ const cases = [
   ['GET', data, '/rank/Bad!Name'],
   ['GET', data, '/rank/nobody'],
   ['GET', data, '/players/bob'],
+  ['GET', data, '/players/BoB', undefined, undefined, 200], // names fold to lower case
+  ['GET', data, '/players/%42ob', undefined, undefined, 200], // percent-decoded first
   ['GET', data, '/players/Bad!Name'],
   ['GET', data, '/players/nobody'],
   ['POST', data, '/games', game('openapi-1', 'alice', 'bob', '1-0'), json, 201],
@@ -53,6 +62,7 @@ const cases = [
   ['POST', data, '/games', game('openapi-2', 'alice', 'alice', '1-0'), json, 400],
   ['POST', data, '/games', game('openapi-4', 'alice', 'bob', '1-0'), { ...json, Origin: 'http://attacker.example' }, 403], // another site's page
   ['POST', data, '/games', game('openapi-3', 'alice', 'nobody', '1-0'), json, 404],
+  ['POST', data, '/games', game('openapi-5', 'Alice', 'CHARLIE', '1/2-1/2'), json, 201], // alice and charlie
   ['POST', data, '/games', JSON.stringify({ id: 'x', white: 'alice', black: 'bob', result: '1-0', pad: 'p'.repeat(2000) }), json, 413],
   ['POST', data, '/games', game('openapi-4', 'alice', 'bob', '1-0'), undefined, 415], // fetch sends a string as text/plain
   ['GET', data, '/games/openapi-1'],
@@ -67,6 +77,7 @@ const cases = [
   ['GET', data, '/leaderboard?limit=3&offset=1'],
   ['GET', data, '/leaderboard?limit=1000'],
   ['GET', data, '/healthz'],
+  ['GET', data, '/readyz'],
   ['GET', admin, '/healthz', undefined, bearer, 200],
   ['GET', admin, '/healthz', undefined, undefined, 401],
   ['GET', admin, '/healthz', undefined, wrong, 403],
@@ -100,15 +111,28 @@ const cases = [
 
 const template = (path) => path.replace(/\{[^}]+\}/g, '{}');
 
-function operationFor(method, path) {
+// The documented path a request's path is an instance of, with its path parameters (decoded).
+function pathFor(path) {
   const bare = path.split('?')[0];
   for (const [documented, item] of Object.entries(doc.paths)) {
-    const pattern = new RegExp('^' + documented.replace(/\{[^}]+\}/g, '[^/]+') + '$');
-    if (pattern.test(bare) && item[method.toLowerCase()])
-      return { key: `${method} ${documented}`, operation: item[method.toLowerCase()] };
+    const names = [...documented.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    const pattern = new RegExp('^' + documented.replace(/\{[^}]+\}/g, '([^/]+)') + '$');
+    const match = pattern.exec(bare);
+    if (match)
+      return { documented, item, parameters: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1])])) };
   }
   return null;
 }
+
+function operationFor(method, path) {
+  const found = pathFor(path);
+  const operation = found && found.item[method.toLowerCase()];
+  if (!operation) return null;
+  return { key: `${method} ${found.documented}`, operation, parameters: found.parameters };
+}
+
+const methodsOf = (item) =>
+  ['get', 'put', 'post', 'delete', 'patch'].filter((m) => item[m]).map((m) => m.toUpperCase());
 
 const resolve = (node) => {
   if (!node || !node.$ref) return node;
@@ -120,6 +144,18 @@ ajv.addSchema(doc, 'openapi.json');
 // A schema from the document, its local references pointed at the document added above.
 const schemaCheck = (schema) =>
   ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#/g, '"$ref":"openapi.json#')));
+
+// An answer as it came on the wire: status line, header fields, body.
+function parseAnswer(raw) {
+  const end = raw.indexOf('\r\n\r\n');
+  const [statusLine, ...fields] = raw.slice(0, end < 0 ? raw.length : end).split('\r\n');
+  const headers = new Headers();
+  for (const field of fields) {
+    const colon = field.indexOf(':');
+    headers.append(field.slice(0, colon).trim(), field.slice(colon + 1).trim());
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, text: end < 0 ? '' : raw.slice(end + 4) };
+}
 
 // One request written by hand on its own connection ("Connection: close"), for what fetch will
 // not send: its own Host, broken framing. The answer is read to its end.
@@ -133,15 +169,8 @@ function exchange(base, request) {
     socket.on('error', reject);
     socket.on('close', () => {
       const raw = Buffer.concat(chunks).toString();
-      const end = raw.indexOf('\r\n\r\n');
-      if (end < 0) return reject(new Error(`no complete answer to ${JSON.stringify(request.slice(0, 80))}: ${JSON.stringify(raw)}`));
-      const [statusLine, ...fields] = raw.slice(0, end).split('\r\n');
-      const headers = new Headers();
-      for (const field of fields) {
-        const colon = field.indexOf(':');
-        headers.append(field.slice(0, colon).trim(), field.slice(colon + 1).trim());
-      }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, text: raw.slice(end + 4) });
+      if (!raw.includes('\r\n\r\n')) return reject(new Error(`no complete answer to ${JSON.stringify(request.slice(0, 80))}: ${JSON.stringify(raw)}`));
+      resolve(parseAnswer(raw));
     });
     socket.end(request);
   });
@@ -170,6 +199,65 @@ async function send([method, base, path, body, headers]) {
     text = await response.text();
   }
   return { status: response.status, headers: response.headers, text };
+}
+
+// An answer against a documented response: its headers, its content type, its JSON body.
+function checkAnswer(what, response, answer) {
+  for (const [name, documented] of Object.entries(response.headers || {})) {
+    const value = answer.headers.get(name);
+    if (!value) { fail(`${what}: documented header ${name} missing`); continue; }
+    const schema = resolve(documented).schema;
+    const check = schemaCheck(schema);
+    if (!check(schema.type === 'integer' ? Number(value) : value))
+      fail(`${what}: ${name}: ${value}: ${ajv.errorsText(check.errors)}`);
+  }
+  const type = (answer.headers.get('content-type') || '').split(';')[0].trim();
+  const content = response.content || {};
+  if (!content[type]) return fail(`${what}: content type "${type}" is not documented (${Object.keys(content)})`);
+  if (type !== 'application/json') return;
+  let body;
+  try { body = JSON.parse(answer.text); } catch (e) { return fail(`${what}: not JSON: ${answer.text.slice(0, 200)}`); }
+  const check = schemaCheck(content[type].schema);
+  if (!check(body)) fail(`${what} -> ${answer.status}: ${ajv.errorsText(check.errors)}\n  body: ${answer.text.slice(0, 300)}`);
+}
+
+// A request the server took: the document must allow it too (its path parameters, its JSON body).
+function checkRequest(what, found, [, , , body, headers]) {
+  for (const parameter of (found.operation.parameters || []).map(resolve)) {
+    if (parameter.in !== 'path') continue;
+    const check = schemaCheck(parameter.schema);
+    if (!check(found.parameters[parameter.name]))
+      fail(`${what}: taken, but its ${parameter.name} "${found.parameters[parameter.name]}" breaks the document: ${ajv.errorsText(check.errors)}`);
+  }
+  const type = ((headers || {})['Content-Type'] || '').split(';')[0].trim();
+  const documented = found.operation.requestBody && found.operation.requestBody.content[type];
+  if (body === undefined || type !== 'application/json' || !documented) return;
+  const check = schemaCheck(documented.schema);
+  if (!check(JSON.parse(body))) fail(`${what}: taken, but its body breaks the document: ${ajv.errorsText(check.errors)}`);
+}
+
+// Connections to the admin plane, opened at once and left silent: past its limit the server
+// answers each new one with a 503 as it accepts it (the others wait for a request). Resolves
+// with the refusals' answers, once every socket is connected and has had time to hear.
+function overflowAdminPlane(count) {
+  const { hostname, port } = new URL(admin);
+  const sockets = [];
+  const refusals = [];
+  return new Promise((resolve, reject) => {
+    let connected = 0;
+    for (let i = 0; i < count; i++) {
+      const socket = net.connect(Number(port), hostname);
+      const chunks = [];
+      sockets.push(socket);
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('end', () => { if (chunks.length) refusals.push(Buffer.concat(chunks).toString()); });
+      socket.on('error', reject);
+      socket.on('connect', () => {
+        if (++connected < count) return;
+        setTimeout(() => { sockets.forEach((s) => s.destroy()); resolve(refusals); }, 1000);
+      });
+    }
+  });
 }
 
 async function main() {
@@ -201,22 +289,8 @@ async function main() {
     const response = resolve(found.operation.responses[String(answer.status)]);
     if (!response) { fail(`${what}: status ${answer.status} is not documented for ${found.key}: ${answer.text.slice(0, 200)}`); continue; }
     seen.add(`${found.key} ${answer.status}`);
-    for (const [name, documented] of Object.entries(response.headers || {})) {
-      const value = answer.headers.get(name);
-      if (!value) { fail(`${what}: documented header ${name} missing`); continue; }
-      const schema = resolve(documented).schema;
-      const check = schemaCheck(schema);
-      if (!check(schema.type === 'integer' ? Number(value) : value))
-        fail(`${what}: ${name}: ${value}: ${ajv.errorsText(check.errors)}`);
-    }
-    const type = (answer.headers.get('content-type') || '').split(';')[0].trim();
-    const content = response.content || {};
-    if (!content[type]) { fail(`${what}: content type "${type}" is not documented (${Object.keys(content)})`); continue; }
-    if (type !== 'application/json') continue;
-    let body;
-    try { body = JSON.parse(answer.text); } catch (e) { fail(`${what}: not JSON: ${answer.text.slice(0, 200)}`); continue; }
-    const check = schemaCheck(content[type].schema);
-    if (!check(body)) fail(`${what} -> ${answer.status}: ${ajv.errorsText(check.errors)}\n  body: ${answer.text.slice(0, 300)}`);
+    checkAnswer(what, response, answer);
+    if (answer.status >= 200 && answer.status < 300) checkRequest(what, found, c);
   }
 
   // Transport answers, valid on any path: each a JSON error whose status the description names.
@@ -244,6 +318,26 @@ async function main() {
     if (expected === 405 && !answer.headers.get('allow')) fail(`${what}: 405 without Allow`);
   }
 
+  // A method no documented path takes, on every documented path of each plane it is on: a 405
+  // as components/responses/MethodNotAllowed says, its Allow naming the documented methods.
+  const methodNotAllowed = resolve(doc.components.responses.MethodNotAllowed);
+  let wrongMethods = 0;
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const concrete = path.replace('{player}', 'alice').replace('{id}', 'openapi-1');
+    const servers = item.servers || (item.get && item.get.servers) || doc.servers;
+    for (const server of servers) {
+      const base = server.description === 'admin plane' ? admin : data;
+      const what = `DELETE ${base === admin ? 'admin' : 'data'} ${concrete}`;
+      const answer = await send(['DELETE', base, concrete, undefined, base === admin ? bearer : undefined]);
+      wrongMethods++;
+      if (answer.status !== 405) { fail(`${what}: status ${answer.status}, expected 405: ${answer.text.slice(0, 200)}`); continue; }
+      checkAnswer(what, methodNotAllowed, answer);
+      const allowed = (answer.headers.get('allow') || '').split(',').map((m) => m.trim()).sort();
+      if (allowed.join() !== methodsOf(item).sort().join())
+        fail(`${what}: Allow: ${answer.headers.get('allow')}, but the document gives ${path} ${methodsOf(item)}`);
+    }
+  }
+
   // HEAD wherever GET: the same status and headers, no body (sent by hand and read to the end
   // of the connection: fetch would not read a body after HEAD).
   for (const [base, path, headers] of [[data, '/players/bob'], [data, '/games/openapi-1'], [data, '/nowhere'],
@@ -266,7 +360,18 @@ async function main() {
         if (!seen.has(key) && !unprovoked[key]) fail(`never exercised: ${key} (add a case, or say in 'unprovoked' why not)`);
       }
 
-  console.log(`openapi: ${cases.length} requests, ${seen.size} documented answers seen, ${routes.size} server routes checked, ${transport.length} transport answers`);
+  // Past the admin plane's connection limit, last (the connections it opens take the server a
+  // moment to see closed): components/responses/ConnectionLimit, a 503 with Retry-After.
+  const limit = Number(process.env.ADMIN_MAX_CONNECTIONS || 64); // 64: the server's default
+  const refusals = await overflowAdminPlane(limit + 4);
+  if (refusals.length === 0) fail(`${limit + 4} connections to the admin plane (limit ${limit}): none refused`);
+  for (const raw of refusals) {
+    const answer = parseAnswer(raw);
+    if (answer.status !== 503) { fail(`past the connection limit: status ${answer.status}, expected 503: ${raw.slice(0, 200)}`); continue; }
+    checkAnswer('past the connection limit', resolve(doc.components.responses.ConnectionLimit), answer);
+  }
+
+  console.log(`openapi: ${cases.length} requests, ${seen.size} documented answers seen, ${routes.size} server routes checked, ${transport.length} transport answers, ${wrongMethods} wrong methods, ${refusals.length} connections refused`);
   if (failures.length) {
     console.error(failures.map((f) => 'FAIL: ' + f).join('\n'));
     process.exit(1);
