@@ -1,5 +1,7 @@
 #include "server_metrics.hpp"
 
+#include "version.hpp"
+
 #include <prometheus/text_serializer.h>
 
 namespace ranking {
@@ -180,6 +182,34 @@ std::vector<pm::MetricFamily> ServerMetrics::collect(const LoadLevels& levels, W
 }
 
 std::string ServerMetrics::serialize(const std::vector<pm::MetricFamily>& families) {
+    return serialize(families, read_process_stats());
+}
+
+std::string ServerMetrics::serialize(std::vector<pm::MetricFamily> families,
+                                     const ProcessStats& process) {
+    // The names and help of Prometheus' client libraries, so that stock dashboards find them.
+    const auto add = [&families](std::string name, std::string help, pm::MetricType type,
+                                 std::optional<double> value, pm::ClientMetric metric = {}) {
+        if (!value) return;
+        (type == pm::MetricType::Counter ? metric.counter.value : metric.gauge.value) = *value;
+        families.push_back({std::move(name), std::move(help), type, {std::move(metric)}});
+    };
+    add("process_cpu_seconds_total", "Total user and system CPU time spent in seconds",
+        pm::MetricType::Counter, process.cpu_seconds);
+    add("process_resident_memory_bytes", "Resident memory size in bytes", pm::MetricType::Gauge,
+        process.resident_bytes);
+    add("process_virtual_memory_bytes", "Virtual memory size in bytes", pm::MetricType::Gauge,
+        process.virtual_bytes);
+    add("process_open_fds", "Number of open file descriptors", pm::MetricType::Gauge,
+        process.open_fds);
+    add("process_max_fds", "Maximum number of open file descriptors", pm::MetricType::Gauge,
+        process.max_fds);
+    add("process_start_time_seconds", "Start time of the process since unix epoch in seconds",
+        pm::MetricType::Gauge, process.start_time_seconds);
+    pm::ClientMetric build;
+    build.label.push_back({"version", std::string(project_version)});
+    add("ranking_build_info", "Always 1; the server's version in the label", pm::MetricType::Gauge,
+        1.0, std::move(build));
     return pm::TextSerializer().Serialize(families);
 }
 

@@ -6,6 +6,7 @@
 #include "game_store.hpp"
 #include "load_levels.hpp"
 #include "mode.hpp"
+#include "process_stats.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -72,8 +73,13 @@ public:
     std::vector<prometheus::MetricFamily> collect(const LoadLevels& levels, WorkPlacement mode,
                                                   std::optional<double> loop_cpu_seconds);
 
-    // The text exposition format, for GET /metrics.
+    // The text exposition format, for GET /metrics: these families, then the process's own
+    // (process_*, read from /proc at each call) and ranking_build_info.
+    // Admin thread only: /metrics is rendered there, never on the data loop (/proc reads block).
     static std::string serialize(const std::vector<prometheus::MetricFamily>& families);
+    // The same with the process's figures given: a field left empty leaves its family out.
+    static std::string serialize(std::vector<prometheus::MetricFamily> families,
+                                 const ProcessStats& process);
 
     static const prometheus::Histogram::BucketBoundaries& latency_buckets();
 

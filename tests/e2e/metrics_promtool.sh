@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# GET /metrics after some traffic in both modes must pass `promtool check metrics`.
+# GET /metrics after some traffic in both modes must pass `promtool check metrics`, and carry the
+# lag histogram, the process_* families and ranking_build_info.
 # Usage: metrics_promtool.sh RANKING_SERVER  (exit 77 = skipped: promtool is not installed)
 set -euo pipefail
 server_bin=$1
@@ -16,10 +17,14 @@ for path in /rank/alice /players/bob /leaderboard /healthz /nowhere; do
   http_get "$DATA_URL" "$path" >/dev/null
 done
 http_get "$ADMIN_URL" /metrics >"$work/metrics.txt"
-grep -q '^ranking_event_loop_lag_seconds_bucket' "$work/metrics.txt" || {
-  echo "FAIL: no lag histogram in /metrics" >&2
-  cat "$work/metrics.txt" >&2
-  exit 1
-}
+for name in ranking_event_loop_lag_seconds_bucket process_cpu_seconds_total \
+  process_resident_memory_bytes process_virtual_memory_bytes process_open_fds process_max_fds \
+  process_start_time_seconds ranking_build_info; do
+  grep -Eq "^$name[{ ]" "$work/metrics.txt" || {
+    echo "FAIL: no $name in /metrics" >&2
+    cat "$work/metrics.txt" >&2
+    exit 1
+  }
+done
 promtool check metrics <"$work/metrics.txt"
 echo "promtool: /metrics is clean ($(grep -vc '^#' "$work/metrics.txt") samples)"
