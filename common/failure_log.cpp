@@ -1,5 +1,7 @@
 #include "failure_log.hpp"
 
+#include "log.hpp"
+
 #include <cstdio>
 
 namespace ranking {
@@ -16,7 +18,8 @@ FailureLog::FailureLog(std::string work, Clock::duration interval, Write write)
 
 FailureLog::~FailureLog() {
     if (unlogged_ > 0)
-        write(work_ + " failed, then stopped (" + failures(unlogged_) + ")", Clock::now());
+        write(LogLevel::warning, work_ + " failed, then stopped (" + failures(unlogged_) + ")",
+              Clock::now());
 }
 
 void FailureLog::failed(std::string_view why, Clock::time_point now) {
@@ -24,23 +27,22 @@ void FailureLog::failed(std::string_view why, Clock::time_point now) {
     if (!due(now)) return;
     std::string line = work_ + " failed";
     if (unlogged_ > 1) line += " (" + failures(unlogged_) + ")";
-    write(line.append(": ").append(why), now);
+    write(LogLevel::warning, line.append(": ").append(why), now);
 }
 
 void FailureLog::succeeded(Clock::time_point now) {
     if (unlogged_ == 0 || !due(now)) return;
-    write(work_ + " succeeded again (" + failures(unlogged_) + ")", now);
+    write(LogLevel::notice, work_ + " succeeded again (" + failures(unlogged_) + ")", now);
 }
 
-void FailureLog::write(std::string line, Clock::time_point now) {
+void FailureLog::write(LogLevel level, std::string line, Clock::time_point now) {
     last_line_ = now;
     unlogged_ = 0;
     for (auto& c : line) // one line, whatever the message held (SQL, libpq's "\n\t")
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     line.insert(0, "ranking-server: ");
     if (write_) return write_(line);
-    line += '\n';
-    std::fwrite(line.data(), 1, line.size(), stderr); // one call: lines from threads never mix
+    log_line(level, line);
 }
 
 } // namespace ranking

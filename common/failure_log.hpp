@@ -5,6 +5,8 @@
 // since the line before, so that none goes uncounted. The failures held back are counted on the
 // next line: the next failure's, the next success's ("succeeded again"), or at destruction.
 // No lock: its owner uses it from one thread at a time, as it uses its database.
+#include "log.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -36,7 +38,7 @@ public:
 
 private:
     bool due(Clock::time_point now) const { return !last_line_ || now - *last_line_ >= interval_; }
-    void write(std::string line, Clock::time_point now);
+    void write(LogLevel level, std::string line, Clock::time_point now);
 
     std::string work_;
     Clock::duration interval_;

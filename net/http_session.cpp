@@ -1,4 +1,5 @@
 #include "http_session.hpp"
+#include "log.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -26,7 +27,7 @@ struct Session {
 using SessionPtr = std::unique_ptr<Session>;
 
 Reply internal_error(const std::exception& e) {
-    std::fprintf(stderr, "ranking-server: request failed: %s\n", e.what());
+    log_format(LogLevel::error, "ranking-server: request failed: %s\n", e.what());
     return error_reply(500, "internal error");
 }
 
@@ -210,7 +211,7 @@ net::awaitable<void> wait_then_move_on(SessionPtr owned, RequestLife life) {
 }
 
 void log_session_error(const std::string& plane, const std::exception& e) {
-    std::fprintf(stderr, "%s: session ended by error: %s\n", plane.c_str(), e.what());
+    log_format(LogLevel::error, "%s: session ended by error: %s\n", plane.c_str(), e.what());
 }
 
 void continue_waiting(SessionPtr session, RequestLife life) {

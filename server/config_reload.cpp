@@ -13,6 +13,11 @@ ReloadPlan plan_reload(const ServerOptions& running, const ServerOptions& next) 
         plan.applied.push_back("--stall-warn-ms " + std::to_string(was.stall_warn.count()) +
                                " -> " + std::to_string(now.stall_warn.count()));
     }
+    if (now.log_level != was.log_level) {
+        plan.log_level = now.log_level;
+        plan.applied.push_back("--log-level " + std::string(to_string(was.log_level)) + " -> " +
+                               std::string(to_string(now.log_level)));
+    }
     // Compared by content: the same file may hold a new token.
     if (now.admin_token != was.admin_token) {
         plan.admin_token = now.admin_token;
@@ -22,8 +27,8 @@ ReloadPlan plan_reload(const ServerOptions& running, const ServerOptions& next) 
         plan.write_token = now.write_token;
         plan.applied.emplace_back("the write token");
     }
-    static const std::set<std::string> reloadable = {"stall-warn-ms", "admin-token-file",
-                                                     "write-token-file"};
+    static const std::set<std::string> reloadable = {"stall-warn-ms", "log-level",
+                                                     "admin-token-file", "write-token-file"};
     std::set<std::string> names;
     for (const auto* given : {&running.given, &next.given})
         for (const auto& [name, value] : *given)

@@ -1,7 +1,8 @@
 #pragma once
 // What a SIGHUP changes while the server runs, and what waits for a restart. The options are
 // read again (the command line over the --config file); what differs from the running ones is
-// applied when it can change at run time (the stall threshold, the admin and write tokens) and
+// applied when it can change at run time (the stall threshold, the log level, the admin and
+// write tokens) and
 // named otherwise. The mode is not reloaded: the file's mode applies at start, and a mode set
 // through the admin plane stays until the next admin call.
 #include "server_options.hpp"
@@ -15,6 +16,7 @@ namespace ranking {
 
 struct ReloadPlan {
     std::optional<std::chrono::milliseconds> stall_warn;
+    std::optional<LogLevel> log_level;
     std::optional<std::string> admin_token; // never printed
     std::optional<std::string> write_token; // never printed
     std::vector<std::string> applied;       // what changes now, for the log

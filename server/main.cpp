@@ -2,6 +2,7 @@
 #include "club.hpp"
 #include "config_reload.hpp"
 #include "file_limit.hpp"
+#include "log.hpp"
 #include "ranking_server.hpp"
 #include "server_options.hpp"
 #include "token.hpp"
@@ -37,24 +38,27 @@ void reload(int argc, char* argv[], ServerOptions& running, RankingServer& serve
     if (!next.options) {
         auto reason = why.str();
         reason = reason.substr(0, reason.find('\n'));
-        std::fprintf(stderr, "%s; reload refused, the running settings stay\n", reason.c_str());
+        log_format(LogLevel::warning, "%s; reload refused, the running settings stay\n",
+                   reason.c_str());
         return;
     }
     const auto plan = plan_reload(running, *next.options);
     server.apply_reload(plan);
     if (plan.stall_warn) running.server.stall_warn = *plan.stall_warn;
+    if (plan.log_level) running.server.log_level = *plan.log_level;
     if (plan.admin_token) running.server.admin_token = *plan.admin_token;
     if (plan.write_token) running.server.write_token = *plan.write_token;
-    for (const char* name : {"stall-warn-ms", "admin-token-file", "write-token-file"}) {
+    for (const char* name :
+         {"stall-warn-ms", "log-level", "admin-token-file", "write-token-file"}) {
         running.given.erase(name);
         if (const auto it = next.options->given.find(name); it != next.options->given.end())
             running.given.insert(*it);
     }
-    std::fprintf(stderr, "ranking-server: reloaded: %s%s%s\n",
-                 plan.applied.empty() ? "nothing changed"
-                                      : ("changed " + joined(plan.applied)).c_str(),
-                 plan.need_restart.empty() ? "" : "; needs a restart to change: ",
-                 joined(plan.need_restart).c_str());
+    log_format(LogLevel::notice, "ranking-server: reloaded: %s%s%s\n",
+               plan.applied.empty() ? "nothing changed"
+                                    : ("changed " + joined(plan.applied)).c_str(),
+               plan.need_restart.empty() ? "" : "; needs a restart to change: ",
+               joined(plan.need_restart).c_str());
 }
 
 } // namespace
@@ -67,6 +71,7 @@ int main(int argc, char* argv[]) {
     const auto parsed = parse_server_options(argc, argv, std::cout, std::cerr);
     if (!parsed.options) return parsed.exit_code;
     const ServerOptions& options = *parsed.options;
+    set_log_level(options.server.log_level);
     try {
         const auto make_roster = [&options] {
             return options.club ? load_roster(*options.club) : generate_club(options.players);
@@ -82,11 +87,11 @@ int main(int argc, char* argv[]) {
         const double hash_ms = measure_hash(config.hash_iterations).count();
 
         if (config.write_token.empty() && !net::ip::make_address(config.address).is_loopback())
-            std::fprintf(stderr,
-                         "ranking-server: warning: the data plane on %s is not loopback and has "
-                         "no write token: anyone who reaches it may post games (see "
-                         "--write-token-file)\n",
-                         config.address.c_str());
+            log_format(LogLevel::warning,
+                       "ranking-server: warning: the data plane on %s is not loopback and has "
+                       "no write token: anyone who reaches it may post games (see "
+                       "--write-token-file)\n",
+                       config.address.c_str());
         RankingServer server(config, make_roster);
         const auto& store = server.opened_store();
         const auto club_size = server.club_size_at_open();
@@ -130,15 +135,16 @@ int main(int argc, char* argv[]) {
         net::signal_set signals(server.data_executor(), SIGINT, SIGTERM);
         signals.async_wait([&server, &hangups](const error_code& ec, int) {
             if (ec) return;
-            std::fprintf(stderr, "ranking-server: stopping (finishing answers in flight)\n");
+            log_format(LogLevel::notice,
+                       "ranking-server: stopping (finishing answers in flight)\n");
             hangups.cancel();
             server.request_stop();
         });
         server.run();
-        std::fprintf(stderr, "ranking-server: stopped\n");
+        log_format(LogLevel::notice, "ranking-server: stopped\n");
         return 0;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ranking-server: %s\n", e.what());
+        log_format(LogLevel::error, "ranking-server: %s\n", e.what());
         return 1;
     }
 }

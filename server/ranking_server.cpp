@@ -1,4 +1,5 @@
 #include "ranking_server.hpp"
+#include "log.hpp"
 
 #include "game_routes.hpp"
 #include "thread_priority.hpp"
@@ -43,8 +44,9 @@ std::unique_ptr<GameStore> open_store(const ServerConfig& config, net::any_io_ex
     auto store_config = config.store;
     store_config.on_storage_thread = [priority = config.storage_priority] {
         if (const auto failure = lower_this_thread(priority); !failure.empty())
-            std::fprintf(stderr, "ranking-server: warning: --storage-priority %s not applied: %s\n",
-                         to_string(priority).c_str(), failure.c_str());
+            log_format(LogLevel::warning,
+                       "ranking-server: warning: --storage-priority %s not applied: %s\n",
+                       to_string(priority).c_str(), failure.c_str());
     };
     auto sqlite = std::make_unique<SqliteGameStore>(store_config, make_roster, std::move(observer));
     opened = {config.store.file.string(), sqlite->created(), sqlite->last_seq()};
@@ -132,8 +134,9 @@ RankingServer::RankingServer(ServerConfig config,
     // The loop outranks its pool: each pool thread lowers itself once, before any hash.
     for (const auto& failure :
          lower_pool_threads(cpu_pool_, config_.pool_threads, config_.pool_priority))
-        std::fprintf(stderr, "ranking-server: warning: --pool-priority %s not applied: %s\n",
-                     to_string(config_.pool_priority).c_str(), failure.c_str());
+        log_format(LogLevel::warning,
+                   "ranking-server: warning: --pool-priority %s not applied: %s\n",
+                   to_string(config_.pool_priority).c_str(), failure.c_str());
     // Other servers' games move the ranking as this server's own 201s do. The callback runs on
     // data_loop_ only while it runs, so ranking_ (destroyed before the loop) is alive then.
     store_->follow(opened_store_.games, [this](const std::vector<StoredGame>& games) {
@@ -168,14 +171,15 @@ void RankingServer::run() {
     admin_thread_.join();
     const auto& tallies = levels_.connections;
     const long read = tallies.requests_read.load(), answered = tallies.requests_answered.load();
-    std::fprintf(stderr,
-                 "ranking-server: %ld requests read, %ld answered, %ld dropped; %ld hashes shed, "
-                 "%ld connections refused\n",
-                 read, answered, read - answered, levels_.shed_hashes.load(),
-                 tallies.refused_connections.load());
+    log_format(LogLevel::notice,
+               "ranking-server: %ld requests read, %ld answered, %ld dropped; %ld hashes shed, "
+               "%ld connections refused\n",
+               read, answered, read - answered, levels_.shed_hashes.load(),
+               tallies.refused_connections.load());
 }
 
 void RankingServer::apply_reload(const ReloadPlan& plan) {
+    if (plan.log_level) set_log_level(*plan.log_level);
     if (plan.stall_warn) {
         config_.stall_warn = *plan.stall_warn;
         if (watchdog_) watchdog_->set_stall_warn(*plan.stall_warn);

@@ -1,6 +1,7 @@
 #pragma once
 // What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret, store.
 #include "background_priority.hpp"
+#include "log.hpp"
 #include "mode.hpp"
 #include "pg_game_store.hpp"
 #include "server_connection.hpp"
@@ -35,6 +36,7 @@ struct ServerConfig {
     std::string secret; // never logged
     ConnectionLimits limits;
     std::chrono::milliseconds stall_warn{100};
+    LogLevel log_level = LogLevel::info;
     std::filesystem::path dashboard_directory;
     std::string admin_token;                // empty: no auth (loopback admin plane only)
     std::string write_token;                // empty: anyone may post games

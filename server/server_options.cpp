@@ -55,6 +55,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     std::string storage_priority = to_string(c.storage_priority);
     std::string club;
     long stall_warn_ms = c.stall_warn.count();
+    std::string log_level(to_string(c.log_level));
     std::string dashboard = default_dashboard_directory().string();
     long idle_ms = c.limits.idle_timeout.count();
     long request_ms = c.limits.request_timeout.count();
@@ -133,6 +134,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "past which POST /games answers 503 at once")
         ("stall-warn-ms", po::value(&stall_warn_ms)->default_value(stall_warn_ms),
          "log a warning naming the culprit when the data loop is blocked this long")
+        ("log-level", po::value(&log_level)->default_value(log_level),
+         "the least important lines logged: error, warning (stalls, lost connections, failed "
+         "writes), notice (start, stop, reloads, recoveries), info or debug")
         ("dashboard-dir", po::value(&dashboard)->default_value(dashboard),
          "where the admin plane's dashboard files are")
         ("max-connections", po::value(&max_connections),
@@ -263,6 +267,11 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     if (stall_warn_ms < 1 || stall_warn_ms > 600'000)
         return fail("--stall-warn-ms must be 1..600000");
     c.stall_warn = std::chrono::milliseconds(stall_warn_ms);
+    const auto parsed_level = parse_log_level(log_level);
+    if (!parsed_level)
+        return fail("--log-level must be error, warning, notice, info or debug, not '" + log_level +
+                    "'");
+    c.log_level = *parsed_level;
     c.dashboard_directory = dashboard;
     if (idle_ms < 1 || idle_ms > 3'600'000) return fail("--idle-timeout-ms must be 1..3600000");
     if (request_ms < 1 || request_ms > 3'600'000)

@@ -1,4 +1,5 @@
 #include "pg_follower.hpp"
+#include "log.hpp"
 
 #include "pg_database.hpp"
 
@@ -41,10 +42,10 @@ net::awaitable<void> PgFollower::listen() {
             auto listening = listener_.query(std::string("LISTEN ").append(pg_games_channel));
             co_await std::move(listening);
             if (listened) {
-                std::fprintf(stderr,
-                             "ranking-server: PostgreSQL listener back (attempt %d); reading "
-                             "the games after seq %lld\n",
-                             attempt, static_cast<long long>(followed_seq_));
+                log_format(LogLevel::notice,
+                           "ranking-server: PostgreSQL listener back (attempt %d); reading "
+                           "the games after seq %lld\n",
+                           attempt, static_cast<long long>(followed_seq_));
                 if (on_back_) on_back_();
             }
             if (observer_.follower) observer_.follower(true);
@@ -67,13 +68,14 @@ net::awaitable<void> PgFollower::listen() {
         // followed_seq_.
         listener_.close();
         if (attempt == 1 && !listened)
-            std::fprintf(stderr, "ranking-server: PostgreSQL listener not started (%s); retrying\n",
-                         why.c_str());
+            log_format(LogLevel::warning,
+                       "ranking-server: PostgreSQL listener not started (%s); retrying\n",
+                       why.c_str());
         if (attempt == 0) {
-            std::fprintf(stderr,
-                         "ranking-server: PostgreSQL listener lost (%s); other servers' games "
-                         "wait until it is back\n",
-                         why.c_str());
+            log_format(LogLevel::warning,
+                       "ranking-server: PostgreSQL listener lost (%s); other servers' games "
+                       "wait until it is back\n",
+                       why.c_str());
             if (observer_.follower) observer_.follower(false);
         }
         listen_backoff_.expires_after(delay);

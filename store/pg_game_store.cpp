@@ -1,4 +1,5 @@
 #include "pg_game_store.hpp"
+#include "log.hpp"
 
 #include "unix_time.hpp"
 
@@ -214,8 +215,8 @@ net::awaitable<void> PgGameStore::commit_batch() {
 void PgGameStore::lose(const std::string& why) {
     if (reconnecting_) return;
     reconnecting_ = true;
-    std::fprintf(stderr, "ranking-server: PostgreSQL connection lost (%s); reconnecting\n",
-                 why.c_str());
+    log_format(LogLevel::warning, "ranking-server: PostgreSQL connection lost (%s); reconnecting\n",
+               why.c_str());
     online_.close();
     if (observer_.connection) observer_.connection(false);
     // Nothing waiting was sent: it fails now rather than wait for a reconnection.
@@ -241,8 +242,8 @@ net::awaitable<void> PgGameStore::reconnect() {
             back = false;
         }
         if (back) {
-            std::fprintf(stderr, "ranking-server: PostgreSQL connection back (attempt %d)\n",
-                         attempt);
+            log_format(LogLevel::notice,
+                       "ranking-server: PostgreSQL connection back (attempt %d)\n", attempt);
             reconnecting_ = false;
             if (observer_.connection) observer_.connection(true);
             co_return;

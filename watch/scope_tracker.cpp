@@ -1,4 +1,5 @@
 #include "scope_tracker.hpp"
+#include "log.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -32,12 +33,12 @@ void ScopeTracker::leave(Clock::time_point now) {
     metrics_.add_handler_time(scope.route, seconds);
     metrics_.observe_handler(scope.route, scope.mode, seconds);
     if (flagged_.load() == scope.request_id) {
-        std::fprintf(stderr,
-                     "ranking-server: %s request #%llu held the event loop for %.1f ms (hash %u "
-                     "iterations, mode %s)\n",
-                     std::string(route_name(scope.route)).c_str(),
-                     static_cast<unsigned long long>(scope.request_id), seconds * 1000.0,
-                     scope.hash_iterations, std::string(to_string(scope.mode)).c_str());
+        log_format(LogLevel::warning,
+                   "ranking-server: %s request #%llu held the event loop for %.1f ms (hash %u "
+                   "iterations, mode %s)\n",
+                   std::string(route_name(scope.route)).c_str(),
+                   static_cast<unsigned long long>(scope.request_id), seconds * 1000.0,
+                   scope.hash_iterations, std::string(to_string(scope.mode)).c_str());
         flagged_.store(0);
     }
 }

@@ -1,4 +1,5 @@
 #include "watchdog.hpp"
+#include "log.hpp"
 
 #include "unix_time.hpp"
 
@@ -18,19 +19,18 @@ double ms(Clock::duration d) {
 void warn(const ScopeSnapshot& scope, Clock::duration blocked, const LoadLevels& levels) {
     const long in_flight = levels.in_flight.load();
     if (!scope.active) {
-        std::fprintf(stderr,
-                     "ranking-server: WARNING event loop blocked for %.0f ms so far, outside any "
-                     "request handler; %ld requests in flight\n",
-                     ms(blocked), in_flight);
+        log_format(LogLevel::warning,
+                   "ranking-server: WARNING event loop blocked for %.0f ms so far, outside any "
+                   "request handler; %ld requests in flight\n",
+                   ms(blocked), in_flight);
         return;
     }
-    std::fprintf(
-        stderr,
-        "ranking-server: WARNING event loop blocked for %.0f ms so far by %s request #%llu "
-        "(hash %u iterations, mode %s); %ld requests in flight\n",
-        ms(blocked), std::string(route_name(scope.route)).c_str(),
-        static_cast<unsigned long long>(scope.request_id), scope.hash_iterations,
-        std::string(to_string(scope.mode)).c_str(), in_flight);
+    log_format(LogLevel::warning,
+               "ranking-server: WARNING event loop blocked for %.0f ms so far by %s request #%llu "
+               "(hash %u iterations, mode %s); %ld requests in flight\n",
+               ms(blocked), std::string(route_name(scope.route)).c_str(),
+               static_cast<unsigned long long>(scope.request_id), scope.hash_iterations,
+               std::string(to_string(scope.mode)).c_str(), in_flight);
 }
 
 } // namespace
@@ -68,9 +68,9 @@ void Watchdog::run() {
             const StallRecord record{unix_ms_at(stalled_heartbeat),
                                      ms(heartbeat - stalled_heartbeat), static_cast<Route>(worst)};
             watch_.stalls.finish(record);
-            std::fprintf(stderr,
-                         "ranking-server: event loop was blocked for %.0f ms, mostly by %s\n",
-                         record.duration_ms, std::string(route_name(record.route)).c_str());
+            log_format(LogLevel::warning,
+                       "ranking-server: event loop was blocked for %.0f ms, mostly by %s\n",
+                       record.duration_ms, std::string(route_name(record.route)).c_str());
             in_stall = false;
         }
         if (blocked <= std::chrono::milliseconds(stall_warn_ms_.load())) continue;

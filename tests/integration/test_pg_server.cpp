@@ -85,7 +85,7 @@ TEST_CASE("on PostgreSQL, inline: the lookup waits behind the blocking call that
     CHECK(order.front() == "release");
 }
 
-TEST_CASE("on PostgreSQL: 201 and lookups, the database down: 503 while lookups answer, back; "
+TEST_CASE("on PostgreSQL: 201 and lookups, the database down: 503 while lookups answer, back, "
           "/readyz follows the store") {
     std::string why;
     auto* postgres = TempPostgres::shared(why);

@@ -258,13 +258,14 @@ TEST_CASE("server options: a reload applies the threshold and the tokens, and na
                                                       "--stall-warn-ms", "100", "--port", "9000"});
     REQUIRE(running.options);
     std::ofstream(token) << "second\n";
-    const auto next =
-        parse(parse_server_options, {"--write-token-file", token.c_str(), "--stall-warn-ms", "300",
-                                     "--port", "9100", "--mode", "inline"});
+    const auto next = parse(parse_server_options,
+                            {"--write-token-file", token.c_str(), "--stall-warn-ms", "300",
+                             "--port", "9100", "--mode", "inline", "--log-level", "warning"});
     REQUIRE(next.options);
     const auto plan = plan_reload(*running.options, *next.options);
     CHECK(plan.stall_warn == std::chrono::milliseconds(300));
     CHECK(plan.write_token == "second");
+    CHECK(plan.log_level == LogLevel::warning);
     CHECK_FALSE(plan.admin_token);
     CHECK(plan.need_restart == std::vector<std::string>{"--mode", "--port"});
     for (const auto& line : plan.applied)
