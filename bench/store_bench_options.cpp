@@ -1,5 +1,6 @@
 #include "store_bench_options.hpp"
 
+#include "command_line.hpp"
 #include "pg_game_store.hpp"
 #include "version.hpp"
 
@@ -40,16 +41,7 @@ ParsedStoreBenchOptions parse_store_bench_options(int argc, const char* const ar
         return ParsedStoreBenchOptions{std::nullopt, 2};
     };
     po::variables_map vm;
-    try {
-        const auto parsed = po::parse_command_line(argc, argv, desc);
-        const auto stray = po::collect_unrecognized(parsed.options, po::include_positional);
-        if (!stray.empty())
-            return fail("unexpected argument '" + stray.front() + "': every setting is a --flag");
-        po::store(parsed, vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        return fail(e.what());
-    }
+    if (auto error = parse_flags(argc, argv, desc, vm)) return fail(*error);
     if (vm.count("version")) {
         out << version_line("store-bench");
         return {std::nullopt, 0};

@@ -1,0 +1,31 @@
+#include "command_line.hpp"
+
+#include <boost/program_options/parsers.hpp>
+
+namespace po = boost::program_options;
+
+namespace ranking {
+
+std::optional<std::string> parse_flags(int argc, const char* const argv[],
+                                       const po::options_description& options,
+                                       po::variables_map& vm, StrayWords stray) {
+    try {
+        const auto parsed = po::command_line_parser(argc, argv)
+                                .options(options)
+                                .style(po::command_line_style::default_style &
+                                       ~po::command_line_style::allow_guessing)
+                                .run();
+        const auto words = po::collect_unrecognized(parsed.options, po::include_positional);
+        if (!words.empty())
+            return stray == StrayWords::named
+                       ? "unexpected argument '" + words.front() + "': every setting is a --flag"
+                       : "an argument that is no option: every setting is a --flag and its value";
+        po::store(parsed, vm);
+        po::notify(vm);
+        return std::nullopt;
+    } catch (const po::error& e) {
+        return e.what();
+    }
+}
+
+} // namespace ranking
