@@ -153,6 +153,7 @@ RankingServer::~RankingServer() {
 
 void RankingServer::run() {
     admin_plane_.start();
+    notifier_.start_watchdog(watch_.heartbeat); // before the admin loop runs: its timer is there
     admin_thread_ = std::thread([this] { admin_loop_.run(); });
     watch_.loop_thread.bind(); // this thread becomes the loop thread
     watch_.heartbeat.beat(Clock::now(), {});
@@ -161,6 +162,7 @@ void RankingServer::run() {
         watchdog_ = &watchdog;
         lag_probe_.start();
         data_plane_.start();
+        notifier_.ready("serving: data " + data_url() + ", admin " + admin_url());
         data_loop_.run();
         watchdog_ = nullptr;
     }
@@ -179,6 +181,7 @@ void RankingServer::run() {
 }
 
 void RankingServer::apply_reload(const ReloadPlan& plan) {
+    notifier_.reloading();
     if (plan.log_level) set_log_level(*plan.log_level);
     if (plan.stall_warn) {
         config_.stall_warn = *plan.stall_warn;
@@ -187,9 +190,11 @@ void RankingServer::apply_reload(const ReloadPlan& plan) {
     if (plan.write_token) data_context_.write_token = *plan.write_token;
     if (plan.admin_token)
         net::post(admin_loop_, [this, token = *plan.admin_token] { admin_context_.token = token; });
+    notifier_.ready("serving: reloaded");
 }
 
 void RankingServer::request_stop() {
+    notifier_.stopping();
     net::post(admin_loop_, [this] {
         admin_plane_.begin_stop();
         admin_loop_.stop();

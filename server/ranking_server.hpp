@@ -13,6 +13,7 @@
 #include "ranking.hpp"
 #include "server_config.hpp"
 #include "server_metrics.hpp"
+#include "systemd_notify.hpp"
 #include "watchdog.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -84,6 +85,7 @@ private:
     ConnectionRegistry admin_connections_;
     net::io_context data_loop_{1};
     net::io_context admin_loop_{1};
+    SystemdNotifier notifier_{admin_loop_}; // its watchdog timer runs on the admin loop
     net::thread_pool cpu_pool_;
     OpenedStore opened_store_;
     std::unique_ptr<GameStore> store_; // SQLite (its own thread) or PostgreSQL (on data_loop_)
