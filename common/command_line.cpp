@@ -8,7 +8,7 @@ namespace ranking {
 
 std::optional<std::string> parse_flags(int argc, const char* const argv[],
                                        const po::options_description& options,
-                                       po::variables_map& vm, StrayWords stray) {
+                                       po::variables_map& vm) {
     try {
         const auto parsed = po::command_line_parser(argc, argv)
                                 .options(options)
@@ -17,9 +17,7 @@ std::optional<std::string> parse_flags(int argc, const char* const argv[],
                                 .run();
         const auto words = po::collect_unrecognized(parsed.options, po::include_positional);
         if (!words.empty())
-            return stray == StrayWords::named
-                       ? "unexpected argument '" + words.front() + "': every setting is a --flag"
-                       : "an argument that is no option: every setting is a --flag and its value";
+            return "unexpected argument '" + words.front() + "': every setting is a --flag";
         po::store(parsed, vm);
         po::notify(vm);
         return std::nullopt;

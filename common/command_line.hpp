@@ -10,12 +10,9 @@
 
 namespace ranking {
 
-enum class StrayWords { named, not_echoed }; // not_echoed: the word may be a secret
-
 // Parses, stores and notifies argv into `vm`; the error to print, or nothing.
 std::optional<std::string> parse_flags(int argc, const char* const argv[],
                                        const boost::program_options::options_description& options,
-                                       boost::program_options::variables_map& vm,
-                                       StrayWords stray = StrayWords::named);
+                                       boost::program_options::variables_map& vm);
 
 } // namespace ranking

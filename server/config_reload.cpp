@@ -3,6 +3,18 @@
 #include <set>
 
 namespace ranking {
+namespace {
+
+// The options a reload applies; any other that differs waits for a restart.
+const std::set<std::string> reloadable = {"stall-warn-ms", "log-level", "admin-token-file",
+                                          "write-token-file"};
+
+std::optional<std::string> given_value(const ServerOptions& options, const std::string& name) {
+    const auto it = options.given.find(name);
+    return it == options.given.end() ? std::nullopt : std::optional(it->second);
+}
+
+} // namespace
 
 ReloadPlan plan_reload(const ServerOptions& running, const ServerOptions& next) {
     ReloadPlan plan;
@@ -27,27 +39,31 @@ ReloadPlan plan_reload(const ServerOptions& running, const ServerOptions& next) 
         plan.write_token = now.write_token;
         plan.applied.emplace_back("the write token");
     }
-    static const std::set<std::string> reloadable = {"stall-warn-ms", "log-level",
-                                                     "admin-token-file", "write-token-file"};
     std::set<std::string> names;
-    for (const auto* given : {&running.given, &next.given})
-        for (const auto& [name, value] : *given)
+    for (const auto* options : {&running, &next})
+        for (const auto& [name, value] : options->given)
             names.insert(name);
-    for (const auto& name : names) {
-        const auto before = running.given.find(name);
-        const auto after = next.given.find(name);
-        const bool same = before != running.given.end() && after != next.given.end()
-                              ? before->second == after->second
-                              : before == running.given.end() && after == next.given.end();
-        if (!same && !reloadable.contains(name)) plan.need_restart.push_back("--" + name);
-    }
+    for (const auto& name : names)
+        if (!reloadable.contains(name) && given_value(running, name) != given_value(next, name))
+            plan.need_restart.push_back("--" + name);
     // A new secret in the same file: tokens signed with the old one would no longer verify, so
     // it waits for a restart like the rest.
-    const auto secret_file = running.given.find("secret-file");
-    if (secret_file != running.given.end() && next.given.contains("secret-file") &&
-        next.given.at("secret-file") == secret_file->second && now.secret != was.secret)
+    if (running.given.contains("secret-file") &&
+        given_value(running, "secret-file") == given_value(next, "secret-file") &&
+        now.secret != was.secret)
         plan.need_restart.emplace_back("the secret in --secret-file");
     return plan;
+}
+
+void adopt_reload(ServerOptions& running, const ServerOptions& next, const ReloadPlan& plan) {
+    if (plan.stall_warn) running.server.stall_warn = *plan.stall_warn;
+    if (plan.log_level) running.server.log_level = *plan.log_level;
+    if (plan.admin_token) running.server.admin_token = *plan.admin_token;
+    if (plan.write_token) running.server.write_token = *plan.write_token;
+    for (const auto& name : reloadable) {
+        running.given.erase(name);
+        if (const auto value = given_value(next, name)) running.given.emplace(name, *value);
+    }
 }
 
 } // namespace ranking

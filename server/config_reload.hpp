@@ -25,4 +25,8 @@ struct ReloadPlan {
 
 ReloadPlan plan_reload(const ServerOptions& running, const ServerOptions& next);
 
+// `running` once `plan` is applied: what changed is taken from `next`, the rest stays as it ran
+// (so that the next reload names again what still waits for a restart).
+void adopt_reload(ServerOptions& running, const ServerOptions& next, const ReloadPlan& plan);
+
 } // namespace ranking

@@ -44,16 +44,7 @@ void reload(int argc, char* argv[], ServerOptions& running, RankingServer& serve
     }
     const auto plan = plan_reload(running, *next.options);
     server.apply_reload(plan);
-    if (plan.stall_warn) running.server.stall_warn = *plan.stall_warn;
-    if (plan.log_level) running.server.log_level = *plan.log_level;
-    if (plan.admin_token) running.server.admin_token = *plan.admin_token;
-    if (plan.write_token) running.server.write_token = *plan.write_token;
-    for (const char* name :
-         {"stall-warn-ms", "log-level", "admin-token-file", "write-token-file"}) {
-        running.given.erase(name);
-        if (const auto it = next.options->given.find(name); it != next.options->given.end())
-            running.given.insert(*it);
-    }
+    adopt_reload(running, *next.options, plan);
     log_format(LogLevel::notice, "ranking-server: reloaded: %s%s%s\n",
                plan.applied.empty() ? "nothing changed"
                                     : ("changed " + joined(plan.applied)).c_str(),

@@ -271,6 +271,12 @@ TEST_CASE("server options: a reload applies the threshold and the tokens, and na
     for (const auto& line : plan.applied)
         CHECK(line.find("second") == std::string::npos); // a token is never in the log
 
+    auto adopted = *running.options; // a second reload of the same file: nothing to apply,
+    adopt_reload(adopted, *next.options, plan); // the same options still wait for a restart
+    const auto again = plan_reload(adopted, *next.options);
+    CHECK(again.applied.empty());
+    CHECK(again.need_restart == std::vector<std::string>{"--mode", "--port"});
+
     const auto same = plan_reload(*next.options, *next.options);
     CHECK_FALSE(same.stall_warn);
     CHECK_FALSE(same.write_token);
