@@ -30,7 +30,7 @@ std::string joined(const std::vector<std::string>& items) {
     return text;
 }
 
-// SIGHUP, on the data loop: the options read again and what can change applied; the rest
+// SIGHUP, on the admin loop: the options read again and what can change applied; the rest
 // named. A configuration that no longer parses changes nothing.
 void reload(int argc, char* argv[], ServerOptions& running, RankingServer& server) {
     std::ostringstream help, why;
@@ -111,9 +111,9 @@ int main(int argc, char* argv[]) {
                     config.max_pages_in_flight);
         std::fflush(stdout);
 
-        // SIGHUP reads the options again; the wait is renewed after each and cancelled at stop,
-        // so that run() can return.
-        net::signal_set hangups(server.data_executor(), SIGHUP);
+        // SIGHUP reads the options again, on the admin loop: reading files is no work for the
+        // data loop. The wait is renewed after each; the admin loop's stop ends it.
+        net::signal_set hangups(server.admin_executor(), SIGHUP);
         ServerOptions running = options;
         std::function<void()> await_hangup = [&] {
             hangups.async_wait([&](const error_code& ec, int) {
@@ -124,11 +124,10 @@ int main(int argc, char* argv[]) {
         };
         await_hangup();
         net::signal_set signals(server.data_executor(), SIGINT, SIGTERM);
-        signals.async_wait([&server, &hangups](const error_code& ec, int) {
+        signals.async_wait([&server](const error_code& ec, int) {
             if (ec) return;
             log_format(LogLevel::notice,
                        "ranking-server: stopping (finishing answers in flight)\n");
-            hangups.cancel();
             server.request_stop();
         });
         server.run();

@@ -183,14 +183,15 @@ void RankingServer::run() {
 void RankingServer::apply_reload(const ReloadPlan& plan) {
     notifier_.reloading();
     if (plan.log_level) set_log_level(*plan.log_level);
-    if (plan.stall_warn) {
-        config_.stall_warn = *plan.stall_warn;
-        if (watchdog_) watchdog_->set_stall_warn(*plan.stall_warn);
-    }
-    if (plan.write_token) data_context_.write_token = *plan.write_token;
-    if (plan.admin_token)
-        net::post(admin_loop_, [this, token = *plan.admin_token] { admin_context_.token = token; });
-    notifier_.ready("serving: reloaded");
+    if (plan.admin_token) admin_context_.token = *plan.admin_token;
+    net::post(data_loop_, [this, plan] {
+        if (plan.stall_warn) {
+            config_.stall_warn = *plan.stall_warn;
+            if (watchdog_) watchdog_->set_stall_warn(*plan.stall_warn);
+        }
+        if (plan.write_token) data_context_.write_token = *plan.write_token;
+        notifier_.ready("serving: reloaded");
+    });
 }
 
 void RankingServer::request_stop() {

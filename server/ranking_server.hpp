@@ -46,9 +46,9 @@ public:
     // idle connections; run() returns once drained, or after a 4.5 s deadline.
     void request_stop();
 
-    // On the data loop, while run() runs (a SIGHUP handler): the stall threshold from the next
-    // watchdog poll, the write token from the next request, the admin token once the admin
-    // loop takes it.
+    // On the admin loop (a SIGHUP handler): the admin token and the log level at once; the
+    // write token and the stall threshold on the data loop, which owns them, before its next
+    // request.
     void apply_reload(const ReloadPlan& plan);
 
     std::string data_url() const { return data_plane_.url(); }
@@ -56,6 +56,7 @@ public:
     std::uint16_t data_port() const { return data_plane_.port(); }
     std::uint16_t admin_port() const { return admin_plane_.port(); }
     net::any_io_executor data_executor() { return data_loop_.get_executor(); }
+    net::any_io_executor admin_executor() { return admin_loop_.get_executor(); }
     std::vector<StallRecord> stalls() const { return watch_.stalls.recent(); }
     // What the start-up line says about the store.
     struct OpenedStore {
