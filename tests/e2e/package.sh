@@ -2,7 +2,9 @@
 # The Debian package, as a user gets it: cpack builds it from this build tree, it is unpacked into
 # a scratch root (dpkg-deb -x: nothing touches the machine), and the unpacked ranking-server,
 # started from there with a scratch database, serves /healthz and its dashboard, which it finds
-# next to its binary (Chart.js through the package's link to Debian's libjs-chart.js).
+# next to its binary (Chart.js through the package's link to Debian's libjs-chart.js). The
+# configuration file lists every option the server takes and parses; the man pages state the
+# installed defaults. (Installing it for real: scripts/check-package.sh.)
 # Usage: package.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -19,14 +21,29 @@ for needed in libjs-chart.js libsqlite3-0 libssl3 libboost-program-options1.81.0
   grep -q "$needed" <<<"$depends" || fail "Depends lacks $needed: $depends"
 done
 dpkg-deb -x "$deb" "$work/root"
+# The dependency libjs-chart.js, as this machine has it: the package's link to it is relative.
+ln -s /usr/share/javascript "$work/root/usr/share/javascript"
 for file in usr/bin/ranking-server usr/bin/ranking-client usr/bin/ranking-load \
   usr/share/ranking/dashboard/index.html usr/share/ranking/report.sh \
-  usr/lib/systemd/system/ranking-server.service; do
+  usr/lib/systemd/system/ranking-server.service etc/ranking-server/ranking-server.conf \
+  usr/share/doc/ranking-server/copyright usr/share/doc/ranking-server/changelog.gz; do
   [ -e "$work/root/$file" ] || fail "the package lacks /$file"
 done
 if command -v help2man >/dev/null; then
-  [ -s "$work/root/usr/share/man/man1/ranking-server.1" ] || fail "no man page for ranking-server"
+  page="$work/root/usr/share/man/man1/ranking-server.1.gz"
+  [ -s "$page" ] || fail "no man page for ranking-server"
+  zcat "$page" | grep -q 'dashboard\\-dir.*(=/usr/share/ranking/dashboard)' ||
+    fail "the man page does not state the installed dashboard directory"
 fi
+conf="$work/root/etc/ranking-server/ranking-server.conf"
+options=$("$work/root/usr/bin/ranking-server" --help | sed -n '/^Options/,/^Environment/p' |
+  grep -oE '^  --[a-z-]+' | sed 's/^  --//')
+[ "$(wc -w <<<"$options")" -gt 20 ] || fail "read too few options from --help: $options"
+for option in $options; do
+  grep -qE "^#? ?$option = " "$conf" || fail "the configuration file does not list $option"
+done
+"$work/root/usr/bin/ranking-server" --config "$conf" --help >/dev/null ||
+  fail "the configuration file does not parse"
 
 start_server "$work/server.log" "$work/root/usr/bin/ranking-server" --players 50 --hash-iterations 1000 \
   --db "$work/scratch.db"

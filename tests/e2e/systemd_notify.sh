@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # systemd's notifications, with a stand-in for systemd: a datagram socket named in NOTIFY_SOCKET
-# (python3 records each message with its time) and WATCHDOG_USEC as a unit's WatchdogSec= sets
-# it. Asserts: READY=1 once the server serves; WATCHDOG=1 pings while the loop is free; none
+# (scripts/notify_listener.py records each message with its time) and WATCHDOG_USEC as a unit's
+# WatchdogSec= sets it. Asserts: READY=1 once the server serves; WATCHDOG=1 pings while the loop is free; none
 # while an inline /rank holds the loop (the pings would otherwise tell systemd a wedged loop is
 # alive); RELOADING=1 then READY=1 on SIGHUP; STOPPING=1 on SIGTERM. Ordering and presence, with
 # the hold ten times the ping interval: no timing threshold beyond that.
@@ -16,16 +16,7 @@ listener_pid=""
 trap 'stop_server >/dev/null 2>&1 || true; [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-python3 - "$work/notify.sock" "$work/messages" <<'PY' &
-import socket, sys, time
-sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-sock.bind(sys.argv[1])
-with open(sys.argv[2], "a", buffering=1) as out:
-    while True:
-        data = sock.recv(4096).decode()
-        for line in data.split("\n"):
-            out.write(f"{time.monotonic():.3f} {line}\n")
-PY
+python3 "$here/../../scripts/notify_listener.py" "$work/notify.sock" "$work/messages" &
 listener_pid=$!
 for _ in $(seq 100); do [ -S "$work/notify.sock" ] && break; sleep 0.05; done
 [ -S "$work/notify.sock" ] || fail "the stand-in did not bind its socket"
