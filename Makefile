@@ -22,9 +22,10 @@ package: build
 	@cd $(BUILD) && cpack -G DEB
 
 # What only the tests need: promtool, a browser for the dashboard test, npm for Playwright,
-# curl and jq for the crash and cluster tests, HAProxy for the cluster test.
+# curl and jq for the crash and cluster tests, HAProxy for the cluster test, lintian for the
+# package test.
 test-deps:
-	@scripts/install-deps.sh prometheus chromium clang libclang-rt-14-dev curl jq haproxy
+	@scripts/install-deps.sh prometheus chromium clang libclang-rt-14-dev curl jq haproxy lintian
 	@command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 
 test: build test-deps
@@ -43,9 +44,10 @@ bench: build
 	@bench/bench.sh $(BUILD)
 
 # The server alone, in the foreground, on 127.0.0.1:8080 (admin 8081), its database ranking.db
-# here (kept between runs): make run ARGS=--blocking
+# here (kept between runs): make run ARGS=--blocking. --allow-root, as every script that starts
+# it: a development container's user is often root.
 run: build
-	@$(SERVER) $(ARGS)
+	@$(SERVER) --allow-root $(ARGS)
 
 # Three servers over one throwaway PostgreSQL behind HAProxy on 127.0.0.1:8080 (scripts/cluster.sh);
 # make cluster-down stops all of it.

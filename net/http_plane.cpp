@@ -3,14 +3,23 @@
 #include "failure_log.hpp"
 
 #include <boost/asio/steady_timer.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 
 namespace ranking {
 namespace {
 
 constexpr int listen_backlog = 4096;
+
+// "127.0.0.1:8080", "[::1]:8080".
+std::string host_and_port(const tcp::endpoint& endpoint) {
+    const auto address = endpoint.address().to_string();
+    const auto host = endpoint.address().is_v6() ? "[" + address + "]" : address;
+    return host + ":" + std::to_string(endpoint.port());
+}
 
 net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const PlaneSetting& plane) {
     auto executor = co_await net::this_coro::executor;
@@ -69,14 +78,20 @@ net::awaitable<void> sweep_loop(net::steady_timer& timer, ConnectionRegistry& re
 
 } // namespace
 
-HttpPlane::HttpPlane(net::io_context& context, const std::string& address, std::uint16_t port,
-                     PlaneSetting plane)
+HttpPlane::HttpPlane(net::io_context& context, const std::string& role, const std::string& address,
+                     std::uint16_t port, PlaneSetting plane)
     : context_(context), acceptor_(context), plane_(std::move(plane)), sweep_timer_(context) {
     const tcp::endpoint endpoint(net::ip::make_address(address), port);
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen(listen_backlog);
+    // Boost's own error names neither the plane nor the address, and ends with its source line.
+    try {
+        acceptor_.open(endpoint.protocol());
+        acceptor_.set_option(tcp::acceptor::reuse_address(true));
+        acceptor_.bind(endpoint);
+        acceptor_.listen(listen_backlog);
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("cannot listen on the " + role + ", " + host_and_port(endpoint) +
+                                 ": " + e.code().message());
+    }
     endpoint_ = acceptor_.local_endpoint();
 }
 
@@ -93,9 +108,7 @@ std::uint16_t HttpPlane::port() const {
 }
 
 std::string HttpPlane::url() const {
-    const auto address = endpoint_.address().to_string();
-    const auto host = endpoint_.address().is_v6() ? "[" + address + "]" : address;
-    return "http://" + host + ":" + std::to_string(endpoint_.port());
+    return "http://" + host_and_port(endpoint_);
 }
 
 void HttpPlane::begin_stop() {

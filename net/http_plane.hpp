@@ -14,10 +14,11 @@ namespace ranking {
 
 class HttpPlane {
 public:
-    // Binds and listens at once (backlog 4096), so a bad address fails at start.
+    // Binds and listens at once (backlog 4096), so a bad address fails at start, with an error
+    // naming `role` ("data plane"), the address and the port.
     // `plane.registry` must outlive `context` (session frames deregister when the context dies).
-    HttpPlane(net::io_context& context, const std::string& address, std::uint16_t port,
-              PlaneSetting plane);
+    HttpPlane(net::io_context& context, const std::string& role, const std::string& address,
+              std::uint16_t port, PlaneSetting plane);
 
     void start();               // spawns the accept loop
     std::uint16_t port() const; // the bound port (useful with port 0)

@@ -75,8 +75,9 @@ up() {
   start_postgres "$dir/postgres" "$pg_port"
   echo "PostgreSQL $POSTGRES_URL (data $dir/postgres/data)"
   for n in "${servers[@]}"; do
-    "$bin" --address 127.0.0.1 --port "$(data_port "$n")" --admin-port "$(admin_port "$n")" \
-      --db "$POSTGRES_URL" >"$dir/server-$n.log" 2>&1 &
+    # --allow-root, as scripts/server.sh's start_server: the tests run as root.
+    "$bin" --allow-root --address 127.0.0.1 --port "$(data_port "$n")" \
+      --admin-port "$(admin_port "$n")" --db "$POSTGRES_URL" >"$dir/server-$n.log" 2>&1 &
     echo $! >"$dir/server-$n.pid"
     # One at a time: the first creates the schema and writes the club, the others load it.
     wait_healthy "$(data_port "$n")" || { cat "$dir/server-$n.log" >&2; false; }

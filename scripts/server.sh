@@ -5,6 +5,7 @@
 # The kernel sends the server SIGTERM when the shell that started it ends (setpriv
 # --pdeathsig): a script killed with SIGKILL runs no EXIT trap and would leave it running.
 # So call start_server from the script's own shell, not from a subshell that ends before it.
+# --allow-root always: the tests and CI run as root, and it changes nothing for anyone else.
 
 start_server() {
   local log=$1 bin=$2
@@ -17,7 +18,8 @@ start_server() {
   # Emptied here, not only by the child's redirection: a log reused from an earlier server
   # would otherwise still hold that server's ports when the first grep below reads it.
   : >"$log"
-  setpriv --pdeathsig TERM -- "$bin" --port 0 --admin-port 0 "${db[@]}" "$@" >"$log" 2>&1 &
+  setpriv --pdeathsig TERM -- "$bin" --allow-root --port 0 --admin-port 0 "${db[@]}" "$@" \
+    >"$log" 2>&1 &
   SERVER_PID=$!
   local line=""
   for _ in $(seq 200); do

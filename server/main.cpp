@@ -1,4 +1,5 @@
-// ranking-server: parse options, build the club, bind, print one startup line, serve.
+// ranking-server: parse options, refuse root unless allowed, bind, open the store (building the
+// club when new), print one startup line, serve.
 #include "club.hpp"
 #include "config_reload.hpp"
 #include "file_limit.hpp"
@@ -18,6 +19,7 @@
 #include <sstream>
 
 #include <malloc.h>
+#include <unistd.h>
 
 using namespace ranking;
 
@@ -62,6 +64,11 @@ int main(int argc, char* argv[]) {
     const auto parsed = parse_server_options(argc, argv, std::cout, std::cerr);
     if (!parsed.options) return parsed.exit_code;
     const ServerOptions& options = *parsed.options;
+    // Before anything is opened or created: a refused start leaves nothing behind.
+    if (const auto refusal = root_refusal(options, ::geteuid())) {
+        std::cerr << *refusal << "\n";
+        return 2;
+    }
     set_log_level(options.server.log_level);
     try {
         const auto make_roster = [&options] {

@@ -75,6 +75,26 @@ RankingServer::RankingServer(ServerConfig config,
                              const std::function<std::vector<Player>()>& make_roster)
     : config_(std::move(config)), mode_(config_.mode), watch_(metrics_),
       answer_budget_(config_.answer_budget_bytes), data_connections_(&levels_.connections),
+      data_plane_(data_loop_, "data plane", config_.address, config_.port,
+                  PlaneSetting{.handler =
+                                   [this](IncomingRequest& request, Reply& reply) {
+                                       return answer_data_request(request, data_context_, reply);
+                                   },
+                               .limits = config_.limits,
+                               .registry = data_connections_,
+                               .name = "ranking-server data",
+                               .answer_budget = &answer_budget_,
+                               .max_per_client = config_.max_connections_per_client,
+                               .cap_loopback = config_.cap_loopback}),
+      admin_plane_(admin_loop_, "admin plane", config_.admin_address, config_.admin_port,
+                   PlaneSetting{.handler = [this](IncomingRequest& request, Reply&) -> LaterAnswer {
+                                    return [this, request = std::move(request)]() mutable {
+                                        return answer_admin(std::move(request), admin_context_);
+                                    };
+                                },
+                                .limits = admin_limits(config_),
+                                .registry = admin_connections_,
+                                .name = "ranking-server admin"}),
       cpu_pool_(config_.pool_threads),
       store_(
           open_store(config_, data_loop_.get_executor(), make_roster,
@@ -110,27 +130,7 @@ RankingServer::RankingServer(ServerConfig config,
                      .dashboard_directory = config_.dashboard_directory,
                      .token = config_.admin_token,
                      .own_names = own_names(config_)},
-      lag_probe_(data_loop_, watch_.heartbeat, metrics_),
-      data_plane_(data_loop_, config_.address, config_.port,
-                  PlaneSetting{.handler =
-                                   [this](IncomingRequest& request, Reply& reply) {
-                                       return answer_data_request(request, data_context_, reply);
-                                   },
-                               .limits = config_.limits,
-                               .registry = data_connections_,
-                               .name = "ranking-server data",
-                               .answer_budget = &answer_budget_,
-                               .max_per_client = config_.max_connections_per_client,
-                               .cap_loopback = config_.cap_loopback}),
-      admin_plane_(admin_loop_, config_.admin_address, config_.admin_port,
-                   PlaneSetting{.handler = [this](IncomingRequest& request, Reply&) -> LaterAnswer {
-                                    return [this, request = std::move(request)]() mutable {
-                                        return answer_admin(std::move(request), admin_context_);
-                                    };
-                                },
-                                .limits = admin_limits(config_),
-                                .registry = admin_connections_,
-                                .name = "ranking-server admin"}) {
+      lag_probe_(data_loop_, watch_.heartbeat, metrics_) {
     // The loop outranks its pool: each pool thread lowers itself once, before any hash.
     for (const auto& failure :
          lower_pool_threads(cpu_pool_, config_.pool_threads, config_.pool_priority))

@@ -32,8 +32,9 @@ namespace ranking {
 
 class RankingServer {
 public:
-    // Opens the store (creating it with `make_roster()` when the file is new) and binds both
-    // planes; throws on a refused store or a bad or busy address. Serves nothing until run().
+    // Binds both planes, then opens the store (creating it with `make_roster()` when the file is
+    // new); throws on a bad or busy address (before the store is created) or a refused store.
+    // Serves nothing until run().
     RankingServer(ServerConfig config, const std::function<std::vector<Player>()>& make_roster);
     ~RankingServer();
     RankingServer(const RankingServer&) = delete;
@@ -73,7 +74,8 @@ private:
     // Declaration order is destruction order reversed: registries outlive the loops whose
     // coroutine frames (destroyed with the loops) deregister from them; the pool and the store's
     // thread are joined and destroyed before the loops they deliver results to (and a PostgreSQL
-    // store, whose coroutines run on data_loop_, is gone before that loop is).
+    // store, whose coroutines run on data_loop_, is gone before that loop is). The planes bind
+    // before the store opens, so that a busy port leaves no new database behind.
     ServerConfig config_;
     std::atomic<bool> draining_{false};
     Watchdog* watchdog_ = nullptr; // while run() runs
@@ -87,6 +89,8 @@ private:
     net::io_context data_loop_{1};
     net::io_context admin_loop_{1};
     SystemdNotifier notifier_{admin_loop_}; // its watchdog timer runs on the admin loop
+    HttpPlane data_plane_;
+    HttpPlane admin_plane_;
     net::thread_pool cpu_pool_;
     OpenedStore opened_store_;
     std::unique_ptr<GameStore> store_; // SQLite (its own thread) or PostgreSQL (on data_loop_)
@@ -94,8 +98,6 @@ private:
     DataContext data_context_;
     AdminContext admin_context_;
     LagProbe lag_probe_;
-    HttpPlane data_plane_;
-    HttpPlane admin_plane_;
     std::thread admin_thread_;
 };
 

@@ -81,7 +81,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         ("config", po::value(&config_file),
          "read settings from this file too: one 'name = value' a line, the names of the "
          "options below without their dashes, '#' comments; an option on the command line "
-         "wins over the file. SIGHUP reads it again (see docs/operations.md)");
+         "wins over the file. SIGHUP reads it again (see docs/operations.md)")
+        ("allow-root", "run even as root (refused otherwise: the package runs the server as "
+         "the 'ranking' user)");
     po::options_description desc("Options (on the command line or in the --config file)");
     desc.add_options()
         ("address", po::value(&c.address)->default_value(c.address), "data plane address")
@@ -343,7 +345,15 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         if (!vm["players"].defaulted()) return fail("give --players or --club, not both");
         o.club = club;
     }
+    o.allow_root = vm.count("allow-root") > 0;
     return {o, 0};
+}
+
+std::optional<std::string> root_refusal(const ServerOptions& options, uid_t effective_uid) {
+    if (effective_uid != 0 || options.allow_root) return std::nullopt;
+    return "ranking-server: will not run as root: a server that parses untrusted input should "
+           "not hold root's privileges (the package runs it as the 'ranking' user); pass "
+           "--allow-root to run as root anyway";
 }
 
 } // namespace ranking

@@ -10,6 +10,8 @@
 #include <ostream>
 #include <string>
 
+#include <sys/types.h>
+
 namespace ranking {
 
 struct ServerOptions {
@@ -19,6 +21,7 @@ struct ServerOptions {
     bool players_given = false; // --players on the command line (ignored by an existing --db)
     std::optional<std::filesystem::path> club;
     std::optional<std::filesystem::path> config_file; // --config
+    bool allow_root = false;                          // --allow-root
     // Each option as given, in text (the command line over the file): what a reload compares.
     std::map<std::string, std::string> given;
 };
@@ -31,5 +34,8 @@ struct ParsedServerOptions {
 
 ParsedServerOptions parse_server_options(int argc, const char* const argv[], std::ostream& out,
                                          std::ostream& err);
+
+// Why the server will not run with this effective uid (root without --allow-root), or nothing.
+std::optional<std::string> root_refusal(const ServerOptions& options, uid_t effective_uid);
 
 } // namespace ranking

@@ -35,8 +35,9 @@ fail() {
   exit 1
 }
 
-# A cheap hash keeps the server idle; only the freeze should show.
-"$server_bin" --port 0 --admin-port 0 --hash-iterations 1000 --db "$work/ranking.db" >"$work/server.out" 2>"$work/server.err" &
+# A cheap hash keeps the server idle; only the freeze should show. --allow-root, as
+# scripts/server.sh's start_server: the tests run as root.
+"$server_bin" --allow-root --port 0 --admin-port 0 --hash-iterations 1000 --db "$work/ranking.db" >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 for _ in $(seq 100); do
   grep -q '^ranking-server: data ' "$work/server.out" && break

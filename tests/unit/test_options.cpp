@@ -251,6 +251,26 @@ TEST_CASE("server options: --config reads the same names, and the command line w
     std::filesystem::remove(help);
 }
 
+TEST_CASE("server options: root only with --allow-root, given on the command line alone") {
+    const auto plain = parse(parse_server_options, {});
+    REQUIRE(plain.options);
+    const auto refusal = root_refusal(*plain.options, 0);
+    REQUIRE(refusal);
+    CHECK(refusal->find("--allow-root") != std::string::npos);
+    CHECK_FALSE(root_refusal(*plain.options, 1000));
+
+    const auto allowed = parse(parse_server_options, {"--allow-root"});
+    REQUIRE(allowed.options);
+    CHECK_FALSE(root_refusal(*allowed.options, 0));
+
+    // A line in a file the package installs must not lift the refusal.
+    std::string err;
+    const auto file = write_config("ranking-test-root.conf", "allow-root = 1\n");
+    CHECK(parse(parse_server_options, {"--config", file.c_str()}, &err).exit_code == 2);
+    CHECK(err.find("'allow-root'") != std::string::npos);
+    std::filesystem::remove(file);
+}
+
 TEST_CASE("server options: a reload applies the threshold and the tokens, and names the rest") {
     ::unsetenv("RANKING_WRITE_TOKEN");
     const auto token = write_config("ranking-test-write-token", "first\n");
