@@ -53,8 +53,12 @@ run() { # label, server flags...
   fi
   local lag
   lag=$(sed -n 's/.*send lag .* p99 \([0-9.]*\) ms.*/\1/p' "$work/$label.out" | head -1)
-  printf '%-22s hash %6s ms  /rank offered %4s/s  canary p99 %8s ms  (%s; tool send lag p99 %s ms)\n' \
-    "$label" "$hash_ms" "$rate" "$(canary_p99 "$work/$label.out")" "$valid" "$lag"
+  # ranking-load's "N of M canaries unanswered within T s", when some were: no latency for them.
+  local unanswered
+  unanswered=$(grep -m1 -o '[0-9]* of [0-9]* canaries unanswered within [0-9.]* s' "$work/$label.out") || true
+  printf '%-22s hash %6s ms  /rank offered %4s/s  canary p99 %8s ms  (%s; tool send lag p99 %s ms)%s\n' \
+    "$label" "$hash_ms" "$rate" "$(canary_p99 "$work/$label.out")" "$valid" "$lag" \
+    "${unanswered:+; $unanswered}"
 }
 
 for priority in $priorities; do

@@ -94,9 +94,13 @@ kill -TERM "$twin_pid" && wait "$twin_pid" || true
 twin_pid=""
 rm -rf "$twin_db"
 if [ "$pairs" -gt 1 ]; then
+  # A cell "unanswered" is a p99 among canaries unanswered within ranking-load's timeout: above
+  # every latency and no number itself (awk would read it as 0); a median on it shows it as is.
   median() {
-    tr -d '()' | grep -v '^-$' | sort -n |
-      awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    tr -d '()' | grep -v '^-$' | awk '{ print ($1 == "unanswered" ? "inf" : $1), $1 }' | sort -g |
+      awk '{ v[NR] = $2 } END { if (NR == 0) { print "-"; exit }
+        a = v[int((NR + 1) / 2)]; b = v[int(NR / 2) + 1]
+        if (b == "unanswered") printf "%s", b; else printf "%.2f", (a + b) / 2 }'
   }
   pair_median() { awk -v c="$1" '{ print $c }' "$out/store-canary-pairs.txt" | median; }
   echo "   medians: no games $(pair_median 5) ($(pair_median 6))   games $(pair_median 8) ($(pair_median 9))   store-bench $(pair_median 11) ($(pair_median 12))"

@@ -57,12 +57,17 @@ std::vector<ModeSummary> summarize_by_mode(const Results& results, const RunPlan
     return modes;
 }
 
+const ModeSummary* find_mode(const std::vector<ModeSummary>& modes, std::string_view name) {
+    const auto found = std::find_if(modes.begin(), modes.end(),
+                                    [&](const ModeSummary& m) { return m.mode == name; });
+    return found == modes.end() ? nullptr : &*found;
+}
+
 std::optional<double> collapse_ratio(const std::vector<ModeSummary>& modes) {
     const auto p99_of = [&](std::string_view name) -> std::optional<std::uint64_t> {
-        for (const auto& m : modes)
-            if (m.mode == name && m.canary.latency.count() > 0)
-                return m.canary.latency.percentile(99);
-        return std::nullopt;
+        const auto* m = find_mode(modes, name);
+        if (!m || m->canary.latency.count() == 0) return std::nullopt;
+        return m->canary.latency_percentile(99);
     };
     const auto inline_p99 = p99_of("inline");
     const auto offload_p99 = p99_of("offload");

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ranking::load {
@@ -26,7 +27,12 @@ struct ModeSummary {
 // Phases with the same mode merged, in the order the modes first appear.
 std::vector<ModeSummary> summarize_by_mode(const Results& results, const RunPlan& plan);
 
-// inline canary p99 / offload canary p99, when both modes ran with a canary.
+// The summary of the mode named, if it ran.
+const ModeSummary* find_mode(const std::vector<ModeSummary>& modes, std::string_view name);
+
+// inline canary p99 / offload canary p99, when both modes ran with a canary and both p99s are
+// latencies: a p99 among canaries never answered within the timeout is none, and a ratio of the
+// time the tool gave up on them would be no ratio of latencies.
 std::optional<double> collapse_ratio(const std::vector<ModeSummary>& modes);
 
 struct Verdict {

@@ -193,6 +193,9 @@ net::awaitable<void> LoadStream::execute(Slot& slot, Job job) {
             ec = co_await std::move(connecting);
             if (ec) {
                 outcome.error = stopped_ ? ErrorClass::timeout : ErrorClass::connect;
+                // A connect the server never took up (its loop not accepting, its backlog full)
+                // is as unanswered as a request; a refused one failed at once, its latency known.
+                outcome.unanswered = stopped_ || ec == boost::beast::error::timeout;
                 slot.connection.close();
                 break;
             }
@@ -212,6 +215,7 @@ net::awaitable<void> LoadStream::execute(Slot& slot, Job job) {
         slot.connected = false;
         if (fresh || !stale_connection(ec) || stopped_) {
             outcome.error = classify(ec);
+            outcome.unanswered = outcome.error == ErrorClass::timeout;
             break;
         }
         recorder_.reconnected();
@@ -267,6 +271,7 @@ net::awaitable<void> LoadStream::enforce_deadline(WaitGroup& group) {
             outcome.tool_lag = job.dispatch_lag;
             outcome.waited = job.waited;
             outcome.error = ErrorClass::unsent;
+            outcome.unanswered = true;
             recorder_.record(outcome);
         }
         backlog_.clear();

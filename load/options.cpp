@@ -123,8 +123,8 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
          "offload) to the admin plane's /mode; repeatable. Results are split in phases at the "
          "toggles, each labelled by its mode")
         ("timeout", po::value(&timeout)->default_value(timeout),
-         "per request, from send to answer; an unanswered request counts with its full latency "
-         "(at least this) as an error, never vanishes")
+         "per request, from send to answer; an unanswered request counts as an error and as "
+         "unanswered (its latency unknown, at least this), never vanishes")
         ("player-names", po::value(&o.player_names)->default_value(o.player_names),
          "at most this many names fetched from /leaderboard pages at start (only when the mix has "
          "rank, players, leaderboard or games)")
@@ -151,7 +151,10 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
         out << desc
             << "\nOutput: a table per phase and endpoint (latency p50 p90 p99 p99.9 p99.99 max, "
                "from due time),\nthe per-mode comparison with the collapse ratio (inline canary "
-               "p99 / offload canary p99),\nand a verdict: the run is NOT VALID when the tool "
+               "p99 / offload canary p99),\nand a verdict. Requests unanswered within --timeout "
+               "are counted apart (\"N of M unanswered\nwithin 10 s\"); a percentile among them "
+               "shows as 'unanswered', never as a latency, and no ratio\nis built on it. The "
+               "verdict: the run is NOT VALID when the tool "
                "itself sent late (its send lag p99 > 1 ms)\nor sent less than 97% of the offered "
                "rate while connections were free.\n"
                "The --json and --csv timelines add, each second, the server's own view from its "

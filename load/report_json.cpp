@@ -27,6 +27,28 @@ json percentiles(const LatencyHistogram& h) {
             {"max", ms(h.max())}};
 }
 
+// A series' latency as the tables show it: the unanswered counted apart, and a statistic among
+// them null (unknown) rather than the time the tool gave up on them.
+json latency_json(const SeriesStats& s) {
+    const auto at = [&](double percent) {
+        const auto value = s.latency_percentile(percent);
+        return value ? json(ms(*value)) : json();
+    };
+    const bool lost = s.unanswered > 0;
+    return {{"count", s.latency.count()},
+            {"unanswered", s.unanswered},
+            {"min", s.known.count() > 0 ? json(ms(s.known.min()))
+                    : lost              ? json()
+                                        : json(0.0)},
+            {"mean", lost ? json() : json(s.latency.mean() / 1000.0)},
+            {"p50", at(50)},
+            {"p90", at(90)},
+            {"p99", at(99)},
+            {"p99.9", at(99.9)},
+            {"p99.99", at(99.99)},
+            {"max", at(100)}};
+}
+
 json series_json(const SeriesStats& s, double span_seconds) {
     json errors = json::object();
     for (std::size_t i = 0; i < error_class_count; ++i)
@@ -40,9 +62,10 @@ json series_json(const SeriesStats& s, double span_seconds) {
             {"rate", static_cast<double>(s.latency.count()) / span_seconds},
             {"waited_for_connection", s.waited},
             {"errors_total", s.error_total()},
+            {"unanswered", s.unanswered},
             {"errors", errors},
             {"error_statuses", statuses},
-            {"latency_ms", percentiles(s.latency)},
+            {"latency_ms", latency_json(s)},
             {"service_ms", percentiles(s.service)},
             {"send_lag_ms", percentiles(s.send_lag)}};
 }
@@ -202,10 +225,10 @@ json report_json(const RunReport& r) {
              {"offered_rate", m.offered_rate},
              {"achieved_rate", m.achieved_rate},
              {"errors", m.data.error_total() + m.canary.error_total()},
-             {"players_ms", percentiles(m.cheap.latency)},
-             {"canary_ms", percentiles(m.canary.latency)},
-             {"rank_ms", percentiles(m.heavy.latency)},
-             {"games_ms", percentiles(m.games.latency)},
+             {"players_ms", latency_json(m.cheap)},
+             {"canary_ms", latency_json(m.canary)},
+             {"rank_ms", latency_json(m.heavy)},
+             {"games_ms", latency_json(m.games)},
              {"durable_games_per_second", static_cast<double>(m.games.ok) / m.seconds}});
     doc["by_mode"] = modes;
     const auto ratio = collapse_ratio(r.modes);

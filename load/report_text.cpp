@@ -34,6 +34,36 @@ std::string seconds(nanoseconds span) {
     return number(std::chrono::duration<double>(span).count(), "%.1f");
 }
 
+// The timeout as people write it: "10 s", "1.5 s", "0.25 s".
+std::string timeout_text(milliseconds timeout) {
+    return number(std::chrono::duration<double>(timeout).count(), "%g") + " s";
+}
+
+// A latency percentile in ms, or "unanswered" when it falls among requests never answered
+// within the timeout: theirs is unknown, and the time the tool gave up is no latency. Not "over
+// the timeout" either: the timeout runs from the send, so answered requests that first waited
+// for a connection can show more than it. One word, so that the tables' columns stay countable
+// for the scripts that read them.
+std::string latency_cell(const SeriesStats& stats, double percent) {
+    if (stats.latency.count() == 0) return "-";
+    const auto value = stats.latency_percentile(percent);
+    return value ? ms(*value) : "unanswered";
+}
+
+// "canary: 734 of 1000 unanswered within 10 s, ...", one line per series that had any.
+std::vector<std::string> unanswered_lines(const std::array<SeriesStats, series_count>& series,
+                                          milliseconds timeout) {
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < series_count; ++i)
+        if (const auto lost = series[i].unanswered; lost > 0)
+            lines.push_back(
+                std::string(series_name(static_cast<Series>(i))) + ": " + std::to_string(lost) +
+                " of " + std::to_string(series[i].latency.count()) + " unanswered within " +
+                timeout_text(timeout) +
+                ", their latency unknown (a percentile among them shows as unanswered)");
+    return lines;
+}
+
 // Error answers are counted by status (a 503 is the server shedding or its store refusing, not
 // a failed transport), the other classes by name: "12 (http_503 10 timeout 2)".
 std::string errors_of(const SeriesStats& stats) {
@@ -61,18 +91,44 @@ Table series_table(const std::array<SeriesStats, series_count>& series, double s
     for (std::size_t i = 0; i < series_count; ++i) {
         const auto& s = series[i];
         if (s.latency.count() == 0 && s.planned == 0) continue;
-        const auto& h = s.latency;
+        const auto count = s.latency.count();
+        const auto cell = [&](double p) { return latency_cell(s, p); };
         table.rows.push_back({std::string(series_name(static_cast<Series>(i))),
-                              std::to_string(h.count()),
-                              number(static_cast<double>(h.count()) / span_seconds), errors_of(s),
-                              ms(h.percentile(50)), ms(h.percentile(90)), ms(h.percentile(99)),
-                              ms(h.percentile(99.9)), ms(h.percentile(99.99)), ms(h.max())});
+                              std::to_string(count),
+                              number(static_cast<double>(count) / span_seconds), errors_of(s),
+                              cell(50), cell(90), cell(99), cell(99.9), cell(99.99), cell(100)});
     }
     return table;
 }
 
+// The collapse ratio, or why there is none. A canary p99 among the unanswered is no latency:
+// dividing by or into it would print the time the tool gave up as a ratio (25,521x once, for
+// canaries that never came back); that they never came back is the finding, said as such.
+std::string collapse_line(const std::vector<ModeSummary>& modes, milliseconds timeout) {
+    if (const auto ratio = collapse_ratio(modes))
+        return "collapse ratio (inline canary p99 / offload canary p99): " +
+               number(*ratio, "%.1f") + "x";
+    const auto* inline_mode = find_mode(modes, "inline");
+    const auto* offload_mode = find_mode(modes, "offload");
+    if (!inline_mode || !offload_mode || inline_mode->canary.latency.count() == 0 ||
+        offload_mode->canary.latency.count() == 0 ||
+        (inline_mode->canary.latency_percentile(99) && offload_mode->canary.latency_percentile(99)))
+        return "collapse ratio: n/a (needs a canary and both an inline and an offload phase)";
+    const auto p99 = [&](const ModeSummary& m) {
+        const auto& canary = m.canary;
+        if (const auto value = canary.latency_percentile(99))
+            return "the " + m.mode + " canary p99 is " + ms(*value) + " ms";
+        return "the " + m.mode + " canary p99 falls among the " +
+               std::to_string(canary.unanswered) + " of " + std::to_string(canary.latency.count()) +
+               " " + m.mode + " canaries unanswered within " + timeout_text(timeout);
+    };
+    return "collapse ratio: none (a p99 among unanswered canaries is no latency): " +
+           p99(*inline_mode) + "; " + p99(*offload_mode);
+}
+
 std::vector<Section> build(const RunReport& r) {
     std::vector<Section> sections;
+    const auto timeout = r.options.timeout;
     const auto& phases = r.plan.phases();
     std::array<SeriesStats, series_count> overall;
     for (std::size_t p = 0; p < phases.size(); ++p) {
@@ -81,17 +137,19 @@ std::vector<Section> build(const RunReport& r) {
         for (std::size_t i = 0; i < series_count; ++i)
             overall[i].merge(stats.series[i]);
         const auto data = data_series(stats);
-        sections.push_back(
-            {"Phase " + std::to_string(p + 1) + ": " + phases[p].mode + ", due " +
-                 seconds(phases[p].from) + "-" + seconds(phases[p].to) + " s",
-             {"offered " + number(static_cast<double>(data.planned) / span) + "/s, achieved " +
-              number(static_cast<double>(stats.sent) / span) + "/s; latency from due time"},
-             series_table(stats.series, span)});
+        Section phase{"Phase " + std::to_string(p + 1) + ": " + phases[p].mode + ", due " +
+                          seconds(phases[p].from) + "-" + seconds(phases[p].to) + " s",
+                      {"offered " + number(static_cast<double>(data.planned) / span) +
+                       "/s, achieved " + number(static_cast<double>(stats.sent) / span) +
+                       "/s; latency from due time"},
+                      series_table(stats.series, span)};
+        for (auto& line : unanswered_lines(stats.series, timeout))
+            phase.lines.push_back(std::move(line));
+        sections.push_back(std::move(phase));
     }
     if (phases.size() > 1)
         sections.push_back(
-            {"All phases",
-             {},
+            {"All phases", unanswered_lines(overall, timeout),
              series_table(
                  overall,
                  std::chrono::duration<double>(r.plan.end() - r.plan.measured_from()).count())});
@@ -102,8 +160,10 @@ std::vector<Section> build(const RunReport& r) {
         {{"mode", "seconds", "offered/s", "achieved/s", "errors", "players p50", "players p99",
           "players max", "canary p50", "canary p99", "canary max", "rank p50", "rank p99"},
          {}}};
-    const auto cell = [](const SeriesStats& s, double p) {
-        return s.latency.count() ? ms(s.latency.percentile(p)) : std::string("-");
+    const auto cell = [](const SeriesStats& s, double p) { return latency_cell(s, p); };
+    // "12.30 ms", but "unanswered" alone.
+    const auto with_unit = [](const std::string& text) {
+        return text == "unanswered" ? text : text + " ms";
     };
     for (const auto& m : r.modes)
         by_mode.table.rows.push_back(
@@ -117,12 +177,18 @@ std::vector<Section> build(const RunReport& r) {
                 m.mode + ": " + number(static_cast<double>(m.games.ok) / m.seconds) +
                 " durable games/s (201) of " +
                 number(static_cast<double>(m.games.planned) / m.seconds) + "/s offered, ack p50 " +
-                cell(m.games, 50) + " ms, p99 " + cell(m.games, 99) + " ms");
-    const auto ratio = collapse_ratio(r.modes);
-    by_mode.lines.push_back(
-        ratio ? "collapse ratio (inline canary p99 / offload canary p99): " +
-                    number(*ratio, "%.1f") + "x"
-              : "collapse ratio: n/a (needs a canary and both an inline and an offload phase)");
+                with_unit(cell(m.games, 50)) + ", p99 " + with_unit(cell(m.games, 99)));
+    for (const auto& m : r.modes) {
+        if (m.canary.unanswered > 0)
+            by_mode.lines.push_back(m.mode + ": " + std::to_string(m.canary.unanswered) + " of " +
+                                    std::to_string(m.canary.latency.count()) +
+                                    " canaries unanswered within " + timeout_text(timeout));
+        if (m.data.unanswered > 0)
+            by_mode.lines.push_back(m.mode + ": " + std::to_string(m.data.unanswered) + " of " +
+                                    std::to_string(m.data.latency.count()) +
+                                    " data requests unanswered within " + timeout_text(timeout));
+    }
+    by_mode.lines.push_back(collapse_line(r.modes, timeout));
     for (const auto& mark : r.toggles)
         by_mode.lines.push_back(
             "toggle at " + seconds(mark.planned.at) + " s to " +

@@ -1,6 +1,7 @@
 #include "stats.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace ranking::load {
@@ -22,13 +23,27 @@ std::uint64_t SeriesStats::error_total() const noexcept {
     return std::accumulate(errors.begin(), errors.end(), std::uint64_t{0});
 }
 
+std::optional<std::uint64_t> SeriesStats::latency_percentile(double percent) const noexcept {
+    const auto all = latency.count();
+    if (all == 0) return 0;
+    // The rank LatencyHistogram::percentile takes among all of them, rounding noise forgiven.
+    const double exact = std::clamp(percent, 0.0, 100.0) * static_cast<double>(all) / 100.0;
+    const auto rank =
+        std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(exact - 1e-6)));
+    if (rank > known.count()) return std::nullopt;
+    // The known latencies rank below every unanswered one: the same rank among them alone.
+    return known.percentile(100.0 * static_cast<double>(rank) / static_cast<double>(known.count()));
+}
+
 void SeriesStats::merge(const SeriesStats& other) {
     latency.merge(other.latency);
+    known.merge(other.known);
     service.merge(other.service);
     send_lag.merge(other.send_lag);
     planned += other.planned;
     ok += other.ok;
     waited += other.waited;
+    unanswered += other.unanswered;
     for (std::size_t i = 0; i < error_class_count; ++i)
         errors[i] += other.errors[i];
     for (const auto& [status, count] : other.statuses)
@@ -110,6 +125,10 @@ void Recorder::record(const Outcome& outcome) {
     auto& stats = results_.phases[*phase];
     auto& series = stats.series[index(outcome.series)];
     series.latency.record(latency);
+    if (outcome.unanswered)
+        ++series.unanswered;
+    else
+        series.known.record(latency);
     if (outcome.sent) {
         series.service.record(micros(outcome.done - *outcome.sent));
         series.send_lag.record(micros(*outcome.sent - outcome.due));

@@ -30,22 +30,32 @@ struct Outcome {
     bool waited = false;                   // every connection was busy at its due time
     std::optional<ErrorClass> error;
     int status = 0;
+    // Never answered within --timeout: its request or its connect timed out, or it was still
+    // queued or in flight when the run ended. It waited at least the timeout, but how long it
+    // would have taken is unknown: `done` is only when the tool gave up, no latency to read.
+    bool unanswered = false;
 };
 
 inline constexpr unsigned summary_precision = 10; // 0.1%
 inline constexpr unsigned timeline_precision = 7; // 0.8%, small enough for a row per second
 
 struct SeriesStats {
-    LatencyHistogram latency{summary_precision};  // due -> done
+    LatencyHistogram latency{summary_precision};  // due -> done, the unanswered until given up
+    LatencyHistogram known{summary_precision};    // due -> done of all but the unanswered
     LatencyHistogram service{summary_precision};  // sent -> done
     LatencyHistogram send_lag{summary_precision}; // due -> sent
     std::uint64_t planned = 0;                    // due in this phase
     std::uint64_t ok = 0;                         // 2xx answers
     std::uint64_t waited = 0;                     // found every connection busy
+    std::uint64_t unanswered = 0;                 // within --timeout (Outcome::unanswered)
     std::array<std::uint64_t, error_class_count> errors{};
     std::map<int, std::uint64_t> statuses; // non-2xx answers by status
 
     std::uint64_t error_total() const noexcept;
+    // The latency percentile with the unanswered ranked above every known latency (theirs is
+    // unknown, beyond the timeout): nullopt when the percentile falls among them, so that no one
+    // reads the timeout as a latency. 0 with no request; 100 is the max.
+    std::optional<std::uint64_t> latency_percentile(double percent) const noexcept;
     void merge(const SeriesStats& other);
 };
 

@@ -1,17 +1,25 @@
-// ranking-load's plan without sockets: due times, the mix, the phases and the command line.
+// ranking-load's plan without sockets: due times, the mix, the phases and the command line; and
+// how the report counts and shows the requests never answered within the timeout.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include "analysis.hpp"
 #include "data_api.hpp"
 #include "mix.hpp"
 #include "options.hpp"
+#include "report_json.hpp"
+#include "report_text.hpp"
 #include "run_plan.hpp"
 #include "schedule.hpp"
+#include "stats.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -234,4 +242,164 @@ TEST_CASE("the admin token comes from --admin-token or RANKING_ADMIN_TOKEN, the 
 TEST_CASE("the server's /metrics are scraped unless --no-server-metrics") {
     CHECK(parse({"--rate", "1"}).options->server_metrics);
     CHECK_FALSE(parse({"--rate", "1", "--no-server-metrics"}).options->server_metrics);
+}
+
+namespace {
+
+// `times` outcomes of one series due at `at` into the run, done `latency` later; timeouts and
+// the unsent unanswered, as LoadStream records them.
+void record(Recorder& recorder, Clock::time_point start, Series series, nanoseconds at,
+            nanoseconds latency, std::optional<ErrorClass> error, std::size_t times = 1,
+            bool unanswered = false) {
+    for (std::size_t i = 0; i < times; ++i) {
+        Outcome outcome;
+        outcome.series = series;
+        outcome.due = start + at;
+        if (error != ErrorClass::unsent && error != ErrorClass::connect) outcome.sent = outcome.due;
+        outcome.done = outcome.due + latency;
+        outcome.error = error;
+        outcome.status = error == ErrorClass::http_status ? 503 : 200;
+        outcome.unanswered =
+            unanswered || error == ErrorClass::timeout || error == ErrorClass::unsent;
+        recorder.record(outcome);
+    }
+}
+
+// 20 s at a 1 s timeout, offload then inline from 10 s. Offload: 100 canaries answered in 1 ms.
+// Inline: of 100 canaries, 38 answered in 300 ms, a 503 in 5 ms and a refused connect in 1 ms
+// (both known latencies), 45 timed out (recorded at 1.5 s), 5 whose connect timed out (1.2 s)
+// and 10 never sent (2 s); of 10 lookups, one timed out.
+struct CollapsedRun {
+    RunPlan plan{
+        0ms, 20'000ms, 1'000ms, {{10'000ms, ranking::WorkPlacement::inline_on_loop}}, "offload"};
+    Results results;
+    CollapsedRun() {
+        Recorder recorder(plan);
+        const auto start = Clock::now();
+        recorder.begin(start);
+        record(recorder, start, Series::canary, 1s, 1ms, std::nullopt, 100);
+        record(recorder, start, Series::canary, 11s, 300ms, std::nullopt, 38);
+        record(recorder, start, Series::canary, 11s, 5ms, ErrorClass::http_status);
+        record(recorder, start, Series::canary, 11s, 1ms, ErrorClass::connect);
+        record(recorder, start, Series::canary, 11s, 1'500ms, ErrorClass::timeout, 45);
+        record(recorder, start, Series::canary, 11s, 1'200ms, ErrorClass::connect, 5, true);
+        record(recorder, start, Series::canary, 11s, 2'000ms, ErrorClass::unsent, 10);
+        record(recorder, start, Series::players, 11s, 2ms, std::nullopt, 9);
+        record(recorder, start, Series::players, 11s, 1'200ms, ErrorClass::timeout);
+        results = recorder.results();
+    }
+};
+
+} // namespace
+
+TEST_CASE("requests or connects timed out and the unsent are unanswered, not refused or errors") {
+    const CollapsedRun run;
+    const auto& canary = run.results.phases[1].series[index(Series::canary)];
+    CHECK(canary.latency.count() == 100);
+    CHECK(canary.unanswered == 60);
+    CHECK(canary.known.count() == 40);
+    CHECK(canary.errors[static_cast<std::size_t>(ErrorClass::connect)] == 6); // 1 refused
+    CHECK(run.results.phases[0].series[index(Series::canary)].unanswered == 0);
+    CHECK(run.results.phases[1].series[index(Series::players)].unanswered == 1);
+}
+
+TEST_CASE("a latency percentile among the unanswered is none, not the time the tool gave up") {
+    const CollapsedRun run;
+    const auto& canary = run.results.phases[1].series[index(Series::canary)];
+    // Ranked: 1 ms, 5 ms, 38 x 300 ms, then the 60 unanswered above them all.
+    CHECK(canary.latency_percentile(1) == 1'000u);
+    CHECK(canary.latency_percentile(2) ==
+          canary.known.bucket_upper_bound(canary.known.bucket_of(5'000)));
+    CHECK(canary.latency_percentile(40) == 300'000u);
+    CHECK_FALSE(canary.latency_percentile(40.5));
+    CHECK_FALSE(canary.latency_percentile(99));
+    CHECK_FALSE(canary.latency_percentile(100)); // the max too
+    // Without the unanswered it reads as the histogram of all does.
+    const auto& offload = run.results.phases[0].series[index(Series::canary)];
+    CHECK(offload.latency_percentile(99) == offload.latency.percentile(99));
+    CHECK(offload.latency_percentile(100) == offload.latency.max());
+    CHECK(SeriesStats{}.latency_percentile(99) == 0u);
+}
+
+TEST_CASE("no collapse ratio on unanswered canaries, but a few beyond the p99 leave it a latency") {
+    const CollapsedRun run;
+    const auto modes = summarize_by_mode(run.results, run.plan);
+    REQUIRE(modes.size() == 2);
+    CHECK(modes[1].canary.unanswered == 60);
+    CHECK_FALSE(collapse_ratio(modes));
+
+    // 5 of 1,000 unanswered: the p99 (the 990th) is still an answer, 100 ms against 1 ms.
+    std::vector<ModeSummary> few(2);
+    few[0].mode = "offload";
+    few[0].canary.latency.record(1'000, 1'000);
+    few[0].canary.known.record(1'000, 1'000);
+    few[1].mode = "inline";
+    few[1].canary.latency.record(100'000, 995);
+    few[1].canary.known.record(100'000, 995);
+    few[1].canary.latency.record(10'000'000, 5);
+    few[1].canary.errors[static_cast<std::size_t>(ErrorClass::timeout)] = 5;
+    few[1].canary.unanswered = 5;
+    REQUIRE(collapse_ratio(few));
+    CHECK(*collapse_ratio(few) == doctest::Approx(100));
+}
+
+TEST_CASE("the report says how many went unanswered within the timeout, and no number for them") {
+    const CollapsedRun run;
+    const auto modes = summarize_by_mode(run.results, run.plan);
+    LoadOptions options;
+    options.rate = 10;
+    options.timeout = 1'000ms;
+    const Verdict verdict;
+    const std::vector<ToggleMark> toggles;
+    const ServerTimeline server;
+    const RunReport report{.options = options,
+                           .plan = run.plan,
+                           .results = run.results,
+                           .modes = modes,
+                           .verdict = verdict,
+                           .toggles = toggles,
+                           .server = server};
+    const auto text = render_terminal(report);
+    INFO(text);
+    const auto has = [&](const std::string& part) { return text.find(part) != std::string::npos; };
+    CHECK(has("  canary: 60 of 100 unanswered within 1 s, their latency unknown (a percentile "
+              "among them shows as unanswered)\n"));
+    CHECK(has("  players: 1 of 10 unanswered within 1 s"));
+    CHECK(has("  inline: 60 of 100 canaries unanswered within 1 s\n"));
+    CHECK(has("  inline: 1 of 10 data requests unanswered within 1 s\n"));
+    CHECK_FALSE(has("offload: 0 of"));
+    CHECK(has("collapse ratio: none (a p99 among unanswered canaries is no latency): the inline "
+              "canary p99 falls among the 60 of 100 inline canaries unanswered within 1 s; the "
+              "offload canary p99 is 1.00 ms\n"));
+    CHECK_FALSE(has("collapse ratio (inline"));
+    CHECK_FALSE(has("1500.")); // the time the tool gave up on them is no latency
+    // The inline phase's canary row: p50 to max all among the unanswered, each one word, so that
+    // the scripts still find the p99 4th from the end. Not "> 1 s": answers that waited for the
+    // connection can take longer than the timeout, which runs from the send.
+    std::istringstream lines(text);
+    std::vector<std::string> row;
+    bool in_inline = false;
+    for (std::string line; std::getline(lines, line) && row.empty();) {
+        in_inline = in_inline || line.rfind("Phase 2", 0) == 0;
+        std::istringstream words(line);
+        std::vector<std::string> all{std::istream_iterator<std::string>(words), {}};
+        if (in_inline && !all.empty() && all[0] == "canary") row = all;
+    }
+    REQUIRE(row.size() > 6);
+    CHECK(std::all_of(row.end() - 6, row.end(),
+                      [](const std::string& cell) { return cell == "unanswered"; }));
+    CHECK(row[1] == "100");
+
+    const auto json = report_json(report);
+    const auto& by_mode = json["by_mode"];
+    CHECK(json["collapse_ratio"].is_null());
+    CHECK(by_mode[1]["canary_ms"]["unanswered"] == 60);
+    CHECK(by_mode[1]["canary_ms"]["count"] == 100);
+    CHECK(by_mode[1]["canary_ms"]["p99"].is_null());
+    CHECK(by_mode[1]["canary_ms"]["max"].is_null());
+    CHECK(by_mode[1]["canary_ms"]["p50"].is_null());
+    CHECK(by_mode[1]["canary_ms"]["min"] == 1.0);
+    CHECK(by_mode[0]["canary_ms"]["p99"] == 1.0);
+    CHECK(json["phases"][1]["series"]["canary"]["unanswered"] == 60);
+    CHECK(json["phases"][1]["series"]["canary"]["latency_ms"]["p99"].is_null());
 }
