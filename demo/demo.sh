@@ -49,6 +49,8 @@ inline=$(grep -c 'WARNING event loop blocked.*mode inline' "$out/server.log" || 
 offload=$(grep -c 'WARNING event loop blocked.*mode offload' "$out/server.log" || true)
 echo "   stall warnings naming a request in inline mode: $inline; in offload mode: $offload"
 grep -m3 -E 'WARNING event loop blocked|held the event loop' "$out/server.log" | sed 's/^/   /' || true
+# The stack the watchdog sampled inside the stall: the hash's own frames under the /rank request.
+grep -m1 -E 'event loop was blocked .* at ' "$out/server.log" | sed 's/^/   /' || true
 echo
 echo "== 4. The blocking database call: games and an export through the store, offload then inline"
 "$here/store_chapter.sh" "$build" "$out"

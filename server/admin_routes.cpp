@@ -3,6 +3,7 @@
 #include "admin_api.hpp"
 #include "live_feed.hpp"
 #include "request_guards.hpp"
+#include "stall_report.hpp"
 
 #include <fstream>
 #include <memory>
@@ -18,15 +19,19 @@ std::string content_type_of(const std::string& file) {
     return "application/octet-stream";
 }
 
+Reply text_reply(std::string body, std::string content_type) {
+    Reply reply;
+    reply.body = std::move(body);
+    reply.content_type = std::move(content_type);
+    return reply;
+}
+
 Reply dashboard_file(const std::string& name, const AdminContext& context) {
     const auto it = context.dashboard.find(name);
     if (it == context.dashboard.end())
         return error_reply(404, "dashboard file '" + name + "' not found in " +
                                     context.dashboard_directory.string());
-    Reply reply;
-    reply.body = it->second;
-    reply.content_type = content_type_of(name);
-    return reply;
+    return text_reply(it->second, content_type_of(name));
 }
 
 } // namespace
@@ -64,13 +69,11 @@ net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& cont
         co_return dashboard_file(path == "/" ? "index.html" : path.substr(1), context);
     if (auto refused = refuse_without_token(request.authorization, context.token, "admin plane"))
         co_return std::move(*refused);
-    if (path == "/metrics" && is_get) {
-        Reply reply;
-        reply.body = ServerMetrics::serialize(context.metrics.collect(
-            context.levels, context.mode.load(), context.watch.loop_thread.cpu_seconds()));
-        reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        co_return reply;
-    }
+    if (path == "/metrics" && is_get)
+        co_return text_reply(
+            ServerMetrics::serialize(context.metrics.collect(
+                context.levels, context.mode.load(), context.watch.loop_thread.cpu_seconds())),
+            "text/plain; version=0.0.4; charset=utf-8");
     if (path == "/events" && is_get) {
         auto feed = std::make_shared<LiveFeed>(context.metrics, context.watch, context.levels,
                                                context.mode);
@@ -79,7 +82,12 @@ net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& cont
                                    std::chrono::milliseconds(250)};
         co_return reply;
     }
-    if (path == "/metrics" || path == "/events" || path == "/")
+    if (path == "/stalls" && is_get)
+        co_return text_reply(stalls_json(context.watch.stalls), "application/json");
+    if (path == "/stalls.folded" && is_get)
+        co_return text_reply(stalls_folded(context.watch.stalls), "text/plain; charset=utf-8");
+    if (path == "/metrics" || path == "/events" || path == "/" || path == "/stalls" ||
+        path == "/stalls.folded")
         co_return method_not_allowed(request.method, "GET");
     co_return answer_admin_request(request.method, request.target, request.body, context.mode);
 }

@@ -59,6 +59,7 @@ public:
     net::any_io_executor data_executor() { return data_loop_.get_executor(); }
     net::any_io_executor admin_executor() { return admin_loop_.get_executor(); }
     std::vector<StallRecord> stalls() const { return watch_.stalls.recent(); }
+    bool stall_in_progress() const { return watch_.stalls.in_progress().has_value(); }
     // What the start-up line says about the store.
     struct OpenedStore {
         std::string name; // the file, or the PostgreSQL database's name (never the conninfo)

@@ -115,10 +115,10 @@ std::string LiveFeed::next_sample() {
         stalls.push_back({{"start", s.started_unix_ms},
                           {"end", s.started_unix_ms + static_cast<std::int64_t>(s.duration_ms)},
                           {"route", route_name(s.route)}});
-    if (const auto since = watch_.stalls.in_progress_since_unix_ms())
-        stalls.push_back({{"start", since},
+    if (const auto ongoing = watch_.stalls.in_progress())
+        stalls.push_back({{"start", ongoing->started_unix_ms},
                           {"end", nullptr},
-                          {"route", route_name(watch_.stalls.in_progress_route())}});
+                          {"route", route_name(ongoing->route)}});
     sample["stalls"] = stalls;
 
     previous_ = std::move(current);

@@ -1,6 +1,7 @@
 #include "loop_thread.hpp"
 
 #include <pthread.h>
+#include <unistd.h>
 
 namespace ranking {
 namespace {
@@ -15,6 +16,7 @@ std::optional<double> cpu_seconds_of(clockid_t clock) {
 
 void LoopThread::bind() {
     id_.store(std::this_thread::get_id());
+    tid_.store(::gettid());
     clockid_t clock{};
     if (::pthread_getcpuclockid(::pthread_self(), &clock) != 0) return;
     // From now on: what the thread did before it became the loop (start-up, calibration) is not

@@ -39,7 +39,9 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
             .Register(*registry_);
     auto& stalls = pm::BuildCounter()
                        .Name("ranking_event_loop_stalls_total")
-                       .Help("Loop stalls past --stall-warn-ms, by the route that held the loop")
+                       .Help("Loop stalls past --stall-warn-ms, by the route that held the loop "
+                             "and their kind: cpu (the loop thread burned CPU) or blocked "
+                             "(it waited)")
                        .Register(*registry_);
     auto& handler = pm::BuildHistogram()
                         .Name("ranking_loop_handler_seconds")
@@ -51,7 +53,9 @@ ServerMetrics::ServerMetrics() : registry_(std::make_shared<pm::Registry>()) {
                         .Register(*registry_);
     for (std::size_t r = 0; r < route_count; ++r) {
         const std::string route(route_name(static_cast<Route>(r)));
-        stalls_[r] = &stalls.Add({{"route", route}});
+        for (StallKind kind : stall_kinds)
+            stalls_[r][static_cast<std::size_t>(kind)] =
+                &stalls.Add({{"route", route}, {"kind", std::string(to_string(kind))}});
         handler_time_[r] = &handler_time.Add({{"route", route}});
         for (WorkPlacement mode : {WorkPlacement::offload, WorkPlacement::inline_on_loop}) {
             const pm::Labels labels{{"route", route}, {"mode", std::string(to_string(mode))}};

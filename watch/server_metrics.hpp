@@ -7,6 +7,7 @@
 #include "load_levels.hpp"
 #include "mode.hpp"
 #include "process_stats.hpp"
+#include "stall_kind.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -30,7 +31,9 @@ public:
     void add_handler_time(Route route, double seconds) {
         handler_time_[index(route)]->Increment(seconds);
     }
-    void count_stall(Route route) { stalls_[index(route)]->Increment(); }
+    void count_stall(Route route, StallKind kind) {
+        stalls_[index(route)][static_cast<std::size_t>(kind)]->Increment();
+    }
     void observe_handler(Route route, WorkPlacement mode, double seconds) {
         handler_[index(route)][index(mode)]->Observe(seconds);
     }
@@ -92,7 +95,7 @@ private:
     prometheus::Counter* loop_busy_;
     double loop_busy_seen_ = 0;
     std::array<prometheus::Counter*, route_count> handler_time_{};
-    std::array<prometheus::Counter*, route_count> stalls_{};
+    std::array<std::array<prometheus::Counter*, stall_kinds.size()>, route_count> stalls_{};
     std::array<std::array<prometheus::Histogram*, 2>, route_count> handler_{};
     std::array<std::array<prometheus::Histogram*, 2>, route_count> request_{};
     static constexpr std::size_t outcome_count = 6;

@@ -2,22 +2,29 @@
 
 namespace ranking {
 
-void StallLog::start(std::int64_t started_unix_ms, Route route) {
-    route_.store(static_cast<int>(route));
-    since_.store(started_unix_ms);
+void StallLog::update(StallRecord ongoing) {
+    ongoing.ongoing = true;
+    std::lock_guard lock(mutex_);
+    ongoing_ = std::move(ongoing);
 }
 
-void StallLog::finish(const StallRecord& record) {
-    since_.store(0);
-    metrics_.count_stall(record.route);
+void StallLog::finish(StallRecord record) {
+    record.ongoing = false;
+    metrics_.count_stall(record.route, record.kind);
     std::lock_guard lock(mutex_);
-    ended_.push_back(record);
-    if (ended_.size() > 64) ended_.pop_front();
+    ongoing_.reset();
+    ended_.push_back(std::move(record));
+    if (ended_.size() > kept) ended_.pop_front();
 }
 
 std::vector<StallRecord> StallLog::recent() const {
     std::lock_guard lock(mutex_);
     return {ended_.begin(), ended_.end()};
+}
+
+std::optional<StallRecord> StallLog::in_progress() const {
+    std::lock_guard lock(mutex_);
+    return ongoing_;
 }
 
 } // namespace ranking

@@ -1,43 +1,64 @@
 #pragma once
-// The stalls the watchdog saw, for the dashboard: the last ones that ended, and the one in
-// progress. The watchdog writes (and counts each ended stall in the metrics); the admin thread
-// reads.
+// The stalls the watchdog saw: the one in progress, as far as it is known, and the last 64 that
+// ended, each with what held the loop, whether it burned CPU or waited, and the loop thread's
+// stack sampled while it lasted. The watchdog writes (and counts each ended stall in the
+// metrics); the admin thread reads. A lock, taken a few times per stall and by readers.
 #include "data_api.hpp"
+#include "frame_names.hpp"
 #include "server_metrics.hpp"
+#include "stall_kind.hpp"
 
-#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace ranking {
 
-// A stall the watchdog saw end: the loop's heartbeat stopped for `duration_ms`.
+// The loop thread's stack once during a stall.
+struct StallSample {
+    double at_ms = 0;              // since the stall began
+    std::vector<FrameName> frames; // innermost first
+};
+
+// A stall: the loop's heartbeat stopped for `duration_ms` (so far, while `ongoing`).
 struct StallRecord {
     std::int64_t started_unix_ms = 0;
     double duration_ms = 0;
-    Route route = Route::other; // the route found holding the loop most often
+    double cpu_ms = 0;      // the loop thread's CPU time over the stall
+    double runnable_ms = 0; // its time waiting for a CPU (a busy machine), over the stall
+    StallKind kind = StallKind::cpu;
+    std::optional<std::string> syscall; // the call the loop thread waited in, when it could be read
+    Route route = Route::other;         // the handler holding the loop when the stall was seen
+    std::optional<std::uint64_t> request_id; // its request; none outside a handler
+    std::vector<StallSample> samples;
+    // Whom it made wait: the requests in flight when it began (the culprit aside) and those read
+    // right after it, and the delay it added to them in all.
+    long delayed_requests = 0;
+    double delayed_ms_total = 0;
+    bool ongoing = false;
 };
 
 class StallLog {
 public:
+    static constexpr std::size_t kept = 64;
+
     explicit StallLog(ServerMetrics& metrics) : metrics_(metrics) {}
 
-    // Watchdog thread: a stall began at `started_unix_ms`, with `route` holding the loop.
-    void start(std::int64_t started_unix_ms, Route route);
+    // Watchdog thread: what is known of the stall in progress (again as samples arrive).
+    void update(StallRecord ongoing);
     // Watchdog thread: the stall in progress ended; it joins the recent ones.
-    void finish(const StallRecord& record);
+    void finish(StallRecord record);
 
-    std::vector<StallRecord> recent() const;
-    std::int64_t in_progress_since_unix_ms() const { return since_.load(); } // 0: none
-    Route in_progress_route() const { return static_cast<Route>(route_.load()); }
+    std::vector<StallRecord> recent() const;        // ended, oldest first
+    std::optional<StallRecord> in_progress() const; // the stall in progress, if any
 
 private:
     ServerMetrics& metrics_;
-    std::atomic<std::int64_t> since_{0};
-    std::atomic<int> route_{0};
-    mutable std::mutex mutex_; // rare: once per stall, and the dashboard's reads
+    mutable std::mutex mutex_;
+    std::optional<StallRecord> ongoing_;
     std::deque<StallRecord> ended_;
 };
 

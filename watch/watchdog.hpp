@@ -1,6 +1,8 @@
 #pragma once
 // A thread (never the loop itself) that notices when the loop's heartbeat goes stale past
-// --stall-warn-ms, says while it lasts who holds the loop, and records the stall when it ends.
+// --stall-warn-ms, says while it lasts who holds the loop, samples the loop thread's stack (at the
+// threshold, then each time the stall doubles), reads the system call it waits in, and records
+// the stall when it ends: whether it burned CPU or waited, and where.
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 

@@ -3,8 +3,10 @@
 #include "token.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <regex>
+#include <sstream>
 #include <thread>
 
 using namespace ranking;
@@ -100,7 +102,10 @@ TEST_CASE("inline: a 200 ms hash is one stall named /rank, and the lag histogram
     CHECK(stalls[0].duration_ms >= 100);
 
     const auto metrics = request(server.admin(), "GET", "/metrics").response.body;
-    CHECK(metric_value(metrics, R"(ranking_event_loop_stalls_total{route="/rank"})") == 1);
+    CHECK(metric_value(metrics, R"(ranking_event_loop_stalls_total{kind="cpu",route="/rank"})") +
+              metric_value(metrics,
+                           R"(ranking_event_loop_stalls_total{kind="blocked",route="/rank"})") ==
+          1);
     const double up_to_100ms =
         metric_value(metrics, R"(ranking_event_loop_lag_seconds_bucket{le="0.1"})");
     const double all = metric_value(metrics, "ranking_event_loop_lag_seconds_count");
@@ -108,11 +113,82 @@ TEST_CASE("inline: a 200 ms hash is one stall named /rank, and the lag histogram
     CHECK(metric_value(metrics, R"(ranking_hash_mode{mode="inline"})") == 1);
 }
 
+// GET /stalls and /stalls.folded: the contract of docs/operations.md and docs/openapi.yaml. The
+// frames are asserted where a signal reaches the hashing thread at once (not under TSan).
+TEST_CASE("inline: /stalls names the /rank request and its PBKDF2 frames, /stalls.folded folds "
+          "them under /rank") {
+    TestServer server(WorkPlacement::inline_on_loop,
+                      calibrate_iterations(std::chrono::milliseconds(200)));
+    REQUIRE(stalls_after_slow_rank(server).size() == 1);
+    const auto answer = request(server.admin(), "GET", "/stalls").response;
+    REQUIRE(answer.status == 200);
+    const auto stalls = nlohmann::json::parse(answer.body);
+    REQUIRE(stalls.is_array());
+    REQUIRE(stalls.size() == 1);
+    const auto& stall = stalls[0];
+    for (const char* field : {"started_unix_ms", "duration_ms", "cpu_ms", "runnable_ms", "kind",
+                              "syscall", "route", "request_id", "ongoing", "samples"})
+        CHECK_MESSAGE(stall.contains(field), "no " << field << " in " << stall.dump());
+    CHECK(stall["route"] == "/rank");
+    CHECK(stall["request_id"].is_number_unsigned());
+    CHECK(stall["ongoing"] == false);
+    CHECK((stall["kind"] == "cpu" || stall["kind"] == "blocked"));
+#if !defined(__SANITIZE_THREAD__)
+    CHECK(stall["kind"] == "cpu");
+    REQUIRE_FALSE(stall["samples"].empty());
+    const std::regex pbkdf2("pbkdf2", std::regex::icase);
+    bool named = false;
+    for (const auto& sample : stall["samples"])
+        for (const auto& frame : sample["frames"])
+            named = named || std::regex_search(frame.get<std::string>(), pbkdf2);
+    CHECK_MESSAGE(named, "no PBKDF2 frame in " << stall["samples"].dump());
+
+    const auto folded = request(server.admin(), "GET", "/stalls.folded").response;
+    REQUIRE(folded.status == 200);
+    // "route;outermost;...;innermost weight", the route as the root frame.
+    const std::regex weighted(R"(^/rank;.*PKCS5_PBKDF2_HMAC.* [0-9]+$)");
+    std::istringstream lines(folded.body);
+    bool folded_under_rank = false;
+    for (std::string text; std::getline(lines, text);)
+        folded_under_rank = folded_under_rank || std::regex_match(text, weighted);
+    CHECK_MESSAGE(folded_under_rank, folded.body);
+#endif
+}
+
+// Whom a stall made wait: 50 lookups sent while an inline hash holds the loop are read after it,
+// and the stall counts them (the /rank that held the loop is the culprit, not one it delayed).
+TEST_CASE("inline: a stall while 50 lookups wait counts them as delayed") {
+    TestServer server(WorkPlacement::inline_on_loop,
+                      calibrate_iterations(std::chrono::milliseconds(400)));
+    std::thread culprit([&] { request(server.data(), "GET", "/rank/alice"); });
+    while (!server.server().stall_in_progress()) // the loop is held now
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::vector<std::thread> lookups;
+    for (int i = 0; i < 50; ++i)
+        lookups.emplace_back(
+            [&] { CHECK(request(server.data(), "GET", "/players/bob").response.status == 200); });
+    for (auto& lookup : lookups)
+        lookup.join();
+    culprit.join();
+    for (int i = 0; i < 100 && server.server().stalls().empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto stalls = server.server().stalls();
+    REQUIRE(stalls.size() == 1);
+    MESSAGE("delayed " << stalls[0].delayed_requests << " requests, " << stalls[0].delayed_ms_total
+                       << " ms in all, over a " << stalls[0].duration_ms << " ms stall");
+    CHECK(stalls[0].delayed_requests >= 50);
+    CHECK(stalls[0].delayed_requests <= 51);
+    CHECK(stalls[0].delayed_ms_total > 0);
+    CHECK(stalls[0].delayed_ms_total <= 51 * stalls[0].duration_ms);
+}
+
 TEST_CASE("offload: the same request leaves no stall") {
     TestServer server(WorkPlacement::offload, calibrate_iterations(std::chrono::milliseconds(200)));
     CHECK(stalls_after_slow_rank(server).empty());
     const auto metrics = request(server.admin(), "GET", "/metrics").response.body;
-    CHECK(metric_value(metrics, R"(ranking_event_loop_stalls_total{route="/rank"})") == 0);
+    for (const char* kind : {"cpu", "blocked"})
+        CHECK(metric_value(metrics, std::string(R"(ranking_event_loop_stalls_total{kind=")") +
+                                        kind + R"(",route="/rank"})") == 0);
     CHECK(metric_value(metrics, "ranking_hash_run_seconds_count") == 1);
     CHECK(metric_value(metrics,
                        R"(ranking_request_duration_seconds_count{mode="offload",route="/rank"})") ==

@@ -1,0 +1,36 @@
+#include "thread_state.hpp"
+
+#include <seccomp.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+
+namespace ranking {
+namespace {
+
+std::ifstream task_file(pid_t tid, const char* name) {
+    return std::ifstream("/proc/self/task/" + std::to_string(tid) + "/" + name);
+}
+
+} // namespace
+
+std::optional<std::string> waiting_syscall(pid_t tid) {
+    // "230 0x0 0x0 ..." in a call, "running" on a CPU or a run queue, "-1 ..." outside a call.
+    auto file = task_file(tid, "syscall");
+    long number = -1;
+    if (!(file >> number) || number < 0) return std::nullopt;
+    const std::unique_ptr<char, decltype(&std::free)> name(
+        seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, static_cast<int>(number)), &std::free);
+    return name ? std::string(name.get()) : "syscall " + std::to_string(number);
+}
+
+std::optional<double> runnable_seconds(pid_t tid) {
+    // "on-CPU ns, run-queue wait ns, time slices".
+    auto file = task_file(tid, "schedstat");
+    unsigned long long on_cpu_ns = 0, waiting_ns = 0;
+    if (!(file >> on_cpu_ns >> waiting_ns)) return std::nullopt;
+    return static_cast<double>(waiting_ns) / 1e9;
+}
+
+} // namespace ranking
