@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): ranking-server against nginx on the same machine, in one run, as
 # ratios, with the machine, the tools and every command printed. Loopback only; every process it
-# starts is stopped by PID and every load run stops by itself. About 2 to 3 minutes.
+# starts is stopped by PID and every load run stops by itself. About 3 minutes.
 # 1. req/s on a cheap endpoint: wrk -t1 -c100 on nginx (one worker, `return 200` of the same JSON
 #    body as our /healthz) and on our GET /healthz and GET /players/alice, in three interleaved
 #    rounds of 5 s; the median of each, ours / nginx.
+# 1b. the stall detector's cost: the same server against a twin with --stall-detector off, on
+#    /healthz in three interleaved rounds; PASS when the medians differ by less than either set's
+#    spread.
 # 2. p99 at a fixed rate: half of nginx's req/s from 1, offered open loop by ranking-load (latency
 #    from due time, no coordinated omission) to nginx's / and to our /healthz; ours / nginx.
 #    With one thread first; if ranking-load did not keep to its plan (NOT VALID), again with two.
@@ -199,6 +202,30 @@ health_ratio=$(ratio "$ours_health" "$nginx_rate")
 player_ratio=$(ratio "$ours_player" "$nginx_rate")
 echo "  ratio ours / nginx: /healthz ${health_ratio}x, /players/alice ${player_ratio}x"
 
+# The stall detector's own cost: the server above (armed, the default) against a twin started with
+# --stall-detector off, on /healthz in interleaved rounds. Nothing stalls here: this is what the
+# watchdog's polls cost a loop that is never held.
+echo
+echo "== 1b. the stall detector armed and disarmed: GET /healthz, wrk -t1 -c$connections, $rounds interleaved rounds of ${wrk_seconds} s"
+armed=("$SERVER_PID" "$DATA_URL" "$ADMIN_URL" "$SERVER_LINE" "${SERVER_DB_DIR:-}")
+armed_url=$DATA_URL
+start_server "$work/disarmed.log" "$build/server/ranking-server" --stall-detector off
+disarmed_url=$DATA_URL
+armed_rates=() disarmed_rates=()
+for round in $(seq "$rounds"); do
+  armed_rates+=("$(wrk_rate "$armed_url/healthz" "$wrk_seconds")")
+  disarmed_rates+=("$(wrk_rate "$disarmed_url/healthz" "$wrk_seconds")")
+  echo "  round $round: armed ${armed_rates[-1]}, disarmed ${disarmed_rates[-1]} req/s (load average $(loadavg))"
+done
+stop_server >/dev/null 2>&1 || true # the disarmed twin; the armed server serves on
+SERVER_PID=${armed[0]} DATA_URL=${armed[1]} ADMIN_URL=${armed[2]} SERVER_LINE=${armed[3]} SERVER_DB_DIR=${armed[4]}
+spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f", hi - lo }'; }
+armed_rate=$(median "${armed_rates[@]}") disarmed_rate=$(median "${disarmed_rates[@]}")
+armed_spread=$(spread "${armed_rates[@]}") disarmed_spread=$(spread "${disarmed_rates[@]}")
+detector_gap=$(awk -v a="$armed_rate" -v d="$disarmed_rate" 'BEGIN { g = a - d; printf "%.0f", g < 0 ? -g : g }')
+printf '  armed %s req/s (spread %s), disarmed %s req/s (spread %s): medians %s apart\n' \
+  "$armed_rate" "$armed_spread" "$disarmed_rate" "$disarmed_spread" "$detector_gap"
+
 echo
 fixed_rate=$(awk -v n="$nginx_rate" 'BEGIN { printf "%d", n / 2 }')
 echo "== 2. p99 at a fixed rate: ${fixed_rate}/s (half of nginx's req/s), open loop, $connections connections, ${duration} s"
@@ -385,6 +412,10 @@ worst_ratio=$(awk -v a="$health_ratio" -v b="$player_ratio" 'BEGIN { print (a + 
 ok=$(at_least "$worst_ratio" 1.0)
 printf '  %-4s req/s vs nginx >= 1.0x:            /healthz %sx, /players/alice %sx\n' \
   "$(verdict "$ok")" "$health_ratio" "$player_ratio"
+# The detector costs nothing measurable: its medians closer than either set's own spread.
+ok=$(awk -v g="$detector_gap" -v a="$armed_spread" -v d="$disarmed_spread" 'BEGIN { print (g < a && g < d) ? 1 : 0 }')
+printf '  %-4s stall detector armed vs disarmed:   medians %s req/s apart, spreads %s and %s\n' \
+  "$(verdict "$ok")" "$detector_gap" "$armed_spread" "$disarmed_spread"
 ok=$(at_most "$ours_bytes" 1024)
 [ "$ours_held" = "$hold" ] && [ "$ours_answered" = $((2 * hold)) ] || ok=0
 printf '  %-4s bytes/connection <= 1 KiB at %d:   ours %s B (%s of %s answered), nginx %s B (%s answered): %sx\n' \

@@ -158,8 +158,9 @@ void RankingServer::run() {
     watch_.loop_thread.bind(); // this thread becomes the loop thread
     watch_.heartbeat.beat(Clock::now(), {});
     {
-        Watchdog watchdog(watch_, levels_, config_.stall_warn);
-        watchdog_ = &watchdog;
+        std::optional<Watchdog> watchdog;
+        if (config_.stall_detector) watchdog.emplace(watch_, levels_, config_.stall_warn);
+        watchdog_ = watchdog ? &*watchdog : nullptr;
         lag_probe_.start();
         data_plane_.start();
         notifier_.ready("serving: data " + data_url() + ", admin " + admin_url());

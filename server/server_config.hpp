@@ -36,6 +36,9 @@ struct ServerConfig {
     std::string secret; // never logged
     ConnectionLimits limits;
     std::chrono::milliseconds stall_warn{100};
+    // The watchdog thread: stall warnings, their stacks and /stalls. Off only to measure what it
+    // costs (make bench); the lag probe, the metrics and systemd's watchdog run either way.
+    bool stall_detector = true;
     LogLevel log_level = LogLevel::info;
     std::filesystem::path dashboard_directory;
     std::string admin_token;                // empty: no auth (loopback admin plane only)

@@ -55,6 +55,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     std::string storage_priority = to_string(c.storage_priority);
     std::string club;
     long stall_warn_ms = c.stall_warn.count();
+    std::string stall_detector = c.stall_detector ? "on" : "off";
     std::string log_level(to_string(c.log_level));
     std::string dashboard = default_dashboard_directory().string();
     long idle_ms = c.limits.idle_timeout.count();
@@ -136,6 +137,10 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "past which POST /games answers 503 at once")
         ("stall-warn-ms", po::value(&stall_warn_ms)->default_value(stall_warn_ms),
          "log a warning naming the culprit when the data loop is blocked this long")
+        ("stall-detector", po::value(&stall_detector)->default_value(stall_detector),
+         "on: a watchdog thread warns of stalls past --stall-warn-ms, samples the loop "
+         "thread's stack inside them and serves them at /stalls; off: none of it (to measure "
+         "what it costs; the lag probe and the metrics run either way)")
         ("log-level", po::value(&log_level)->default_value(log_level),
          "the least important lines logged: error, warning (stalls, lost connections, failed "
          "writes), notice (start, stop, reloads, recoveries), info or debug")
@@ -269,6 +274,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     if (stall_warn_ms < 1 || stall_warn_ms > 600'000)
         return fail("--stall-warn-ms must be 1..600000");
     c.stall_warn = std::chrono::milliseconds(stall_warn_ms);
+    if (stall_detector != "on" && stall_detector != "off")
+        return fail("--stall-detector must be 'on' or 'off', not '" + stall_detector + "'");
+    c.stall_detector = stall_detector == "on";
     const auto parsed_level = parse_log_level(log_level);
     if (!parsed_level)
         return fail("--log-level must be error, warning, notice, info or debug, not '" + log_level +

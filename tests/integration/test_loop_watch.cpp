@@ -182,6 +182,19 @@ TEST_CASE("inline: a stall while 50 lookups wait counts them as delayed") {
     CHECK(stalls[0].delayed_ms_total <= 51 * stalls[0].duration_ms);
 }
 
+TEST_CASE("inline with --stall-detector off: the same hash holds the loop, and nothing watches "
+          "it") {
+    auto config = test_config(WorkPlacement::inline_on_loop,
+                              calibrate_iterations(std::chrono::milliseconds(200)));
+    config.stall_detector = false;
+    TestServer server(std::move(config));
+    CHECK(stalls_after_slow_rank(server).empty());
+    CHECK_FALSE(server.server().stall_in_progress());
+    const auto answer = request(server.admin(), "GET", "/stalls").response;
+    CHECK(answer.status == 200);
+    CHECK(answer.body == "[]");
+}
+
 TEST_CASE("offload: the same request leaves no stall") {
     TestServer server(WorkPlacement::offload, calibrate_iterations(std::chrono::milliseconds(200)));
     CHECK(stalls_after_slow_rank(server).empty());

@@ -51,6 +51,15 @@ TEST_CASE("server options: defaults, --blocking, and contradictions") {
     CHECK(help.exit_code == 0);
 }
 
+TEST_CASE("server options: --stall-detector on (default) or off, nothing else") {
+    CHECK(parse(parse_server_options, {}).options->server.stall_detector);
+    CHECK_FALSE(
+        parse(parse_server_options, {"--stall-detector", "off"}).options->server.stall_detector);
+    std::string err;
+    CHECK(parse(parse_server_options, {"--stall-detector", "maybe"}, &err).exit_code == 2);
+    CHECK(err.find("--stall-detector must be 'on' or 'off'") != std::string::npos);
+}
+
 TEST_CASE("server options: --pool-priority idle (default), normal, nice:N") {
     const auto defaults = parse(parse_server_options, {});
     REQUIRE(defaults.options);
