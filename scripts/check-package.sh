@@ -3,11 +3,14 @@
 #   1. built from BUILD_DIR (cpack, as `make package` does);
 #   2. lintian: no error, no warning;
 #   3. systemd-analyze security --offline=true on its unit: exposure 3.0 or lower ("OK");
-#   4. dpkg -i: the user, the state directory, the generated secret, the conffile, the unit enabled;
+#   4. dpkg -i (with its -dbgsym .ddeb): the user, the state directory, the generated secret, the
+#      conffile, the unit enabled;
 #   5. started as the unit starts it (systemd is not PID 1 here): the unit's ExecStart, as its
 #      User=, in its WorkingDirectory=, with its UMask= and LimitNOFILE=, and a stand-in notify
 #      socket with WATCHDOG_USEC from its WatchdogSec=: READY=1, /readyz, a ranking, a watchdog ping;
 #   6. its ExecReload (SIGHUP): RELOADING=1, READY=1, still serving; SIGTERM: STOPPING=1, exit 0;
+#      then an inline stall of the installed binary names our own frames (the -dbgsym's debug
+#      information, found by build id);
 #   7. dpkg -r keeps the configuration and the database; dpkg -P leaves no state, configuration
 #      or systemd link behind.
 # What systemd itself would add (the sandbox, the memory limit, restarts) needs systemd as PID 1.
@@ -37,9 +40,10 @@ installed=""
 server_pid=""
 listener_pid=""
 cleanup() {
+  set +e # every step, whatever the one before it did
   [ -n "$server_pid" ] && kill -KILL "$server_pid" 2>/dev/null
   [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null
-  [ -n "$installed" ] && dpkg -P ranking-server >/dev/null 2>&1
+  [ -n "$installed" ] && dpkg -P ranking-server-dbgsym ranking-server >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,6 +51,7 @@ trap cleanup EXIT
 # 1. The package.
 (cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log" >&2; fail "cpack"; }
 deb=$(ls "$work"/out/*.deb)
+ddeb=$(ls "$work"/out/*.ddeb)
 
 # 2. lintian (it warns when run as root; that line is not about the package).
 lintian --info --pedantic "$deb" 2>&1 | grep -v 'running with root privileges' >"$work/lintian.txt" || true
@@ -66,7 +71,7 @@ exposure=$(systemd-analyze security --offline=true "$unit_file" 2>&1 |
 awk -v e="$exposure" 'BEGIN { exit !(e <= 3.0) }' || fail "the unit's exposure is $exposure, above 3.0"
 
 # 4. Installed.
-dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -i"; }
+dpkg -i "$deb" "$ddeb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -i"; }
 installed=yes
 unit=/usr/lib/systemd/system/ranking-server.service
 setting() { sed -nE "s/^$1=(.*)/\1/p" "$unit" | tail -1; }
@@ -122,15 +127,32 @@ wait "$server_pid" || status=$?
 server_pid=""
 [ "$status" = 0 ] || { cat "$work/server.log" >&2; fail "exit status $status after SIGTERM"; }
 grep -q 'STOPPING=1' "$work/messages" || fail "no STOPPING=1"
+# The stripped binary's own frames are named from the -dbgsym package.
+install -d -o "$user" -g "$user" "$work/stall"
+setpriv --reuid="$user" --regid="$user" --init-groups --pdeathsig TERM -- /usr/bin/ranking-server \
+  --port 0 --admin-port 0 --db "$work/stall/ranking.db" --players 50 --mode inline --hash-ms 300 \
+  --stall-warn-ms 50 >"$work/stall.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q '^ranking-server: data' "$work/stall.log" && break; sleep 0.05; done
+stall_url=$(sed -nE 's/^ranking-server: data (http:[^ ]+).*/\1/p' "$work/stall.log")
+curl -fsS --max-time 10 "$stall_url/rank/alice" >/dev/null ||
+  fail "no /rank answer from the inline server: $(cat "$work/stall.log")"
+for _ in $(seq 100); do grep -q 'was blocked' "$work/stall.log" && break; sleep 0.05; done
+kill -TERM "$server_pid"
+wait "$server_pid" || true
+server_pid=""
+grep 'was blocked' "$work/stall.log" | grep -q 'ranking::pbkdf2_sha256' ||
+  fail "the stall's frames do not name ranking::pbkdf2_sha256: $(grep 'was blocked' "$work/stall.log")"
 
 # 7. Removed, then purged.
-dpkg -r ranking-server >>"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -r"; }
+dpkg -r ranking-server-dbgsym ranking-server >>"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -r"; }
 [ ! -e /usr/bin/ranking-server ] || fail "dpkg -r left the binary"
 [ -e /etc/ranking-server/ranking-server.conf ] && [ -e /var/lib/ranking/ranking.db ] ||
   fail "dpkg -r should keep the configuration and the database"
-dpkg -P ranking-server >>"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -P"; }
+dpkg -P ranking-server-dbgsym ranking-server >>"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -P"; }
 installed=""
 left=$(find /etc /var/lib/ranking /var/lib/systemd -name '*ranking*' 2>/dev/null || true)
 [ -z "$left" ] || fail "dpkg -P left: $left"
 echo "package: $(basename "$deb"): lintian 0 errors, 0 warnings ($(grep -c '^I:' "$work/lintian.txt" || true) info tags);" \
-  "unit exposure $exposure; installed, served as $user, reloaded, stopped; purged with nothing left"
+  "unit exposure $exposure; installed, served as $user, reloaded, stopped; stall frames named from" \
+  "the -dbgsym; purged with nothing left"

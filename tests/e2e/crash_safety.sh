@@ -12,8 +12,9 @@ backend=${2:-sqlite}
 work=$(mktemp -d)
 source "$(dirname "$0")/../../scripts/server.sh"
 source "$(dirname "$0")/../../scripts/postgres.sh"
-trap 'stop_server >/dev/null 2>&1 || true; [ -n "${curl_pid:-}" ] && kill "$curl_pid" 2>/dev/null
-  [ "$backend" = --postgres ] && stop_postgres "$work/pg" >/dev/null 2>&1; rm -rf "$work"' EXIT
+# Every step of the trap runs whatever the one before it did (set -e holds inside it too).
+trap 'stop_server >/dev/null 2>&1 || true; { [ -n "${curl_pid:-}" ] && kill "$curl_pid" 2>/dev/null; } || true
+  { [ "$backend" = --postgres ] && stop_postgres "$work/pg" >/dev/null 2>&1; } || true; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v jq >/dev/null || fail "jq is missing (make test installs it)"
 

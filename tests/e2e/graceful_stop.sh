@@ -8,7 +8,7 @@ load_bin=$2
 work=$(mktemp -d)
 source "$(dirname "$0")/../../scripts/server.sh"
 load_pid=""
-trap '[ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null; stop_server >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap '{ [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null; } || true; stop_server >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; cat "$work/server.log" >&2; exit 1; }
 
 # A 50 ms hash so that hashes are in flight, on the pool and in its queue, when the stop comes.

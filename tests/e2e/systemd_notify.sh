@@ -13,7 +13,7 @@ source "$here/../../scripts/server.sh"
 command -v python3 >/dev/null || { echo "python3 is not installed: skipped"; exit 77; }
 work=$(mktemp -d)
 listener_pid=""
-trap 'stop_server >/dev/null 2>&1 || true; [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_server >/dev/null 2>&1 || true; { [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null; } || true; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 python3 "$here/../../scripts/notify_listener.py" "$work/notify.sock" "$work/messages" &
