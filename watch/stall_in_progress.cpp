@@ -6,20 +6,13 @@
 #include <algorithm>
 
 namespace ranking {
-namespace {
 
-double ms(Clock::duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-}
-
-} // namespace
-
-StallInProgress::StallInProgress(Clock::time_point heartbeat, LoopClocks at_beat,
+StallInProgress::StallInProgress(Clock::time_point began, LoopClocks at_beat,
                                  const ScopeSnapshot& holder, long in_flight, long requests_read)
-    : heartbeat_(heartbeat), at_beat_(at_beat),
+    : began_(began), at_beat_(at_beat),
       // The request holding the loop is the culprit, not one it made wait.
       in_flight_(std::max(0L, in_flight - (holder.active ? 1 : 0))), read_at_start_(requests_read) {
-    record_.started_unix_ms = unix_ms_at(heartbeat);
+    record_.started_unix_ms = unix_ms_at(began);
     record_.route = holder.active ? holder.route : Route::other;
     if (holder.active) record_.request_id = holder.request_id;
     record_.delayed_requests = in_flight_;
@@ -40,8 +33,9 @@ bool StallInProgress::report_due(Clock::duration so_far) {
 }
 
 bool StallInProgress::collect_samples(FrameNames& names) {
+    // The handler's CLOCK_MONOTONIC against steady_clock's epoch: the same clock in libstdc++.
     const auto began_ns =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(heartbeat_.time_since_epoch()).count();
+        std::chrono::duration_cast<std::chrono::nanoseconds>(began_.time_since_epoch()).count();
     bool any = false;
     std::erase_if(pending_, [&](std::uint64_t ticket) {
         const auto raw = stack_sampler::collect(ticket);
@@ -58,14 +52,17 @@ bool StallInProgress::collect_samples(FrameNames& names) {
 
 bool StallInProgress::caught_up(Clock::time_point now, bool loop_idle,
                                 Clock::duration limit) const {
-    return over_ && (loop_idle || now - back_ >= std::min(limit, back_ - heartbeat_));
+    return over_ && (loop_idle || now - back_ >= std::min(limit, back_ - began_));
 }
 
-StallRecord StallInProgress::finish(LoopClocks now, long requests_read, FrameNames& names) {
+StallRecord StallInProgress::finish(long requests_read, FrameNames& names) {
     // A sample asked for during a call the signal could not interrupt (fsync) was taken as the
-    // call returned: it is in by now.
+    // call returned: it is in by now. One taken after the loop came back (the signal arrived
+    // late) shows what ran then, not what held the loop.
     collect_samples(names);
-    measure(back_ - heartbeat_, now);
+    measure(back_ - began_, at_back_);
+    std::erase_if(record_.samples,
+                  [&](const StallSample& sample) { return sample.at_ms > record_.duration_ms; });
     // Read since it began: they waited in the kernel's buffers for some part of it (when they
     // came is not known: half the stall each, as for arrivals spread evenly across it).
     const long read_after = std::max(0L, requests_read - read_at_start_);
@@ -75,9 +72,10 @@ StallRecord StallInProgress::finish(LoopClocks now, long requests_read, FrameNam
 }
 
 void StallInProgress::measure(Clock::duration so_far, LoopClocks now) {
-    record_.duration_ms = ms(so_far);
-    record_.cpu_ms = std::min(record_.duration_ms, (now.cpu_seconds - at_beat_.cpu_seconds) * 1000);
-    record_.runnable_ms = (now.runnable_seconds - at_beat_.runnable_seconds) * 1000;
+    record_.duration_ms = milliseconds_of(so_far);
+    const auto within = [&](double ms) { return std::clamp(ms, 0.0, record_.duration_ms); };
+    record_.cpu_ms = within((now.cpu_seconds - at_beat_.cpu_seconds) * 1000);
+    record_.runnable_ms = within((now.runnable_seconds - at_beat_.runnable_seconds) * 1000);
     record_.delayed_ms_total = static_cast<double>(in_flight_) * record_.duration_ms;
 }
 
@@ -92,6 +90,7 @@ void StallInProgress::classify() {
         }
     }
     record_.kind = classify_stall(waiting, polls_);
+    if (record_.kind == StallKind::cpu) record_.syscall.reset(); // a call seen now and then
 }
 
 } // namespace ranking

@@ -18,7 +18,7 @@
 
 namespace ranking {
 
-// The loop thread's clocks, read by the watchdog when it saw the loop beat.
+// Readings of the loop thread's clocks: how long it has been on a CPU, and runnable without one.
 struct LoopClocks {
     double cpu_seconds = 0;      // on a CPU
     double runnable_seconds = 0; // runnable, waiting for a CPU
@@ -26,13 +26,13 @@ struct LoopClocks {
 
 class StallInProgress {
 public:
-    // `heartbeat`: the loop's last beat; `at_beat`: its clocks then; `in_flight`: requests read
-    // and not answered now (the loop has been held since the beat: none came or went since);
+    // `began`: the loop's last beat before it; `at_beat`: its clocks then; `in_flight`: requests
+    // read and not answered now (the loop has been held since the beat: none came or went since);
     // `requests_read`: the plane's tally now.
-    StallInProgress(Clock::time_point heartbeat, LoopClocks at_beat, const ScopeSnapshot& holder,
+    StallInProgress(Clock::time_point began, LoopClocks at_beat, const ScopeSnapshot& holder,
                     long in_flight, long requests_read);
 
-    Clock::time_point heartbeat() const { return heartbeat_; }
+    Clock::time_point began() const { return began_; }
     const StallRecord& record() const { return record_; }
 
     // Each poll while it lasts: how long so far, the loop thread's clocks, the call it waits in.
@@ -43,10 +43,11 @@ public:
     // Names the samples that came in; true if any did.
     bool collect_samples(FrameNames& names);
 
-    // The loop beat again at `back`: the stall is over, and its record waits for the loop to read
-    // what queued up meanwhile.
-    void came_back(Clock::time_point back) {
+    // The loop beat again at `back` (its clocks `now`): the stall is over, and its record waits
+    // for the loop to read what queued up meanwhile.
+    void came_back(Clock::time_point back, LoopClocks now) {
         back_ = back;
+        at_back_ = now;
         over_ = true;
     }
     bool over() const { return over_; }
@@ -56,16 +57,16 @@ public:
     bool caught_up(Clock::time_point now, bool loop_idle, Clock::duration limit) const;
     // The record, with the requests read since the stall began (`requests_read` now) counted as
     // delayed. Once over.
-    StallRecord finish(LoopClocks now, long requests_read, FrameNames& names);
+    StallRecord finish(long requests_read, FrameNames& names);
 
 private:
     void measure(Clock::duration so_far, LoopClocks now);
     void classify();
 
-    Clock::time_point heartbeat_;
+    Clock::time_point began_;
     Clock::time_point back_{};
     bool over_ = false;
-    LoopClocks at_beat_;
+    LoopClocks at_beat_, at_back_;
     long in_flight_;
     long read_at_start_;
     Clock::duration next_report_{};

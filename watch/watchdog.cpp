@@ -18,23 +18,19 @@ constexpr auto poll_period = std::chrono::milliseconds(10);
 // bounded amount.
 constexpr int samples_per_minute = 60;
 
-double ms(Clock::duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-}
-
 void warn(const ScopeSnapshot& scope, Clock::duration blocked, const LoadLevels& levels) {
     const long in_flight = levels.in_flight.load();
     if (!scope.active) {
         log_format(LogLevel::warning,
                    "ranking-server: WARNING event loop blocked for %.0f ms so far, outside any "
                    "request handler; %ld requests in flight\n",
-                   ms(blocked), in_flight);
+                   milliseconds_of(blocked), in_flight);
         return;
     }
     log_format(LogLevel::warning,
                "ranking-server: WARNING event loop blocked for %.0f ms so far by %s request #%llu "
                "(hash %u iterations, mode %s); %ld requests in flight\n",
-               ms(blocked), std::string(route_name(scope.route)).c_str(),
+               milliseconds_of(blocked), std::string(route_name(scope.route)).c_str(),
                static_cast<unsigned long long>(scope.request_id), scope.hash_iterations,
                std::string(to_string(scope.mode)).c_str(), in_flight);
 }
@@ -131,45 +127,49 @@ void Watchdog::run() {
     while (!wake_.wait_for(lock, poll_period, [this] { return stopping_; })) {
         const auto now = Clock::now();
         const auto heartbeat = watch_.heartbeat.last();
-        const auto blocked = now - heartbeat;
+        const auto since_beat = now - heartbeat;
+        const bool held = since_beat > std::chrono::milliseconds(stall_warn_ms_.load());
         const pid_t tid = watch_.loop_thread.tid();
         const auto clocks = [&] {
             return LoopClocks{watch_.loop_thread.cpu_seconds().value_or(0),
                               tid ? runnable_seconds(tid).value_or(0) : 0.0};
         };
 
-        if (stall && stall->caught_up(now, loop_idle(tid), catch_up_limit)) {
-            auto record = stall->finish(clocks(), plane.requests_read.load(), names);
+        // A stall the loop came back from closes once the loop has caught up, or at once when
+        // the loop is held again: that is a stall of its own.
+        if (stall && stall->over() &&
+            (held || stall->caught_up(now, loop_idle(tid), catch_up_limit))) {
+            auto record = stall->finish(plane.requests_read.load(), names);
             log_end(record);
             watch_.stalls.finish(std::move(record));
             stall.reset();
-        } else if (stall && !stall->over() && heartbeat != stall->heartbeat()) {
-            stall->came_back(heartbeat);
+        } else if (stall && !stall->over() && heartbeat != stall->began()) {
+            stall->came_back(heartbeat, clocks());
         }
         if (heartbeat != seen_heartbeat) { // the loop ran: a stall from here starts with these
             seen_heartbeat = heartbeat;
             at_beat = clocks();
         }
         if (stall && stall->collect_samples(names)) watch_.stalls.update(stall->record());
-        if ((stall && stall->over()) || blocked <= std::chrono::milliseconds(stall_warn_ms_.load()))
-            continue;
+        if (!held || (stall && stall->over())) continue;
 
+        // The loop is held.
         const auto scope = watch_.scopes.current();
         if (!stall)
             stall.emplace(heartbeat, at_beat, scope,
                           plane.requests_read.load() - plane.requests_answered.load(),
                           plane.requests_read.load());
         // The call first: the signal below takes the thread out of it for a moment.
-        stall->observe(blocked, clocks(), tid ? waiting_syscall(tid) : std::nullopt);
-        if (stall->report_due(blocked)) {
+        stall->observe(since_beat, clocks(), tid ? waiting_syscall(tid) : std::nullopt);
+        if (stall->report_due(since_beat)) {
             // At the threshold, then each time the stall doubles: bounded log volume, and a stack
             // sample each time, as Seastar's stall detector takes them.
-            warn(scope, blocked, levels_);
+            warn(scope, since_beat, levels_);
             if (scope.active) watch_.scopes.flag(scope.request_id);
             if (sampling && tid != 0 && budget.take(now))
                 if (const auto ticket = stack_sampler::request(tid)) stall->expect_sample(*ticket);
-            watch_.stalls.update(stall->record());
         }
+        watch_.stalls.update(stall->record()); // its duration so far, for /stalls
     }
 }
 

@@ -11,8 +11,10 @@
 #include <doctest/doctest.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <thread>
 
 using namespace ranking;
@@ -39,8 +41,9 @@ constexpr bool signals_arrive_at_once = true;
 
 // A data loop as the server has it, minus the server: the loop thread bound, the lag probe beating,
 // the watchdog watching with a 50 ms threshold. Runs `culprit` on the loop once and returns the
-// stall it caused.
-template <typename Culprit> StallRecord stall_caused_by(Culprit culprit) {
+// first `count` stalls the watchdog recorded.
+template <typename Culprit>
+std::vector<StallRecord> stalls_caused_by(Culprit culprit, std::size_t count) {
     ServerMetrics metrics;
     LoopWatch watch(metrics);
     LoadLevels levels;
@@ -56,8 +59,8 @@ template <typename Culprit> StallRecord stall_caused_by(Culprit culprit) {
     {
         Watchdog watchdog(watch, levels, std::chrono::milliseconds(50));
         std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the probe beats
-        net::post(loop, culprit);
-        for (int i = 0; i < 200 && (stalls = watch.stalls.recent()).empty(); ++i)
+        net::post(loop, [&] { culprit(loop); });
+        for (int i = 0; i < 300 && (stalls = watch.stalls.recent()).size() < count; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     net::post(loop, [&] {
@@ -65,8 +68,12 @@ template <typename Culprit> StallRecord stall_caused_by(Culprit culprit) {
         guard.reset();
     });
     loop_thread.join();
-    REQUIRE(stalls.size() == 1);
-    return stalls.front();
+    REQUIRE(stalls.size() == count);
+    return stalls;
+}
+
+template <typename Culprit> StallRecord stall_caused_by(Culprit culprit) {
+    return stalls_caused_by([&](net::io_context&) { culprit(); }, 1).front();
 }
 
 bool has_frame(const StallRecord& stall, const std::string& function) {
@@ -109,4 +116,26 @@ TEST_CASE("stall forensics: a loop asleep in a named function: its frame, classe
     if (!signals_arrive_at_once) return;
     REQUIRE_FALSE(stall.samples.empty());
     CHECK(has_frame(stall, "sleep_on_the_loop"));
+}
+
+TEST_CASE("stall forensics: a second stall while the loop catches up after the first is a stall "
+          "of its own") {
+    const auto stalls = stalls_caused_by(
+        [](net::io_context& loop) {
+            spin_the_loop_on_cpu(std::chrono::milliseconds(300));
+            // A breather for the probe to beat, then the second stall.
+            auto timer = std::make_shared<net::steady_timer>(loop, std::chrono::milliseconds(30));
+            timer->async_wait(
+                [timer](const error_code&) { sleep_on_the_loop(std::chrono::milliseconds(300)); });
+        },
+        2);
+    CHECK(stalls[0].duration_ms >= 250);
+    CHECK(stalls[1].duration_ms >= 250);
+    CHECK(stalls[1].started_unix_ms >= stalls[0].started_unix_ms + 250);
+    CHECK(stalls[1].kind == StallKind::blocked);
+    if (!signals_arrive_at_once) return;
+    CHECK(stalls[0].kind == StallKind::cpu);
+    CHECK(has_frame(stalls[0], "spin_the_loop_on_cpu"));
+    CHECK_FALSE(has_frame(stalls[0], "sleep_on_the_loop")); // no sample of the next one
+    CHECK(has_frame(stalls[1], "sleep_on_the_loop"));
 }
