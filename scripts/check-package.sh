@@ -21,6 +21,7 @@
 set -euo pipefail
 build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/server.sh"
 skip() { echo "skipped: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || skip "dpkg -i needs root"
@@ -42,6 +43,7 @@ listener_pid=""
 cleanup() {
   set +e # every step, whatever the one before it did
   [ -n "$server_pid" ] && kill -KILL "$server_pid" 2>/dev/null
+  stop_server >/dev/null 2>&1
   [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null
   [ -n "$installed" ] && dpkg -P ranking-server-dbgsym ranking-server >/dev/null 2>&1
   rm -rf "$work"
@@ -127,20 +129,13 @@ wait "$server_pid" || status=$?
 server_pid=""
 [ "$status" = 0 ] || { cat "$work/server.log" >&2; fail "exit status $status after SIGTERM"; }
 grep -q 'STOPPING=1' "$work/messages" || fail "no STOPPING=1"
-# The stripped binary's own frames are named from the -dbgsym package.
-install -d -o "$user" -g "$user" "$work/stall"
-setpriv --reuid="$user" --regid="$user" --init-groups --pdeathsig TERM -- /usr/bin/ranking-server \
-  --port 0 --admin-port 0 --db "$work/stall/ranking.db" --players 50 --mode inline --hash-ms 300 \
-  --stall-warn-ms 50 >"$work/stall.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do grep -q '^ranking-server: data' "$work/stall.log" && break; sleep 0.05; done
-stall_url=$(sed -nE 's/^ranking-server: data (http:[^ ]+).*/\1/p' "$work/stall.log")
-curl -fsS --max-time 10 "$stall_url/rank/alice" >/dev/null ||
-  fail "no /rank answer from the inline server: $(cat "$work/stall.log")"
+# The stripped binary's own frames are named from the -dbgsym package (scripts/server.sh starts it
+# on free ports with a scratch database).
+start_server "$work/stall.log" /usr/bin/ranking-server --players 50 --mode inline --hash-ms 300 \
+  --stall-warn-ms 50 || fail "the installed binary did not start"
+http_get "$DATA_URL" /rank/alice | grep -q '"token"' || fail "no /rank answer from the inline server"
 for _ in $(seq 100); do grep -q 'was blocked' "$work/stall.log" && break; sleep 0.05; done
-kill -TERM "$server_pid"
-wait "$server_pid" || true
-server_pid=""
+stop_server || true
 grep 'was blocked' "$work/stall.log" | grep -q 'ranking::pbkdf2_sha256' ||
   fail "the stall's frames do not name ranking::pbkdf2_sha256: $(grep 'was blocked' "$work/stall.log")"
 

@@ -1,5 +1,6 @@
 #include "server_options.hpp"
 
+#include "command_line.hpp"
 #include "dashboard_location.hpp"
 #include "net.hpp"
 #include "version.hpp"
@@ -203,11 +204,7 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     try {
         // No guessing of abbreviations: '--admin-token T' must be an unknown option, not
         // --admin-token-file (a removed flag would otherwise put its secret in an error line).
-        const auto parsed = po::command_line_parser(argc, argv)
-                                .options(all)
-                                .style(po::command_line_style::default_style &
-                                       ~po::command_line_style::allow_guessing)
-                                .run();
+        const auto parsed = parse_command_line(argc, argv, all);
         // Not echoed: a stray word may be a secret that lost its flag.
         if (!po::collect_unrecognized(parsed.options, po::include_positional).empty())
             return fail("an argument that is no option: every setting is a --flag and its value");

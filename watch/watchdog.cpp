@@ -150,7 +150,8 @@ void Watchdog::run() {
             seen_heartbeat = heartbeat;
             at_beat = clocks();
         }
-        if (stall && stall->collect_samples(names)) watch_.stalls.update(stall->record());
+        // Samples that came in after the stall ended (a held loop's record is updated below).
+        if (stall && stall->collect_samples(names) && !held) watch_.stalls.update(stall->record());
         if (!held || (stall && stall->over())) continue;
 
         // The loop is held.
