@@ -27,9 +27,13 @@ struct Reply {
     std::string location;        // the Location header of a 201
     std::string content_type = "application/json";
     std::string www_authenticate; // the WWW-Authenticate header of a 401
-    // X-Frame-Options and a CSP with frame-ancestors 'none': no other page may frame this one
-    // (the admin plane's answers, whose dashboard has a button a framing page could click).
+    // X-Frame-Options DENY: no other page may frame this one (the admin plane's answers, whose
+    // dashboard has a button a framing page could click). Their CSP says so too.
     bool no_framing = false;
+    std::string content_security_policy; // sent when not empty
+    // Access-Control-Allow-Origin (with Vary: Origin) when not empty: the one page elsewhere that
+    // may read this answer (the dashboard, timing its own /healthz requests).
+    std::string allow_origin;
     std::optional<EventSource> events; // set: body is ignored and the answer streams
     // The body's bytes, charged to the answer budget until the last copy of this reply is gone.
     std::shared_ptr<const MemoryBudget::Lease> held;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace ranking {
 namespace {
@@ -28,6 +29,18 @@ bool is_own(std::string_view authority, const std::vector<std::string>& own_name
     return !name.empty() && std::any_of(own_names.begin(), own_names.end(), [&](const auto& own) {
         return iequals(host_name_of(own), name);
     });
+}
+
+// The port of "name:port" or "[v6]:port"; 0 when there is none.
+std::uint16_t port_of(std::string_view authority) {
+    const auto close = authority.rfind(']');
+    const auto colon = authority.rfind(':');
+    if (colon == std::string_view::npos || (close != std::string_view::npos && colon < close))
+        return 0;
+    std::uint16_t port = 0;
+    const auto digits = authority.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    return ec == std::errc() && end == digits.data() + digits.size() ? port : 0;
 }
 
 } // namespace
@@ -79,6 +92,24 @@ std::optional<Reply> refuse_foreign_origin(std::string_view origin,
             return std::nullopt;
     return error_reply(403, "requests from the page at '" + std::string(origin) +
                                 "' may not change this server");
+}
+
+bool is_dashboard_origin(std::string_view origin, const std::vector<std::string>& own_names,
+                         std::uint16_t admin_port) {
+    constexpr std::string_view scheme = "http://";
+    if (!origin.starts_with(scheme)) return false;
+    const auto authority = origin.substr(scheme.size());
+    return port_of(authority) == admin_port && is_own(authority, own_names);
+}
+
+std::string admin_content_security_policy(std::string_view host, std::uint16_t data_port) {
+    std::string policy = "default-src 'self'; frame-ancestors 'none'; connect-src 'self'";
+    const auto name = host_name_of(host);
+    if (name.empty()) return policy;
+    const bool v6 = name.find(':') != std::string_view::npos;
+    policy.append(" http://").append(v6 ? "[" : "").append(name).append(v6 ? "]:" : ":");
+    policy.append(std::to_string(data_port));
+    return policy;
 }
 
 std::optional<Reply> refuse_unless_json(std::string_view content_type) {

@@ -4,6 +4,7 @@
 // answers with the refusal to send, or nothing when the request may go on.
 #include "reply.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,15 @@ std::optional<Reply> refuse_foreign_host(std::string_view host,
 // `own_names`: another site's page may send requests here, but not change anything.
 std::optional<Reply> refuse_foreign_origin(std::string_view origin,
                                            const std::vector<std::string>& own_names);
+
+// True when `origin` is this server's dashboard: http on one of `own_names`, at `admin_port`.
+// The data plane lets that page (and no other) read its /healthz answers.
+bool is_dashboard_origin(std::string_view origin, const std::vector<std::string>& own_names,
+                         std::uint16_t admin_port);
+
+// The admin plane's Content-Security-Policy: its own files only, never framed, and requests to
+// the data plane at `data_port` on the name the page was reached by (`host`, its Host header).
+std::string admin_content_security_policy(std::string_view host, std::uint16_t data_port);
 
 // 415 unless `content_type` is application/json (parameters such as charset allowed): a browser
 // sends a cross-site POST without asking first only for text/plain and two form types.

@@ -79,6 +79,8 @@ void reset(Reply& reply) {
     reply.held.reset();
     reply.www_authenticate.clear();
     reply.no_framing = false;
+    reply.content_security_policy.clear();
+    reply.allow_origin.clear();
     reply.allow.clear();
     reply.retry_after_seconds = 0;
     reply.location.clear();
@@ -112,9 +114,12 @@ void write_head(std::string& out, const Reply& reply, bool keep_alive) {
     if (!reply.location.empty()) append_field(out, "Location", reply.location);
     if (!reply.www_authenticate.empty())
         append_field(out, "WWW-Authenticate", reply.www_authenticate);
-    if (reply.no_framing) {
-        append_field(out, "X-Frame-Options", "DENY");
-        append_field(out, "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+    if (reply.no_framing) append_field(out, "X-Frame-Options", "DENY");
+    if (!reply.content_security_policy.empty())
+        append_field(out, "Content-Security-Policy", reply.content_security_policy);
+    if (!reply.allow_origin.empty()) {
+        append_field(out, "Access-Control-Allow-Origin", reply.allow_origin);
+        append_field(out, "Vary", "Origin");
     }
     if (reply.retry_after_seconds > 0) {
         out.append("Retry-After: ");

@@ -1,7 +1,6 @@
 #include "admin_routes.hpp"
 
 #include "admin_api.hpp"
-#include "live_feed.hpp"
 #include "request_guards.hpp"
 #include "stall_report.hpp"
 
@@ -75,11 +74,12 @@ net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& cont
                 context.levels, context.mode.load(), context.watch.loop_thread.cpu_seconds())),
             "text/plain; version=0.0.4; charset=utf-8");
     if (path == "/events" && is_get) {
-        auto feed = std::make_shared<LiveFeed>(context.metrics, context.watch, context.levels,
-                                               context.mode);
         Reply reply;
-        reply.events = EventSource{[feed] { return std::optional(feed->next_sample()); },
-                                   std::chrono::milliseconds(250)};
+        reply.events = EventSource{[&history = context.history, seen = std::uint64_t{0}]() mutable {
+                                       history.sample_if_due(Clock::now());
+                                       return std::optional(history.since(seen));
+                                   },
+                                   LiveHistory::period};
         co_return reply;
     }
     if (path == "/stalls" && is_get)
@@ -95,9 +95,11 @@ net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& cont
 } // namespace
 
 net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context) {
+    auto policy = admin_content_security_policy(request.host, context.data_port);
     auto answering = answer_checked(std::move(request), context);
     auto reply = co_await std::move(answering);
     reply.no_framing = true; // the dashboard's toggle must not be clickable from another page
+    reply.content_security_policy = std::move(policy);
     co_return reply;
 }
 

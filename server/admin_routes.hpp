@@ -1,6 +1,7 @@
 #pragma once
 // The admin plane's answers, on the admin thread: mode and health (common/admin_api), the
-// Prometheus exposition, the live dashboard and its event stream.
+// Prometheus exposition, the live dashboard and its event stream, the stall reports.
+#include "live_history.hpp"
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 #include "net.hpp"
@@ -24,6 +25,8 @@ struct AdminContext {
     ServerMetrics& metrics;
     const LoopWatch& watch;
     const LoadLevels& levels;
+    LiveHistory& history;                         // what /events sends
+    std::uint16_t data_port;                      // the dashboard's own /healthz requests go there
     std::map<std::string, std::string> dashboard; // by file name
     std::filesystem::path dashboard_directory;
     std::string token; // empty: no auth; else 'Authorization: Bearer TOKEN', never the URL

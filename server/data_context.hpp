@@ -38,6 +38,7 @@ struct DataContext {
     // The server's own names: a game posted from a page elsewhere is refused (DNS rebinding
     // makes such a page same-origin in the browser's eyes, so a preflight would not stop it).
     std::vector<std::string> own_names = {};
+    std::uint16_t dashboard_port = 0;  // the admin plane's: its page may read /healthz answers
     std::uint64_t next_request_id = 0; // loop thread only
     // The store's reasons for 503s, with the request's id: its first at once, then a line a
     // second (loop thread only).

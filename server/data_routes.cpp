@@ -113,10 +113,15 @@ bool answer_parsed_at_once(const IncomingRequest& request, const DataRequest& pa
         return false;
     const auto mode = context.mode.load();
     LoopScope scope(context.watch, route, ++context.next_request_id, mode, 0, started);
-    if (refused)
+    if (refused) {
         reply = std::move(*refused);
-    else
+    } else {
         answer_in_place(parsed, context, reply);
+        // The dashboard times its own requests to /healthz: its page, no other, may read them.
+        if (route == Route::healthz &&
+            is_dashboard_origin(request.origin, context.own_names, context.dashboard_port))
+            reply.allow_origin = request.origin;
+    }
     const auto finished = Clock::now();
     scope.finish(finished);
     context.metrics.observe_request(route, mode, seconds_between(started, finished));

@@ -95,6 +95,7 @@ RankingServer::RankingServer(ServerConfig config,
                                 .limits = admin_limits(config_),
                                 .registry = admin_connections_,
                                 .name = "ranking-server admin"}),
+      live_history_(admin_loop_, LiveFeed(metrics_, watch_, levels_, mode_, data_plane_.port())),
       cpu_pool_(config_.pool_threads),
       store_(
           open_store(config_, data_loop_.get_executor(), make_roster,
@@ -121,11 +122,14 @@ RankingServer::RankingServer(ServerConfig config,
                                                          .answer_budget = answer_budget_,
                                                          .draining = draining_,
                                                          .write_token = config_.write_token,
-                                                         .own_names = own_names(config_)},
+                                                         .own_names = own_names(config_),
+                                                         .dashboard_port = admin_plane_.port()},
       admin_context_{.mode = mode_,
                      .metrics = metrics_,
                      .watch = watch_,
                      .levels = levels_,
+                     .history = live_history_,
+                     .data_port = data_plane_.port(),
                      .dashboard = load_dashboard(config_.dashboard_directory),
                      .dashboard_directory = config_.dashboard_directory,
                      .token = config_.admin_token,
@@ -154,6 +158,7 @@ RankingServer::~RankingServer() {
 void RankingServer::run() {
     admin_plane_.start();
     notifier_.start_watchdog(watch_.heartbeat); // before the admin loop runs: its timer is there
+    live_history_.start();
     admin_thread_ = std::thread([this] { admin_loop_.run(); });
     watch_.loop_thread.bind(); // this thread becomes the loop thread
     watch_.heartbeat.beat(Clock::now(), {});

@@ -92,6 +92,7 @@ private:
     SystemdNotifier notifier_{admin_loop_}; // its watchdog timer runs on the admin loop
     HttpPlane data_plane_;
     HttpPlane admin_plane_;
+    LiveHistory live_history_; // its timer runs on the admin loop
     net::thread_pool cpu_pool_;
     OpenedStore opened_store_;
     std::unique_ptr<GameStore> store_; // SQLite (its own thread) or PostgreSQL (on data_loop_)

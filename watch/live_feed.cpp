@@ -47,9 +47,9 @@ histograms_by_route(const std::vector<prometheus::MetricFamily>& families) {
 } // namespace
 
 LiveFeed::LiveFeed(ServerMetrics& metrics, const LoopWatch& watch, const LoadLevels& levels,
-                   const std::atomic<WorkPlacement>& mode)
-    : metrics_(metrics), watch_(watch), levels_(levels), mode_(mode), previous_at_(Clock::now()),
-      previous_busy_(watch.loop_thread.cpu_seconds().value_or(0)),
+                   const std::atomic<WorkPlacement>& mode, std::uint16_t data_port)
+    : metrics_(metrics), watch_(watch), levels_(levels), mode_(mode), data_port_(data_port),
+      previous_at_(Clock::now()), previous_busy_(watch.loop_thread.cpu_seconds().value_or(0)),
       previous_handler_(watch.scopes.handler_seconds(previous_at_)),
       previous_(histograms_by_route(
           metrics_.collect(levels_, mode_.load(), watch.loop_thread.cpu_seconds()))) {}
@@ -98,6 +98,7 @@ std::string LiveFeed::next_sample() {
         {"in_flight", levels_.in_flight.load()},
         {"pool_queue", levels_.hash_queue.load()},
         {"connections", levels_.connections.open_connections.load()},
+        {"data_port", data_port_},
     };
     auto routes = nlohmann::json::object();
     for (std::size_t r = 0; r < route_count; ++r) {
@@ -110,16 +111,13 @@ std::string LiveFeed::next_sample() {
     }
     sample["routes"] = routes;
 
-    auto stalls = nlohmann::json::array();
-    for (const auto& s : watch_.stalls.recent())
-        stalls.push_back({{"start", s.started_unix_ms},
-                          {"end", s.started_unix_ms + static_cast<std::int64_t>(s.duration_ms)},
-                          {"route", route_name(s.route)}});
-    if (const auto ongoing = watch_.stalls.in_progress())
-        stalls.push_back({{"start", ongoing->started_unix_ms},
-                          {"end", nullptr},
-                          {"route", route_name(ongoing->route)}});
-    sample["stalls"] = stalls;
+    // The stalls themselves are read from /stalls when this count moves; the one in progress
+    // is here, to draw while it lasts.
+    sample["stalls_ended"] = watch_.stalls.ended_total();
+    const auto ongoing = watch_.stalls.in_progress();
+    sample["stall_ongoing"] = ongoing ? nlohmann::json{{"start", ongoing->started_unix_ms},
+                                                       {"route", route_name(ongoing->route)}}
+                                      : nlohmann::json(nullptr);
 
     previous_ = std::move(current);
     previous_at_ = now;

@@ -14,6 +14,7 @@ void StallLog::finish(StallRecord record) {
     std::lock_guard lock(mutex_);
     ongoing_.reset();
     ended_.push_back(std::move(record));
+    ++ended_total_;
     if (ended_.size() > kept) ended_.pop_front();
 }
 
@@ -25,6 +26,11 @@ std::vector<StallRecord> StallLog::recent() const {
 std::optional<StallRecord> StallLog::in_progress() const {
     std::lock_guard lock(mutex_);
     return ongoing_;
+}
+
+std::uint64_t StallLog::ended_total() const {
+    std::lock_guard lock(mutex_);
+    return ended_total_;
 }
 
 } // namespace ranking

@@ -54,12 +54,14 @@ public:
 
     std::vector<StallRecord> recent() const;        // ended, oldest first
     std::optional<StallRecord> in_progress() const; // the stall in progress, if any
+    std::uint64_t ended_total() const;              // all that ended, the forgotten too
 
 private:
     ServerMetrics& metrics_;
     mutable std::mutex mutex_;
     std::optional<StallRecord> ongoing_;
     std::deque<StallRecord> ended_;
+    std::uint64_t ended_total_ = 0;
 };
 
 } // namespace ranking

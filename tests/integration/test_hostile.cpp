@@ -210,6 +210,41 @@ TEST_CASE("admin answers cannot be framed, the dashboard's files need no token, 
     CHECK(has(events.bytes, "X-Frame-Options: DENY"));
 }
 
+TEST_CASE("the dashboard's page, and no other, may read the data plane's /healthz answers") {
+    TestServer server(test_config());
+    const auto dashboard = "http://127.0.0.1:" + server.admin().port;
+    const auto allowed =
+        raw_exchange(server.data(), get("/healthz", "Origin: " + dashboard + "\r\n"));
+    CAPTURE(allowed.bytes);
+    CHECK(starts_with(allowed.bytes, "HTTP/1.1 200"));
+    CHECK(has(allowed.bytes, "Access-Control-Allow-Origin: " + dashboard + "\r\n"));
+    CHECK(has(allowed.bytes, "Vary: Origin"));
+    for (const std::string& origin :
+         {"http://attacker.example:" + server.admin().port,
+          "http://127.0.0.1:" + server.data().port, std::string("null")}) {
+        const auto refused =
+            raw_exchange(server.data(), get("/healthz", "Origin: " + origin + "\r\n"));
+        CAPTURE(refused.bytes);
+        CHECK(starts_with(refused.bytes, "HTTP/1.1 200")); // answered, but not readable there
+        CHECK_FALSE(has(refused.bytes, "Access-Control-Allow-Origin"));
+    }
+    const auto lookup =
+        raw_exchange(server.data(), get("/players/alice", "Origin: " + dashboard + "\r\n"));
+    CHECK_FALSE(has(lookup.bytes, "Access-Control-Allow-Origin")); // /healthz only
+    // Two requests on one connection, the second without Origin: the header does not linger in
+    // the connection's reused answer.
+    const auto both = raw_exchange(server.data(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                  "Origin: " +
+                                                      dashboard + "\r\n\r\n" + get("/healthz"));
+    CAPTURE(both.bytes);
+    const auto second = both.bytes.find("HTTP/1.1 200", 1);
+    REQUIRE(second != std::string::npos);
+    CHECK(has(both.bytes.substr(0, second), "Access-Control-Allow-Origin"));
+    CHECK_FALSE(has(both.bytes.substr(second), "Access-Control-Allow-Origin"));
+    const auto page = raw_exchange(server.admin(), get("/"));
+    CHECK(has(page.bytes, "connect-src 'self' http://127.0.0.1:" + server.data().port + "\r\n"));
+}
+
 TEST_CASE("one client may hold only its share of connections, a freed one may be taken again") {
     auto config = test_config();
     config.max_connections_per_client = 2;

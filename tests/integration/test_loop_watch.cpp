@@ -244,3 +244,42 @@ TEST_CASE("open data connections are counted, admin connections are not") {
     CHECK(open == 1);
     held.close();
 }
+
+namespace {
+
+// The sample times ("t") in a stretch of /events, by event: each event is a JSON array.
+std::vector<std::vector<std::int64_t>> sample_times(const std::string& stream) {
+    std::vector<std::vector<std::int64_t>> events;
+    for (auto at = stream.find("data: "); at != std::string::npos;
+         at = stream.find("data: ", at + 1)) {
+        const auto end = stream.find("\n\n", at);
+        if (end == std::string::npos) break;
+        std::vector<std::int64_t> times;
+        for (const auto& sample : nlohmann::json::parse(stream.substr(at + 6, end - at - 6)))
+            times.push_back(sample.at("t").get<std::int64_t>());
+        events.push_back(std::move(times));
+    }
+    return events;
+}
+
+} // namespace
+
+TEST_CASE("a dashboard opened later is sent at once what an earlier one was sent live") {
+    TestServer server;
+    const auto events = "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    const auto first = sample_times(
+        raw_exchange(server.admin(), events, false, std::chrono::milliseconds(1500)).bytes);
+    REQUIRE(first.size() >= 2);
+    std::vector<std::int64_t> seen;
+    for (const auto& event : first)
+        seen.insert(seen.end(), event.begin(), event.end());
+    CHECK(std::is_sorted(seen.begin(), seen.end()));
+    CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end()); // nothing sent twice
+
+    const auto later = sample_times(
+        raw_exchange(server.admin(), events, false, std::chrono::milliseconds(300)).bytes);
+    REQUIRE_FALSE(later.empty());
+    const auto& history = later.front();
+    for (const auto t : seen)
+        CHECK(std::find(history.begin(), history.end(), t) != history.end());
+}
