@@ -116,7 +116,8 @@ std::string LiveFeed::next_sample() {
     sample["stalls_ended"] = watch_.stalls.ended_total();
     const auto ongoing = watch_.stalls.in_progress();
     sample["stall_ongoing"] = ongoing ? nlohmann::json{{"start", ongoing->started_unix_ms},
-                                                       {"route", route_name(ongoing->route)}}
+                                                       {"route", route_name(ongoing->route)},
+                                                       {"kind", to_string(ongoing->kind)}}
                                       : nlohmann::json(nullptr);
 
     previous_ = std::move(current);

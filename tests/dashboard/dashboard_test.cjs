@@ -1,4 +1,5 @@
-// The dashboard in a real browser: live numbers, the toggle, and updates while the loop is frozen;
+// The dashboard in a real browser: live numbers, the toggle, updates while the loop is frozen, the
+// browser's own /healthz latency, the stalls' flame graph, and the recent past in a page opened late;
 // with RANKING_ADMIN_TOKEN set (the server's token), the token form first. Also the admin plane's
 // defences against hostile pages: its answers' headers, and a page that cannot be framed.
 // Env: ADMIN_URL, DATA_URL, RANKING_ADMIN_TOKEN (optional), SCREENSHOT (optional).
@@ -147,6 +148,10 @@ async function main() {
     if (mode !== 'inline') fail(`server mode is ${mode} after the click`);
     console.log('toggle sets the server to inline: ok');
 
+    // The browser's own requests to the data plane are answered and shown before the freeze.
+    await page.waitForFunction(() => Number.isFinite(Number(document.getElementById('browser-ms').textContent)), null, { timeout: 5000 });
+    const browserBefore = Number(await page.textContent('#browser-ms'));
+
     // Freeze the data loop with one slow inline hash; the page must keep updating meanwhile.
     // Samples are counted as they are rendered: #updated shows whole seconds, which two reads
     // 0.7 s apart can see unchanged even while samples arrive.
@@ -163,9 +168,42 @@ async function main() {
     const lagMax = Number(await page.textContent('#lag-max'));
     if (!(lagMax >= 300)) fail(`lag max shows ${lagMax} ms during a freeze of over 1 s`);
     console.log(`keeps updating while the loop is frozen (lag max ${lagMax} ms): ok`);
+    // Your browser is Bob: its own request waits behind the hash, and the page says so.
+    const browserDuring = Number(await page.textContent('#browser-ms'));
+    if (!(browserDuring >= 300 && browserDuring > browserBefore))
+      fail(`the browser's own request shows ${browserDuring} ms in a freeze of over 1 s (${browserBefore} ms before)`);
+    console.log(`the browser's own /healthz request: ${browserBefore} ms before, ${browserDuring} ms waiting in the freeze: ok`);
     await frozen;
     await page.waitForFunction(() => document.getElementById('stalls').textContent.includes('/rank'), null, { timeout: 5000 });
     console.log('the stall is listed and named /rank: ok');
+
+    // The flame graph (d3-flame-graph) draws the stall's stacks under its route.
+    await page.waitForFunction(() => document.querySelectorAll('#flame-graph svg g.frame').length > 0, null, { timeout: 5000 });
+    const frames = await page.$$eval('#flame-graph svg g.frame', (gs) => gs.map((g) => g.getAttribute('name') ?? ''));
+    if (!frames.includes('/rank')) fail(`no /rank frame in the flame graph: ${frames.slice(0, 10).join(', ')}`);
+    if (!frames.some((name) => /pbkdf2/i.test(name))) fail(`no PBKDF2 frame in the flame graph: ${frames.join(', ')}`);
+    if (await page.isVisible('#flame-empty')) fail('the flame graph still says there is no stall');
+    console.log(`the flame graph shows /rank and ${frames.find((name) => /pbkdf2/i.test(name))}: ok`);
+    const browserPoints = await page.evaluate(() => browserChart.data.datasets[0].data.map((p) => p.y));
+    if (!(Math.max(...browserPoints) >= 300)) fail(`the browser chart never showed the wait: ${browserPoints.join(', ')}`);
+    console.log('the browser latency chart moved with the freeze: ok');
+
+    // Opened after the fact, a page draws the recent past at once: the stall among it.
+    const stalled = (await (await fetch(`${admin}/stalls`, { headers: auth })).json()).find((s) => s.route === '/rank');
+    const late = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await late.goto(`${admin}/`);
+    if (token) {
+      await late.waitForSelector('#token-form:not([hidden])', { timeout: 10000 });
+      await late.fill('#token', token);
+      await late.click('#token-form button');
+    }
+    await late.waitForFunction(() => document.getElementById('status').textContent === 'live', null, { timeout: 10000 });
+    const drawnFrom = await late.evaluate(() => origin);
+    const drawn = await late.evaluate(() => lagChart.data.datasets[0].data.length);
+    if (!(drawnFrom < stalled.started_unix_ms)) fail(`a page opened later starts at ${drawnFrom}, after the stall at ${stalled.started_unix_ms}`);
+    await late.waitForFunction(() => document.getElementById('stalls').textContent.includes('/rank'), null, { timeout: 5000 });
+    console.log(`a page opened later draws ${drawn} samples from before it opened, the stall among them: ok`);
+    await late.close();
 
     if (process.env.SCREENSHOT) {
       await sleep(1500); // a little history after the stall, for the picture
