@@ -6,7 +6,7 @@ SERVER := $(BUILD)/server/ranking-server
 CLIENT := $(BUILD)/client/ranking-client
 ARGS ?=
 
-.PHONY: all deps test-deps build package test test-asan test-tsan fuzz demo bench run cluster cluster-down cluster-demo format clean
+.PHONY: all deps test-deps build package test test-asan test-tsan fuzz demo live bench run cluster cluster-down cluster-demo format clean
 
 all: build
 
@@ -33,6 +33,12 @@ test: build test-deps
 
 demo: build
 	@demo/demo.sh $(BUILD) report
+
+# A server under a steady open-loop load (200 req/s, rank=1,players=19) for an hour, and the
+# dashboard's address: flip the mode there in front of a room. Ctrl-C stops all of it
+# (demo/live.sh; RATE, MIX, CONNECTIONS, MINUTES).
+live: build
+	@demo/live.sh $(BUILD)
 
 # ranking-server against nginx (one worker) on the same machine in one run, as ratios, about 3
 # minutes (bench/bench.sh): req/s under wrk on a cheap endpoint (and with the stall detector

@@ -31,6 +31,20 @@ Reply internal_error(const std::exception& e) {
     return error_reply(500, "internal error");
 }
 
+// The answer that had to wait, into the connection's reply. A coroutine of its own, the result
+// in a named variable: GCC 12 destroys a Reply temporary of `reply = co_await ...` inside the
+// session's switch at the end of the frame too, constructed or not (ASan saw it destroy
+// uninitialized memory).
+net::awaitable<void> take_answer(Reply& reply, const LaterAnswer& later) {
+    try {
+        auto answering = later();
+        auto answered = co_await std::move(answering);
+        reply = std::move(answered);
+    } catch (const std::exception& e) {
+        reply = internal_error(e);
+    }
+}
+
 // Where one request is in its life. The stages come in this order; each is passed at once when
 // nothing must wait (move_on), or by the coroutine that waits for it (wait_then_move_on).
 enum class Stage {
@@ -182,12 +196,8 @@ net::awaitable<void> wait_then_move_on(SessionPtr owned, RequestLife life) {
         }
         case Stage::answer: {
             session.member.busy_without_deadline(); // the hash or the store: no deadline
-            try {
-                auto answering = life.later();
-                connection.reply() = co_await std::move(answering);
-            } catch (const std::exception& e) {
-                connection.reply() = internal_error(e);
-            }
+            auto answering = take_answer(connection.reply(), life.later);
+            co_await std::move(answering);
             after_answer(session, life);
             break;
         }
