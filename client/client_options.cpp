@@ -46,6 +46,9 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         "Commands:\n"
         "  rank NAME...     ranking with its security token (costly: the server hashes)\n"
         "  player NAME...   the cheap lookup, no token\n"
+        "  federation NAME...\n"
+        "                   the player's rating at the chess federation, which the server\n"
+        "                   asks the federation's rating service for (or has cached)\n"
         "  story            alice asks for her token while bob and charlie look themselves\n"
         "                   up, all at once; prints the timeline and who waited for whom\n"
         "  story io         the same with the database: alice reports a few games, then asks\n"
@@ -118,9 +121,10 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
     o.timeout = std::chrono::milliseconds(timeout_ms);
     o.story_delay = std::chrono::milliseconds(delay_ms);
 
-    if (o.command.empty()) return fail("missing command: rank, player, story, game or mode");
+    if (o.command.empty())
+        return fail("missing command: rank, player, federation, story, game or mode");
     if (vm.count("id") && o.command != "game") return fail("--id is for the game command only");
-    if (o.command == "rank" || o.command == "player") {
+    if (o.command == "rank" || o.command == "player" || o.command == "federation") {
         if (o.words.empty()) return fail(o.command + " needs at least one player name");
     } else if (o.command == "story") {
         if (o.words.size() > 1 || (o.words.size() == 1 && o.words[0] != "io"))
@@ -131,7 +135,8 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         if (o.words.size() > 1 || (o.words.size() == 1 && !parse_mode(o.words[0])))
             return fail("mode takes nothing, 'inline' or 'offload'");
     } else {
-        return fail("unknown command '" + o.command + "' (rank, player, story, game or mode)");
+        return fail("unknown command '" + o.command +
+                    "' (rank, player, federation, story, game or mode)");
     }
     return {o, 0};
 }

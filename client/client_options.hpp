@@ -18,7 +18,7 @@ struct ClientOptions {
     std::string admin_url = "http://127.0.0.1:8081";
     std::chrono::milliseconds timeout{10'000};
     std::chrono::milliseconds story_delay{5};
-    std::string command;            // rank, player, story, mode, game
+    std::string command;            // rank, player, federation, story, mode, game
     std::vector<std::string> words; // player names, the wanted mode, the story's episode, a game
     GameSubmission game;            // game: checked here; an empty id asks for a fresh one
 };

@@ -8,8 +8,10 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 namespace ranking {
 namespace {
@@ -19,8 +21,29 @@ net::awaitable<void> fetch_into(FetchResult& out, HttpEndpoint endpoint, FetchPl
     out = co_await std::move(fetching);
 }
 
+enum class Lookup { rank, player, federation };
+
+// The federation's rating as the server relays it: {"player", "federation", "rating", "title",
+// "cached", "fetched_by", ...}; the fields missing from an answer are left out of the line.
+void print_federation(const std::string& name, const nlohmann::json& body, double took) {
+    const auto text = [&](const char* key) {
+        const auto found = body.find(key);
+        return found != body.end() && found->is_string() ? found->get<std::string>() : "";
+    };
+    std::string line = text("player").empty() ? name : text("player");
+    line.resize(std::max<std::size_t>(line.size(), 12), ' ');
+    line += " federation " + (text("federation").empty() ? "?" : text("federation"));
+    char rating[64];
+    std::snprintf(rating, sizeof rating, "  rating %g", body.at("rating").get<double>());
+    line += rating;
+    line += "  title " + (text("title").empty() ? "none" : text("title"));
+    if (body.value("cached", false)) line += "  cached";
+    if (!text("fetched_by").empty()) line += "  fetched by " + text("fetched_by");
+    std::printf("%s  (answered in %.1f ms)\n", line.c_str(), took);
+}
+
 // One readable line per answer; false when it is not a 200.
-bool print_answer(const std::string& name, bool with_token, const FetchResult& r) {
+bool print_answer(const std::string& name, Lookup lookup, const FetchResult& r) {
     const double took = ms_between(r.sent, r.answered);
     if (r.response.status != 200) {
         std::printf("%-12s HTTP %d: %s\n", name.c_str(), r.response.status,
@@ -28,7 +51,11 @@ bool print_answer(const std::string& name, bool with_token, const FetchResult& r
         return false;
     }
     const auto body = nlohmann::json::parse(r.response.body);
-    if (!with_token) {
+    if (lookup == Lookup::federation) {
+        print_federation(name, body, took);
+        return true;
+    }
+    if (lookup == Lookup::player) {
         const auto& s = body;
         std::printf("%-12s rank %d of %d  rating %d  percentile %.2f  (answered in %.1f ms)\n",
                     s.at("player").get<std::string>().c_str(), s.at("rank").get<int>(),
@@ -48,16 +75,21 @@ bool print_answer(const std::string& name, bool with_token, const FetchResult& r
 } // namespace
 
 int run_lookups(const ClientOptions& options) {
-    const bool with_token = options.command == "rank";
+    const auto lookup = options.command == "rank"         ? Lookup::rank
+                        : options.command == "federation" ? Lookup::federation
+                                                          : Lookup::player;
     net::io_context loop;
     std::vector<FetchResult> results(options.words.size());
     // Like asyncio.gather: every request in flight at once, one thread.
     for (std::size_t i = 0; i < options.words.size(); ++i) {
-        const std::string prefix = with_token ? "/rank/" : "/players/";
-        net::co_spawn(loop,
-                      fetch_into(results[i], options.data,
-                                 FetchPlan{"GET", prefix + options.words[i], "", options.timeout}),
-                      net::detached);
+        const std::string target = lookup == Lookup::rank ? "/rank/" + options.words[i]
+                                   : lookup == Lookup::federation
+                                       ? "/players/" + options.words[i] + "/federation"
+                                       : "/players/" + options.words[i];
+        net::co_spawn(
+            loop,
+            fetch_into(results[i], options.data, FetchPlan{"GET", target, "", options.timeout}),
+            net::detached);
     }
     loop.run();
     bool all_ok = true;
@@ -68,7 +100,7 @@ int run_lookups(const ClientOptions& options) {
             all_ok = false;
             continue;
         }
-        all_ok = print_answer(options.words[i], with_token, results[i]) && all_ok;
+        all_ok = print_answer(options.words[i], lookup, results[i]) && all_ok;
     }
     return all_ok ? 0 : 1;
 }

@@ -5,7 +5,7 @@
 
 namespace ranking {
 
-int run_lookups(const ClientOptions& options); // rank NAME... / player NAME...
+int run_lookups(const ClientOptions& options); // rank / player / federation NAME...
 int run_story(const ClientOptions& options);   // story, story io
 // game WHITE BLACK RESULT [--id ID]: a 503 or a lost answer is asked again with the same id,
 // as `policy` says; exit 0 on 201 or 200.

@@ -138,6 +138,8 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
         if (!name) return error_reply(400, "invalid player name: " + std::string(player_name_rule));
         return only_get(parse_player_games_query(url, std::move(*name)));
     }
+    if (count == 3 && is(0, "players") && is(2, "federation"))
+        return only_get(player_request<FederationRequest>(segments[1].decode()));
     if (count == 1 && is(0, "games")) {
         if (method == "POST") return PostGameRequest{};
         if (method != "GET") return method_not_allowed(method, "GET, POST");
@@ -203,6 +205,7 @@ Route route_of(const DataRequest& request) noexcept {
         Route operator()(const GameRequest&) const { return Route::game; }
         Route operator()(const GamesExportRequest&) const { return Route::games_export; }
         Route operator()(const PlayerGamesRequest&) const { return Route::player_games; }
+        Route operator()(const FederationRequest&) const { return Route::federation; }
         Route operator()(const Reply&) const { return Route::other; }
     };
     return std::visit(Of{}, request);
@@ -228,6 +231,8 @@ std::string_view route_name(Route route) noexcept {
         return "GET /games";
     case Route::player_games:
         return "/players/{name}/games";
+    case Route::federation:
+        return "/players/{name}/federation";
     case Route::other:
         break;
     }

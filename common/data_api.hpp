@@ -38,15 +38,19 @@ struct PlayerGamesRequest { // GET /players/{player}/games?limit=N&before=SEQ: n
     std::optional<std::int64_t> before;
 };
 
+struct FederationRequest { // GET /players/{player}/federation: the federation's rating
+    std::string player;
+};
+
 inline constexpr std::size_t max_leaderboard_limit = 100;
 inline constexpr std::size_t max_leaderboard_offset = 1'000'000;
 inline constexpr std::size_t max_export_page = 10'000;
 inline constexpr std::size_t max_player_games_page = 1'000;
 
 // A typed request, or the error Reply (400, 404, 405) to send instead.
-using DataRequest =
-    std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest, ReadyRequest,
-                 PostGameRequest, GameRequest, GamesExportRequest, PlayerGamesRequest, Reply>;
+using DataRequest = std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest,
+                                 ReadyRequest, PostGameRequest, GameRequest, GamesExportRequest,
+                                 PlayerGamesRequest, FederationRequest, Reply>;
 
 DataRequest parse_data_request(std::string_view method, std::string_view target);
 
@@ -65,9 +69,10 @@ enum class Route {
     game,
     games_export,
     player_games,
+    federation,
     other
 };
-inline constexpr std::size_t route_count = 10;
+inline constexpr std::size_t route_count = 11;
 
 Route route_of(const DataRequest& request) noexcept;
 std::string_view route_name(Route route) noexcept; // "/rank", ..., "other"

@@ -2,7 +2,8 @@
 # make demo: the story (alice, bob, charlie) in both modes, then the collapse report: one
 # open-loop load with a costly/cheap mix and a canary, offload -> inline -> offload, measured by
 # ranking-load and drawn into report/; then the same lesson for the database (demo/store_chapter.sh)
-# and the lesson's three remedies for it side by side (demo/remedies_chapter.sh).
+# and the lesson's three remedies for it side by side (demo/remedies_chapter.sh); then a call to
+# another service, three ways (demo/federation_chapter.sh).
 # Every server it starts, it stops by PID.
 # Usage: demo/demo.sh BUILD_DIR [OUT_DIR=report]
 set -euo pipefail
@@ -57,5 +58,8 @@ echo "== 4. The blocking database call: games and an export through the store, o
 echo
 echo "== 5. The three remedies side by side: a native async driver, a thread, the blocking call"
 "$here/remedies_chapter.sh" "$build" "$out"
+echo
+echo "== 6. The third kind of blocking: a call to another service, three ways"
+"$here/federation_chapter.sh" "$build" "$out"
 echo
 echo "report: $out/report.md, $out/latency.png, $out/latency.svg, $out/run.json, $out/run.csv"

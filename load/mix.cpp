@@ -12,7 +12,7 @@ namespace ranking::load {
 namespace {
 
 constexpr std::array<std::string_view, series_count> names{
-    "rank", "players", "leaderboard", "healthz", "games", "export", "canary"};
+    "rank", "players", "leaderboard", "healthz", "games", "export", "federation", "canary"};
 constexpr std::size_t leaderboard_page = 10;
 constexpr std::size_t export_page = 10'000; // the API's largest
 
@@ -60,7 +60,8 @@ std::string to_string(const Mix& mix) {
 }
 
 bool needs_club(const Mix& mix) noexcept {
-    for (const auto series : {Series::rank, Series::players, Series::leaderboard, Series::games})
+    for (const auto series :
+         {Series::rank, Series::players, Series::leaderboard, Series::games, Series::federation})
         if (mix.weights[index(series)] > 0) return true;
     return false;
 }
@@ -109,6 +110,8 @@ PlannedRequest RequestPicker::next() {
         return next_game();
     case Series::exports:
         return {series, "/games?limit=" + std::to_string(export_page)};
+    case Series::federation:
+        return {series, "/players/" + any_player() + "/federation"};
     case Series::healthz:
     case Series::canary:
         break;

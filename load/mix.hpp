@@ -13,26 +13,37 @@ namespace ranking::load {
 
 // The data endpoints, then the canary's own series: index = position in every per-series array.
 // games is POST /games: each request records a new game; exports is GET /games, the export's
-// first page of up to 10,000 games (real database work, and a large body).
-enum class Series : std::size_t { rank, players, leaderboard, healthz, games, exports, canary };
-inline constexpr std::size_t endpoint_count = 6;
-inline constexpr std::size_t series_count = 7;
+// first page of up to 10,000 games (real database work, and a large body); federation is GET
+// /players/{name}/federation, the player's rating the server asks a federation's service for.
+enum class Series : std::size_t {
+    rank,
+    players,
+    leaderboard,
+    healthz,
+    games,
+    exports,
+    federation,
+    canary
+};
+inline constexpr std::size_t endpoint_count = 7;
+inline constexpr std::size_t series_count = 8;
 
 std::string_view series_name(Series series) noexcept;
 inline std::size_t index(Series series) noexcept {
     return static_cast<std::size_t>(series);
 }
 
-// Weights over rank, players, leaderboard, healthz, games, export.
+// Weights over rank, players, leaderboard, healthz, games, export, federation.
 struct Mix {
-    std::array<unsigned, endpoint_count> weights{0, 1, 0, 0, 0, 0};
+    std::array<unsigned, endpoint_count> weights{0, 1, 0, 0, 0, 0, 0};
 };
 
 // "rank=1,players=19" (missing endpoints weigh 0); nothing when malformed or all weights are 0.
 std::optional<Mix> parse_mix(std::string_view text);
 std::string to_string(const Mix& mix);
-// Whether the mix asks for anything drawn from the club (rank, players and games need its names,
-// leaderboard its size): a healthz or export mix can run against any HTTP server, nginx too.
+// Whether the mix asks for anything drawn from the club (rank, players, games and federation need
+// its names, leaderboard its size): a healthz or export mix can run against any HTTP server,
+// nginx too.
 bool needs_club(const Mix& mix) noexcept;
 
 struct PlannedRequest {

@@ -110,11 +110,13 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
         ("seed", po::value(&o.seed)->default_value(o.seed),
          "seed of the Poisson gaps and of the endpoint and player draws")
         ("mix", po::value(&mix)->default_value(mix),
-         "weights over rank, players, leaderboard, healthz, games and export, e.g. "
+         "weights over rank, players, leaderboard, healthz, games, export and federation, e.g. "
          "rank=1,players=19; players are drawn from the server's club. games POSTs a new game "
          "to /games (two distinct players, a random result, an id unique to the run: "
          "load-RUN-SEED-THREAD-N); 201 counts as success, a 503 (store busy) as an error under "
-         "its status. export GETs /games?limit=10000, the export's first page")
+         "its status. export GETs /games?limit=10000, the export's first page. federation GETs "
+         "/players/NAME/federation, the player's rating the server asks a federation's rating "
+         "service for")
         ("canary", po::value(&canary)->default_value(canary),
          "a separate connection sending GET /healthz at this fixed rate (e.g. 50/s), reported "
          "apart and timed from its due times too; 0 disables it")
@@ -127,7 +129,7 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
          "unanswered (its latency unknown, at least this), never vanishes")
         ("player-names", po::value(&o.player_names)->default_value(o.player_names),
          "at most this many names fetched from /leaderboard pages at start (only when the mix has "
-         "rank, players, leaderboard or games)")
+         "rank, players, leaderboard, games or federation)")
         ("json", po::value(&json),
          "write the summary, phases, per-mode comparison and per-second timeline here")
         ("csv", po::value(&csv), "write the per-second timeline (one row per second and series)")
@@ -209,7 +211,7 @@ ParsedLoadOptions parse_load_options(int argc, const char* const argv[], std::os
     const auto parsed_mix = parse_mix(mix);
     if (!parsed_mix)
         return fail("--mix must be NAME=WEIGHT,... over rank, players, leaderboard, healthz, "
-                    "games with a positive total, not '" +
+                    "games, export, federation with a positive total, not '" +
                     mix + "'");
     o.mix = *parsed_mix;
     const auto parsed_canary = parse_rate(canary);

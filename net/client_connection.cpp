@@ -4,6 +4,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <optional>
+
 namespace ranking {
 
 namespace beast = boost::beast;
@@ -14,10 +16,11 @@ struct ClientConnection::Impl {
     beast::flat_buffer buffer;
     std::string host;
     std::string authorization;
+    std::optional<std::uint64_t> body_limit;
 };
 
 ClientConnection::ClientConnection(net::any_io_executor executor)
-    : impl_(std::make_unique<Impl>(Impl{beast::tcp_stream(std::move(executor)), {}, {}, {}})) {}
+    : impl_(std::make_unique<Impl>(Impl{beast::tcp_stream(std::move(executor)), {}, {}, {}, {}})) {}
 
 ClientConnection::~ClientConnection() = default;
 
@@ -54,7 +57,8 @@ net::awaitable<error_code> ClientConnection::request(std::string_view method,
     if (write_ec) co_return write_ec;
 
     http::response_parser<http::string_body> parser;
-    impl_->stream.expires_after(timeout);
+    if (impl_->body_limit) parser.body_limit(*impl_->body_limit);
+    // The expiry set before the write still runs: one deadline for the whole exchange.
     auto [head_ec, head_read] =
         co_await http::async_read_header(impl_->stream, impl_->buffer, parser, use_nothrow);
     (void)head_read;
@@ -76,6 +80,10 @@ net::awaitable<error_code> ClientConnection::request(std::string_view method,
 
 void ClientConnection::set_authorization(std::string value) {
     impl_->authorization = std::move(value);
+}
+
+void ClientConnection::set_body_limit(std::uint64_t bytes) {
+    impl_->body_limit = bytes;
 }
 
 void ClientConnection::close() {

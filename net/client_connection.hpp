@@ -3,6 +3,7 @@
 #include "net.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,14 +31,17 @@ public:
     net::awaitable<error_code> connect(std::string host, std::string port,
                                        std::chrono::milliseconds timeout);
 
-    // One request, one response. The connection stays usable while the server keeps it alive.
-    // A body goes out with `content_type` when one is given (POST /games wants JSON).
+    // One request, one response, within `timeout` from the first byte sent to the last one
+    // read. The connection stays usable while the server keeps it alive. A body goes out with
+    // `content_type` when one is given (POST /games wants JSON).
     net::awaitable<error_code> request(std::string_view method, std::string_view target,
                                        std::string body, std::chrono::milliseconds timeout,
                                        HttpResponse& response, std::string_view content_type = {});
 
     // Sent as the Authorization header of every request from now on (an admin token).
     void set_authorization(std::string value);
+    // A larger answer body fails the request (http::error::body_limit); Beast's default is 8 MB.
+    void set_body_limit(std::uint64_t bytes);
 
     void close();
 

@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-program-options1.81-dev libboost-url1.81-dev nlohmann-json3-dev
   doctest-dev libssl-dev prometheus-cpp-dev libjs-chart.js gnuplot-nox libsqlite3-dev help2man
   libpq-dev postgresql libsystemd-dev libboost-stacktrace1.81-dev libseccomp-dev npm
+  libcurl4-openssl-dev
   "$@"
 )
 

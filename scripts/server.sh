@@ -7,6 +7,18 @@
 # So call start_server from the script's own shell, not from a subshell that ends before it.
 # --allow-root always: the tests and CI run as root, and it changes nothing for anyone else.
 
+# first_match LOG REGEX PID: the first text matching REGEX (grep -oE) in LOG, once it is there,
+# waited for up to 10 s while PID lives; fails when it never comes.
+first_match() {
+  local log=$1 regex=$2 pid=$3 found
+  for _ in $(seq 200); do
+    found=$(grep -m1 -oE "$regex" "$log" 2>/dev/null) && { echo "$found"; return 0; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  return 1
+}
+
 start_server() {
   local log=$1 bin=$2
   shift 2
@@ -22,11 +34,7 @@ start_server() {
     >"$log" 2>&1 &
   SERVER_PID=$!
   local line=""
-  for _ in $(seq 200); do
-    line=$(grep -m1 '^ranking-server: data' "$log" 2>/dev/null) && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.05
-  done
+  line=$(first_match "$log" '^ranking-server: data.*' "$SERVER_PID") || true
   if [ -z "$line" ]; then
     echo "ranking-server did not start:" >&2
     cat "$log" >&2
@@ -60,4 +68,29 @@ http_get() {
   printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$2" "$hostport" >&3
   sed '1,/^\r$/d' <&3
   exec 3<&-
+}
+
+# start_federation_standin LOG STANDIN_BIN [flags...]: ranking-federation-standin on a free
+# loopback port, ended by the kernel with the shell that started it (as the server); sets
+# STANDIN_PID and FEDERATION_URL (the URL for --federation-url). stop_federation_standin stops it
+# by its PID.
+start_federation_standin() {
+  local log=$1 bin=$2
+  shift 2
+  : >"$log"
+  setpriv --pdeathsig TERM -- "$bin" "$@" >"$log" 2>&1 &
+  STANDIN_PID=$!
+  FEDERATION_URL=$(first_match "$log" 'http://[^ ]+' "$STANDIN_PID") || true
+  if [ -z "$FEDERATION_URL" ]; then
+    echo "ranking-federation-standin did not start:" >&2
+    cat "$log" >&2
+    return 1
+  fi
+}
+
+stop_federation_standin() {
+  [ -n "${STANDIN_PID:-}" ] || return 0
+  kill -TERM "$STANDIN_PID" 2>/dev/null || true
+  wait "$STANDIN_PID" 2>/dev/null || true
+  STANDIN_PID=""
 }

@@ -2,6 +2,7 @@
 // What the data plane's routes share: the club, the store, where the work runs, the limits and
 // the instruments. Built once by the server (with designated initialisers), used on the loop.
 #include "failure_log.hpp"
+#include "federation_lookup.hpp"
 #include "game_store.hpp"
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
@@ -38,8 +39,9 @@ struct DataContext {
     // The server's own names: a game posted from a page elsewhere is refused (DNS rebinding
     // makes such a page same-origin in the browser's eyes, so a preflight would not stop it).
     std::vector<std::string> own_names = {};
-    std::uint16_t dashboard_port = 0;  // the admin plane's: its page may read /healthz answers
-    std::uint64_t next_request_id = 0; // loop thread only
+    FederationLookup* federation = nullptr; // null without --federation-url: the route is 501
+    std::uint16_t dashboard_port = 0;       // the admin plane's: its page may read /healthz answers
+    std::uint64_t next_request_id = 0;      // loop thread only
     // The store's reasons for 503s, with the request's id: its first at once, then a line a
     // second (loop thread only).
     FailureLog store_failures{"a request's store call"};

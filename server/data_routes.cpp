@@ -109,7 +109,8 @@ bool answer_parsed_at_once(const IncomingRequest& request, const DataRequest& pa
                            Clock::time_point started, DataContext& context, Reply& reply) {
     std::optional<Reply> refused;
     if (route == Route::post_game) refused = refuse_game_submission(request, context);
-    if (!refused && (std::holds_alternative<RankRequest>(parsed) || goes_to_store(route)))
+    if (!refused && (std::holds_alternative<RankRequest>(parsed) || goes_to_store(route) ||
+                     route == Route::federation))
         return false;
     const auto mode = context.mode.load();
     LoopScope scope(context.watch, route, ++context.next_request_id, mode, 0, started);
@@ -128,7 +129,7 @@ bool answer_parsed_at_once(const IncomingRequest& request, const DataRequest& pa
     return true;
 }
 
-// What must wait: the hash or the store.
+// What must wait: the hash, the store or the federation's service.
 net::awaitable<Reply> answer_waiting(DataRequest parsed, Route route, Clock::time_point started,
                                      std::string body, DataContext& context) {
     const auto request_id = ++context.next_request_id;
@@ -137,6 +138,7 @@ net::awaitable<Reply> answer_waiting(DataRequest parsed, Route route, Clock::tim
 
     Reply reply;
     std::optional<Standing> to_sign;
+    std::optional<std::string> to_look_up; // at the federation
     bool to_store = false;
     {
         LoopScope scope(context.watch, route, request_id, mode, 0, started);
@@ -153,12 +155,23 @@ net::awaitable<Reply> answer_waiting(DataRequest parsed, Route route, Clock::tim
                                           std::to_string(context.max_pending_hashes) +
                                           "); retry later");
             }
+        } else if (auto* federation = std::get_if<FederationRequest>(&parsed)) {
+            if (!context.ranking.standing(federation->player))
+                reply = unknown_player(federation->player);
+            else if (!context.federation)
+                reply = error_reply(501, "federation look-ups are off: the server was started "
+                                         "without --federation-url");
+            else
+                to_look_up = std::move(federation->player);
         } else {
             to_store = true;
         }
     }
     if (to_sign) {
         auto answering = answer_rank(std::move(*to_sign), request_id, mode, context);
+        reply = co_await std::move(answering);
+    } else if (to_look_up) {
+        auto answering = context.federation->answer(std::move(*to_look_up), request_id, mode);
         reply = co_await std::move(answering);
     } else if (to_store && route == Route::post_game) {
         auto answering = answer_post_game(std::move(body), request_id, mode, context);

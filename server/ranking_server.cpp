@@ -97,6 +97,10 @@ RankingServer::RankingServer(ServerConfig config,
                                 .name = "ranking-server admin"}),
       live_history_(admin_loop_, LiveFeed(metrics_, watch_, levels_, mode_, data_plane_.port())),
       cpu_pool_(config_.pool_threads),
+      federation_(config_.federation.url.empty()
+                      ? nullptr
+                      : std::make_unique<FederationLookup>(data_loop_.get_executor(),
+                                                           config_.federation, watch_)),
       store_(
           open_store(config_, data_loop_.get_executor(), make_roster,
                      StoreObserver{[this](std::size_t games, double seconds) {
@@ -123,6 +127,7 @@ RankingServer::RankingServer(ServerConfig config,
                                                          .draining = draining_,
                                                          .write_token = config_.write_token,
                                                          .own_names = own_names(config_),
+                                                         .federation = federation_.get(),
                                                          .dashboard_port = admin_plane_.port()},
       admin_context_{.mode = mode_,
                      .metrics = metrics_,
@@ -176,6 +181,7 @@ void RankingServer::run() {
     // deadline (loop.stop()), what is left is delivered into a loop that no longer runs and
     // destroyed with it.
     cpu_pool_.join();
+    if (federation_) federation_->join();
     admin_thread_.join();
     const auto& tallies = levels_.connections;
     const long read = tallies.requests_read.load(), answered = tallies.requests_answered.load();

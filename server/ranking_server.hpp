@@ -94,6 +94,8 @@ private:
     HttpPlane admin_plane_;
     LiveHistory live_history_; // its timer runs on the admin loop
     net::thread_pool cpu_pool_;
+    std::unique_ptr<FederationLookup>
+        federation_; // with --federation-url; its pool delivers to data_loop_
     OpenedStore opened_store_;
     std::unique_ptr<GameStore> store_; // SQLite (its own thread) or PostgreSQL (on data_loop_)
     Ranking ranking_; // the durable ratings as lookups see them: follows the store's commits

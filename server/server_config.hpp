@@ -1,6 +1,7 @@
 #pragma once
 // What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret, store.
 #include "background_priority.hpp"
+#include "federation_lookup.hpp"
 #include "log.hpp"
 #include "mode.hpp"
 #include "pg_game_store.hpp"
@@ -50,6 +51,7 @@ struct ServerConfig {
     std::size_t max_connections_per_client = 256;
     bool cap_loopback = false;
     std::size_t answer_budget_bytes = std::size_t{64} << 20; // answers waiting for slow readers
+    FederationSettings federation; // GET /players/{name}/federation's service and its client
     SqliteStoreConfig store;
     std::optional<PgStoreConfig> postgres; // set: PostgreSQL instead of the SQLite file
 };

@@ -2,6 +2,7 @@
 
 #include "command_line.hpp"
 #include "dashboard_location.hpp"
+#include "http_url.hpp"
 #include "net.hpp"
 #include "version.hpp"
 
@@ -71,6 +72,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     long commit_spacing_us = c.store.commit_spacing.count();
     long max_pending = 0;
     std::string config_file, secret_file;
+    std::string federation_client(to_string(c.federation.client));
+    long federation_timeout_ms = c.federation.timeout.count();
+    long federation_cache_s = c.federation.cache_for.count();
     po::options_description command_line(
         "ranking-server: a chess club's ranking service on ONE event loop.\n"
         "Each /rank answer carries a PBKDF2 token; in offload mode it is computed on a thread\n"
@@ -145,6 +149,26 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         ("log-level", po::value(&log_level)->default_value(log_level),
          "the least important lines logged: error, warning (stalls, lost connections, failed "
          "writes), notice (start, stop, reloads, recoveries), info or debug")
+        ("federation-url", po::value(&c.federation.url),
+         "the federation's rating service, plain http: GET URL/NAME answers a player's "
+         "rating as JSON (e.g. http://127.0.0.1:9100/ratings, what ranking-federation-standin "
+         "serves); without it GET /players/{name}/federation answers 501")
+        ("federation-client", po::value(&federation_client)->default_value(federation_client),
+         "offload mode's client for that service: async (Beast's, on the loop, no thread) or "
+         "thread (libcurl's blocking call on threads of its own, the result handed back to the "
+         "loop); inline mode makes the libcurl call on the loop itself")
+        ("federation-connections",
+         po::value(&c.federation.connections)->default_value(c.federation.connections),
+         "connections to the federation's service at most: the async client's keep-alive "
+         "pool, the thread client's threads (one connection each)")
+        ("federation-timeout-ms",
+         po::value(&federation_timeout_ms)->default_value(federation_timeout_ms),
+         "a look-up the service has not answered by then gets 504")
+        ("federation-cache-s", po::value(&federation_cache_s)->default_value(federation_cache_s),
+         "how long a rating fetched is answered again without asking the service (0: never)")
+        ("federation-max-pending",
+         po::value(&c.federation.max_pending)->default_value(c.federation.max_pending),
+         "look-ups waiting for the federation's service past which more get 503 at once")
         ("dashboard-dir", po::value(&dashboard)->default_value(dashboard),
          "where the admin plane's dashboard files are")
         ("max-connections", po::value(&max_connections),
@@ -308,6 +332,25 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
     c.max_pending_hashes = vm.count("max-pending-hashes") ? max_pending : 16L * c.pool_threads;
     if (c.max_pages_in_flight < 1 || c.max_pages_in_flight > 10'000)
         return fail("--max-pages-in-flight must be 1..10000");
+    if (!c.federation.url.empty() && !parse_service_url(c.federation.url))
+        return fail("--federation-url must be http://HOST[:PORT][/PATH] (plain http, no query), "
+                    "not '" +
+                    c.federation.url + "'");
+    if (federation_client != "async" && federation_client != "thread")
+        return fail("--federation-client must be 'async' or 'thread', not '" + federation_client +
+                    "'");
+    c.federation.client = federation_client == "async" ? FederationClient::async_client
+                                                       : FederationClient::thread_client;
+    if (c.federation.connections < 1 || c.federation.connections > 256)
+        return fail("--federation-connections must be 1..256");
+    if (federation_timeout_ms < 1 || federation_timeout_ms > 600'000)
+        return fail("--federation-timeout-ms must be 1..600000");
+    c.federation.timeout = std::chrono::milliseconds(federation_timeout_ms);
+    if (federation_cache_s < 0 || federation_cache_s > 86'400)
+        return fail("--federation-cache-s must be 0..86400");
+    c.federation.cache_for = std::chrono::seconds(federation_cache_s);
+    if (c.federation.max_pending < 1 || c.federation.max_pending > 1'000'000)
+        return fail("--federation-max-pending must be 1..1000000");
     for (const auto& [flag, address] :
          {std::pair{"--address", c.address}, std::pair{"--admin-address", c.admin_address}}) {
         error_code bad;

@@ -6,13 +6,14 @@
 #      lists (any of the four when the code names none), or belongs to an external tool that the
 #      code span or line starts with (ALLOWED_TOOLS below), or to a repository script it starts
 #      with (the script's text must mention the flag);
-#   3. every flag of each binary's --help is documented where its readers look: ranking-server's
-#      and ranking-client's in docs/operations.md, ranking-load's in load/README.md,
-#      store-bench's in docs/bench.md; --help and --version once anywhere;
+#   3. every flag of each binary's --help is documented where its readers look: ranking-server's,
+#      ranking-client's and ranking-federation-standin's in docs/operations.md, ranking-load's in
+#      load/README.md, store-bench's in docs/bench.md; --help and --version once anywhere;
 #   4. every `make X` in inline code or a code block names a target of the Makefile.
 # Prints one line per problem and a summary; exits 1 on any problem.
 #
 # Usage: check_docs.sh SOURCE_DIR RANKING_SERVER RANKING_CLIENT RANKING_LOAD STORE_BENCH
+#                      [FEDERATION_STANDIN]
 #        check_docs.sh --self-test    (runs the check on fixtures that must pass and fail)
 # CHECK_DOCS_VERBOSE=1 also lists every link, flag and make target that passed, with whose flag
 # it was taken for. Needs bash and perl only (no python, no network). Over 400 lines: the
@@ -432,7 +433,8 @@ for my $doc (@docs) {
 
 # ---- 3. every flag of --help documented ----------------------------------------------------
 my %documented_in = ('ranking-server' => 'docs/operations.md', 'ranking-client' => 'docs/operations.md',
-                     'ranking-load' => 'load/README.md', 'store-bench' => 'docs/bench.md');
+                     'ranking-load' => 'load/README.md', 'store-bench' => 'docs/bench.md',
+                     'ranking-federation-standin' => 'docs/operations.md');
 my %reported_missing;
 for my $name (@binaries) {
     my $doc = $documented_in{$name} or next;
@@ -473,7 +475,8 @@ check() {
   shift
   help_dir=$(mktemp -d)
   # Named by position, not by file name: the docs call them by these names.
-  local names=(ranking-server ranking-client ranking-load store-bench) args=() name bin status=0
+  local names=(ranking-server ranking-client ranking-load store-bench ranking-federation-standin)
+  local args=() name bin status=0
   for bin in "$@"; do
     name=${names[${#args[@]}]}
     if [ ! -x "$bin" ]; then
@@ -665,8 +668,8 @@ if [ "${1:-}" = "--self-test" ]; then
   self_test
   exit
 fi
-if [ $# -ne 5 ]; then
-  echo "usage: $0 SOURCE_DIR RANKING_SERVER RANKING_CLIENT RANKING_LOAD STORE_BENCH" >&2
+if [ $# -ne 5 ] && [ $# -ne 6 ]; then
+  echo "usage: $0 SOURCE_DIR RANKING_SERVER RANKING_CLIENT RANKING_LOAD STORE_BENCH [FEDERATION_STANDIN]" >&2
   echo "       $0 --self-test" >&2
   exit 2
 fi

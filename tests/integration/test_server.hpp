@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include <functional>
 #include <thread>
 
 namespace ranking::testing {
@@ -81,15 +82,15 @@ inline FetchResult request(const HttpEndpoint& endpoint, std::string method, std
     return result;
 }
 
-// Sends one request `delay_ms` after connecting and appends `label` to `order` once any answer
-// is in (the lesson's tests compare who was answered first).
+// Sends one request `delay_ms` after connecting and hands its answer to `answered` once it is
+// in (the lesson's tests compare who was answered first).
 struct Ask {
     std::string method;
     std::string target;
     std::string body = {};
 };
 inline net::awaitable<void> ask_after(HttpEndpoint endpoint, Ask ask, int delay_ms,
-                                      std::string label, std::vector<std::string>& order) {
+                                      std::function<void(HttpResponse&)> answered) {
     ClientConnection connection(co_await net::this_coro::executor);
     auto connecting = connection.connect(endpoint.host, endpoint.port, std::chrono::seconds(10));
     if (co_await std::move(connecting)) co_return;
@@ -100,7 +101,14 @@ inline net::awaitable<void> ask_after(HttpEndpoint endpoint, Ask ask, int delay_
     auto exchange = connection.request(ask.method, ask.target, ask.body, std::chrono::seconds(30),
                                        response, content_type);
     if (co_await std::move(exchange)) co_return;
-    order.push_back(label);
+    answered(response);
+}
+
+// The same, appending `label` to `order` once any answer is in.
+inline net::awaitable<void> ask_after(HttpEndpoint endpoint, Ask ask, int delay_ms,
+                                      std::string label, std::vector<std::string>& order) {
+    return ask_after(std::move(endpoint), std::move(ask), delay_ms,
+                     [label = std::move(label), &order](HttpResponse&) { order.push_back(label); });
 }
 
 // Raw bytes in, raw bytes out: writes `bytes` (then half-closes if asked) and reads until the

@@ -118,6 +118,35 @@ TEST_CASE("export asks for the export's largest first page") {
     CHECK(request.target == "/games?limit=10000");
 }
 
+TEST_CASE("federation asks for a club player's federation rating, in its own series") {
+    const auto mix = parse_mix("players=3,federation=1");
+    REQUIRE(mix);
+    CHECK(to_string(*mix) == "players=3,federation=1");
+    CHECK(parse_mix("federation=1"));
+    CHECK_FALSE(parse_mix("federation=1,federation=2"));
+    CHECK_FALSE(parse_mix("federations=1"));
+    CHECK(needs_club(*parse_mix("federation=1")));
+
+    RequestPicker picker(*mix, {"alice", "bob"}, 5000, 7, "load-");
+    int federation = 0;
+    for (int i = 0; i < 4'000; ++i) {
+        const auto request = picker.next();
+        CHECK(request.method == "GET");
+        if (request.series != Series::federation) {
+            CHECK(request.series == Series::players);
+            continue;
+        }
+        ++federation;
+        CHECK(series_name(request.series) == "federation");
+        CHECK((request.target == "/players/alice/federation" ||
+               request.target == "/players/bob/federation"));
+    }
+    CHECK(federation == doctest::Approx(1'000).epsilon(0.1));
+    // The canary keeps its own series, after every endpoint.
+    CHECK(series_name(Series::canary) == "canary");
+    CHECK(index(Series::canary) == endpoint_count);
+}
+
 TEST_CASE("only a mix drawing from the club needs the club") {
     CHECK(needs_club(*parse_mix("players=1")));
     CHECK(needs_club(*parse_mix("rank=1,healthz=9")));

@@ -38,6 +38,10 @@ const unprovoked = {
   'POST /games 401': 'needs a server with a write token; covered by integration test "hostile"',
   'GET /games/{id} 503': 'needs a store that cannot read (store tests)',
   'GET / 404': 'needs a server without its dashboard files',
+  'GET /players/{player}/federation 501': 'needs a server without --federation-url (integration test "federation: a service that is down gets 502, a server without one 501")',
+  'GET /players/{player}/federation 502': 'needs the service down or misbehaving (integration test "federation: each failure of the service has its status")',
+  'GET /players/{player}/federation 503': 'needs --federation-max-pending look-ups waiting for a slow service',
+  'GET /players/{player}/federation 504': 'needs a service slower than the timeout (integration test "federation: each failure of the service has its status")',
   'GET /readyz 503': 'needs PostgreSQL down (integration test "on PostgreSQL: ... /readyz follows the store") or a stopping server (unit test "/readyz")',
 };
 
@@ -74,6 +78,10 @@ const cases = [
   ['GET', data, '/players/alice/games?limit=5'],
   ['GET', data, '/players/alice/games?before=x'],
   ['GET', data, '/players/nobody/games'],
+  ['GET', data, '/players/alice/federation', undefined, undefined, 200],
+  ['GET', data, '/players/Alice/federation', undefined, undefined, 200], // from the cache
+  ['GET', data, '/players/nobody/federation', undefined, undefined, 404],
+  ['GET', data, '/players/Bad!Name/federation', undefined, undefined, 400],
   ['GET', data, '/leaderboard?limit=3&offset=1'],
   ['GET', data, '/leaderboard?limit=1000'],
   ['GET', data, '/healthz'],

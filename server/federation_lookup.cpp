@@ -1,0 +1,76 @@
+#include "federation_lookup.hpp"
+
+#include "curl_get.hpp"
+#include "hand_off.hpp"
+#include "loop_scope.hpp"
+#include "unix_time.hpp"
+
+namespace ranking {
+
+std::string_view to_string(FederationClient client) noexcept {
+    return client == FederationClient::async_client ? "async" : "thread";
+}
+
+FederationLookup::FederationLookup(net::any_io_executor loop, FederationSettings settings,
+                                   LoopWatch& watch)
+    : settings_(std::move(settings)), service_(parse_service_url(settings_.url).value()),
+      watch_(watch), pool_(std::move(loop), service_.endpoint, settings_.connections, max_body),
+      threads_(settings_.connections), cache_(settings_.cache_for) {
+    start_curl();
+}
+
+FederationLookup::~FederationLookup() {
+    threads_.join();
+}
+
+net::awaitable<Reply> FederationLookup::answer(std::string player, std::uint64_t request_id,
+                                               WorkPlacement mode) {
+    const auto asked = FederationCache::Clock::now();
+    if (const auto* kept = cache_.find(player, asked))
+        co_return federation_reply(player, kept->rating, true, kept->fetched_unix_ms,
+                                   kept->fetched_by);
+    if (pending_ >= settings_.max_pending)
+        co_return retry_later_reply("too many federation look-ups waiting for the service (" +
+                                    std::to_string(settings_.max_pending) + "); retry later");
+    struct Pending { // counted while it waits for the service
+        long& count;
+        explicit Pending(long& n) : count(++n) {}
+        ~Pending() { --count; }
+    } pending(pending_);
+    const auto target = service_.path + "/" + player;
+    const auto url = "http://" + service_.endpoint.host + ":" + service_.endpoint.port + target;
+    const auto deadline = asked + settings_.timeout;
+    ServiceAnswer answer;
+    std::string_view fetched_by;
+    if (mode == WorkPlacement::inline_on_loop) {
+        fetched_by = "inline";
+        LoopScope scope(watch_, Route::federation, request_id, mode);
+        answer = curl_get(url, settings_.timeout, max_body); // the loop waits for the service
+    } else if (settings_.client == FederationClient::thread_client) {
+        fetched_by = "thread";
+        auto calling = run_on(threads_, [url, deadline] {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - FederationCache::Clock::now());
+            if (left.count() <= 0) // it waited for a thread until its time was up
+                return ServiceAnswer{CallFailure::timeout, 0, {}, "no thread free in time"};
+            return curl_get(url, left, max_body);
+        });
+        answer = co_await std::move(calling);
+    } else {
+        fetched_by = "async";
+        auto getting = pool_.get(target, deadline);
+        answer = co_await std::move(getting);
+    }
+    if (answer.failure == CallFailure::none && answer.status == 200) {
+        auto parsed = parse_federation_rating(answer.body);
+        if (auto* rating = std::get_if<FederationRating>(&parsed)) {
+            const auto fetched = unix_ms_now();
+            cache_.keep(player,
+                        {*rating, fetched, FederationCache::Clock::now(), std::string(fetched_by)});
+            co_return federation_reply(player, *rating, false, fetched, fetched_by);
+        }
+    }
+    co_return federation_failure_reply(answer, player, settings_.url, settings_.timeout);
+}
+
+} // namespace ranking
