@@ -21,12 +21,11 @@ build: deps
 package: build
 	@cd $(BUILD) && cpack -G DEB
 
-# What only the tests need: promtool, a browser for the dashboard test, npm for Playwright,
-# curl and jq for the crash and cluster tests, HAProxy for the cluster test, lintian for the
-# package test.
+# What only the tests need: promtool, a browser for the dashboard test (npm, for Playwright,
+# comes with every target's dependencies), curl and jq for the crash and cluster tests, HAProxy
+# for the cluster test, lintian for the package test.
 test-deps:
 	@scripts/install-deps.sh prometheus chromium clang libclang-rt-14-dev curl jq haproxy lintian
-	@command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 
 test: build test-deps
 	@ctest --preset $(PRESET)

@@ -7,10 +7,14 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-program-options1.81-dev libboost-url1.81-dev nlohmann-json3-dev
   doctest-dev libssl-dev prometheus-cpp-dev libjs-chart.js gnuplot-nox libsqlite3-dev help2man
-  libpq-dev postgresql libsystemd-dev libboost-stacktrace1.81-dev libseccomp-dev npm
+  libpq-dev postgresql libsystemd-dev libboost-stacktrace1.81-dev libseccomp-dev
   libcurl4-openssl-dev
   "$@"
 )
+
+# npm: the build fetches the dashboard's flame graph with it. Debian's, unless one is on the PATH
+# already (a Node.js from elsewhere, whose npm Debian's package would conflict with).
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

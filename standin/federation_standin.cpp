@@ -2,101 +2,21 @@
 
 #include <nlohmann/json.hpp>
 
-#include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 namespace ranking {
 namespace {
 
-constexpr std::size_t head_limit = 8 * 1024; // a longer head is not a rating request: closed
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-std::string_view trim(std::string_view text) noexcept {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
-}
-
-// Whether a comma-separated header value holds `token` (Connection: keep-alive, close).
-bool has_token(std::string_view value, std::string_view token) noexcept {
-    while (!value.empty()) {
-        const auto comma = value.find(',');
-        if (iequals(trim(value.substr(0, comma)), token)) return true;
-        if (comma == std::string_view::npos) break;
-        value.remove_prefix(comma + 1);
-    }
-    return false;
-}
-
-struct RequestHead {
-    std::string_view method;
-    std::string_view target;
-    bool close = false; // Connection: close, or HTTP/1.0 without keep-alive
-};
-
-// The request line and the Connection header of a head ending in "\r\n\r\n"; nothing when the
-// request line is not "METHOD TARGET HTTP/1.x".
-std::optional<RequestHead> parse_head(std::string_view head) {
-    auto line_end = head.find("\r\n");
-    const auto line = head.substr(0, line_end);
-    const auto first = line.find(' ');
-    const auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
-    if (first == 0 || second == std::string_view::npos || second == first + 1) return std::nullopt;
-    const auto version = line.substr(second + 1);
-    if (version != "HTTP/1.1" && version != "HTTP/1.0") return std::nullopt;
-    RequestHead parsed{line.substr(0, first), line.substr(first + 1, second - first - 1),
-                       version == "HTTP/1.0"};
-    while (line_end + 2 < head.size()) {
-        const auto start = line_end + 2;
-        line_end = head.find("\r\n", start);
-        const auto field = head.substr(start, line_end - start);
-        const auto colon = field.find(':');
-        if (colon == std::string_view::npos || !iequals(field.substr(0, colon), "connection"))
-            continue;
-        const auto value = field.substr(colon + 1);
-        if (has_token(value, "close")) parsed.close = true;
-        if (has_token(value, "keep-alive") && version == "HTTP/1.0") parsed.close = false;
-    }
-    return parsed;
-}
-
-int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// %XX decoded; a '%' that starts no escape stays as it is.
-std::string percent_decoded(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            const int high = hex_digit(text[i + 1]);
-            const int low = hex_digit(text[i + 2]);
-            if (high >= 0 && low >= 0) {
-                out += static_cast<char>(high * 16 + low);
-                i += 2;
-                continue;
-            }
-        }
-        out += text[i];
-    }
-    return out;
-}
+namespace http = boost::beast::http;
+namespace urls = boost::urls;
 
 std::string json_string(std::string_view text) {
     return nlohmann::json(std::string(text))
@@ -217,73 +137,67 @@ net::awaitable<void> FederationStandin::serve(tcp::socket socket) {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     net::steady_timer latency(socket.get_executor());
-    std::string buffer;
+    boost::beast::flat_buffer buffer; // pipelined requests wait here
     for (;;) {
-        // Pipelined requests wait in `buffer`; a head over the limit ends the connection.
-        auto [read_ec, head_size] = co_await net::async_read_until(
-            socket, net::dynamic_buffer(buffer, head_limit), "\r\n\r\n", use_nothrow);
+        http::request_parser<http::empty_body> parser;
+        parser.header_limit(8 * 1024); // a longer head is not a rating request: closed
+        // Beast takes HTTP/1.0 and 1.1 only; anything else, a body, or EOF ends the connection.
+        auto [read_ec, read_size] = co_await http::async_read(socket, buffer, parser, use_nothrow);
         if (read_ec) co_return;
-        const std::string head = buffer.substr(0, head_size);
-        buffer.erase(0, head_size);
         const auto number = ++requests_;
 
         latency.expires_after(std::chrono::milliseconds(latency_ms_.load()));
         co_await latency.async_wait(use_nothrow);
 
-        Answer answer;
-        const auto request = parse_head(head);
+        const auto& request = parser.get();
+        const bool close = !request.keep_alive();
+        const auto end = close ? Answer::End::close : Answer::End::keep_alive;
+        const auto url = urls::parse_origin_form(request.target());
+        // Path without the query; a target Boost.URL cannot parse is no rating path: 404.
+        const std::string_view path = url ? std::string_view(url->encoded_path()) : "";
         const std::string_view prefix = config_.prefix;
-        if (!request) {
-            answer = {http_answer("400 Bad Request", json_error("not an HTTP/1.x request"), true),
-                      Answer::End::close};
+        const bool rating_path = path.size() > prefix.size() + 1 && path.starts_with(prefix) &&
+                                 path[prefix.size()] == '/' &&
+                                 path.find('/', prefix.size() + 1) == std::string_view::npos;
+        Answer answer;
+        if (!rating_path) {
+            answer = {http_answer("404 Not Found",
+                                  json_error("no such route: the stand-in answers GET " +
+                                             config_.prefix + "/{name}"),
+                                  close),
+                      end};
+        } else if (request.method() != http::verb::get) {
+            answer = {http_answer("405 Method Not Allowed", json_error("only GET is allowed here"),
+                                  close, "Allow: GET\r\n"),
+                      end};
         } else {
-            const auto end = request->close ? Answer::End::close : Answer::End::keep_alive;
-            auto path = request->target.substr(0, request->target.find('?'));
-            const bool rating_path = path.size() > prefix.size() + 1 && path.starts_with(prefix) &&
-                                     path[prefix.size()] == '/' &&
-                                     path.find('/', prefix.size() + 1) == std::string_view::npos;
-            if (!rating_path) {
-                answer = {http_answer("404 Not Found",
-                                      json_error("no such route: the stand-in answers GET " +
-                                                 config_.prefix + "/{name}"),
-                                      request->close),
+            switch (draw(number)) {
+            case Behaviour::ok: {
+                const std::string name = url->segments().back(); // decoded
+                const auto body =
+                    "{\"name\":" + json_string(name) +
+                    ",\"federation\":\"FIDE\",\"rating\":" + std::to_string(rating_for(name)) +
+                    ",\"title\":null}";
+                answer = {http_answer("200 OK", body, close), end};
+                break;
+            }
+            case Behaviour::status_500:
+                answer = {http_answer("500 Internal Server Error",
+                                      json_error("the rating service failed (a stand-in, "
+                                                 "failing on purpose)"),
+                                      close),
                           end};
-            } else if (request->method != "GET") {
-                answer = {http_answer("405 Method Not Allowed",
-                                      json_error("only GET is allowed here"), request->close,
-                                      "Allow: GET\r\n"),
+                break;
+            case Behaviour::garbage:
+                answer = {http_answer("200 OK", "<html>rating service maintenance</html>", close),
                           end};
-            } else {
-                switch (draw(number)) {
-                case Behaviour::ok: {
-                    const auto name = percent_decoded(path.substr(prefix.size() + 1));
-                    const auto body =
-                        "{\"name\":" + json_string(name) +
-                        ",\"federation\":\"FIDE\",\"rating\":" + std::to_string(rating_for(name)) +
-                        ",\"title\":null}";
-                    answer = {http_answer("200 OK", body, request->close), end};
-                    break;
-                }
-                case Behaviour::status_500:
-                    answer = {http_answer("500 Internal Server Error",
-                                          json_error("the rating service failed (a stand-in, "
-                                                     "failing on purpose)"),
-                                          request->close),
-                              end};
-                    break;
-                case Behaviour::garbage:
-                    answer = {http_answer("200 OK", "<html>rating service maintenance</html>",
-                                          request->close),
-                              end};
-                    break;
-                case Behaviour::not_http:
-                    answer = {"rating service maintenance, come back later\r\n",
-                              Answer::End::close};
-                    break;
-                case Behaviour::reset:
-                    answer = {"HTTP/1.1 200 OK\r\nContent-Le", Answer::End::reset};
-                    break;
-                }
+                break;
+            case Behaviour::not_http:
+                answer = {"rating service maintenance, come back later\r\n", Answer::End::close};
+                break;
+            case Behaviour::reset:
+                answer = {"HTTP/1.1 200 OK\r\nContent-Le", Answer::End::reset};
+                break;
             }
         }
 
