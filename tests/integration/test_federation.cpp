@@ -144,11 +144,14 @@ TEST_CASE("federation: each failure of the service has its status, and the serve
 }
 
 TEST_CASE("federation: a service that is down gets 502, a server without one 501") {
-    std::string down_url;
-    {
-        FederationStandin gone; // its port, closed again
-        down_url = gone.url();
-    }
+    // A port bound and never listened on: connections to it are refused, and nothing else (the
+    // test's own server) can take it meanwhile.
+    net::io_context io;
+    tcp::acceptor held(io);
+    held.open(tcp::v4());
+    held.bind({net::ip::make_address("127.0.0.1"), 0});
+    const auto down_url =
+        "http://127.0.0.1:" + std::to_string(held.local_endpoint().port()) + "/ratings";
     for (const auto client : {FederationClient::async_client, FederationClient::thread_client}) {
         auto config = test_config();
         config.federation.url = down_url;
