@@ -40,7 +40,7 @@ Reply federation_failure_reply(const ServiceAnswer& answer, std::string_view pla
     switch (answer.failure) {
     case CallFailure::timeout:
         return error_reply(504, at + " did not answer within " + std::to_string(timeout.count()) +
-                                    " ms");
+                                    " ms (" + answer.detail + ")");
     case CallFailure::unreachable:
         return error_reply(502, at + " is unreachable: " + answer.detail);
     case CallFailure::broken:

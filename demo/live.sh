@@ -43,5 +43,6 @@ load_pid=$!
 echo "live: server pid $SERVER_PID, load pid $load_pid ($rate req/s, $mix, $minutes min)"
 echo "live: the dashboard is at $ADMIN_URL/ : flip the mode there and watch your own requests wait"
 echo "live: Ctrl-C stops it all"
-# wait returns early on a signal; the trap then runs. The load ends by itself after its minutes.
-wait "$load_pid" || true
+# wait returns early on a signal; the trap then runs. The load ends by itself after its minutes;
+# should the server end first, the load is stopped rather than left to hit a closed port.
+wait -n "$SERVER_PID" "$load_pid" || true

@@ -64,6 +64,7 @@ ServiceAnswer curl_get(const std::string& url, std::chrono::milliseconds timeout
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
     const auto code = curl_easy_perform(curl);
     const std::string detail = error[0] ? error : curl_easy_strerror(code);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr); // the handle outlives `error`
     switch (code) {
     case CURLE_OK: {
         long status = 0;

@@ -111,6 +111,10 @@ net::awaitable<ServiceAnswer> HttpGetPool::get(std::string target, Clock::time_p
         const bool nothing_came = response.head_received == Clock::time_point{};
         if (!(reused && nothing_came && closed_while_kept(ec) && attempt == 0))
             co_return failed_request(ec);
+        // The service closed it while it idled: those idle as long are closed too. The second
+        // try goes out on a new connection.
+        open_ -= idle_.size();
+        idle_.clear();
     }
 }
 

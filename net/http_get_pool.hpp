@@ -30,8 +30,6 @@ public:
     // The service's answer to GET `target`, or why there is none, by `deadline`.
     net::awaitable<ServiceAnswer> get(std::string target, Clock::time_point deadline);
 
-    std::size_t open_connections() const { return open_; }
-
 private:
     struct Kept {
         std::unique_ptr<ClientConnection> connection; // null: none to be had by the deadline

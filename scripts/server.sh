@@ -12,7 +12,8 @@
 first_match() {
   local log=$1 regex=$2 pid=$3 found
   for _ in $(seq 200); do
-    found=$(grep -m1 -oE "$regex" "$log" 2>/dev/null) && { echo "$found"; return 0; }
+    found=$(grep -m1 -oE "$regex" "$log" 2>/dev/null | head -n1) && [ -n "$found" ] &&
+      { echo "$found"; return 0; }
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done

@@ -95,7 +95,9 @@ net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& cont
 } // namespace
 
 net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context) {
-    auto policy = admin_content_security_policy(request.host, context.data_port);
+    // Built from the Host only once it is one of ours (a 421 gets the policy without it).
+    const bool own_host = !refuse_foreign_host(request.host, context.own_names);
+    auto policy = admin_content_security_policy(own_host ? request.host : "", context.data_port);
     auto answering = answer_checked(std::move(request), context);
     auto reply = co_await std::move(answering);
     reply.no_framing = true; // the dashboard's toggle must not be clickable from another page

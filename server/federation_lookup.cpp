@@ -2,6 +2,7 @@
 
 #include "curl_get.hpp"
 #include "hand_off.hpp"
+#include "load_levels.hpp"
 #include "loop_scope.hpp"
 #include "unix_time.hpp"
 
@@ -12,10 +13,11 @@ std::string_view to_string(FederationClient client) noexcept {
 }
 
 FederationLookup::FederationLookup(net::any_io_executor loop, FederationSettings settings,
-                                   LoopWatch& watch)
+                                   LoopWatch& watch, std::atomic<long>& waiting)
     : settings_(std::move(settings)), service_(parse_service_url(settings_.url).value()),
-      watch_(watch), pool_(std::move(loop), service_.endpoint, settings_.connections, max_body),
-      threads_(settings_.connections), cache_(settings_.cache_for) {
+      base_url_(settings_.url.substr(0, settings_.url.find_last_not_of('/') + 1)), watch_(watch),
+      pool_(std::move(loop), service_.endpoint, settings_.connections, max_body),
+      threads_(settings_.connections), cache_(settings_.cache_for), waiting_(waiting) {
     start_curl();
 }
 
@@ -29,16 +31,13 @@ net::awaitable<Reply> FederationLookup::answer(std::string player, std::uint64_t
     if (const auto* kept = cache_.find(player, asked))
         co_return federation_reply(player, kept->rating, true, kept->fetched_unix_ms,
                                    kept->fetched_by);
-    if (pending_ >= settings_.max_pending)
+    if (waiting_.load() >= settings_.max_pending)
         co_return retry_later_reply("too many federation look-ups waiting for the service (" +
                                     std::to_string(settings_.max_pending) + "); retry later");
-    struct Pending { // counted while it waits for the service
-        long& count;
-        explicit Pending(long& n) : count(++n) {}
-        ~Pending() { --count; }
-    } pending(pending_);
+    const LevelCount waiting(waiting_);
     const auto target = service_.path + "/" + player;
-    const auto url = "http://" + service_.endpoint.host + ":" + service_.endpoint.port + target;
+    // From the URL as given, not rebuilt from its parts: an IPv6 host keeps its brackets.
+    const auto url = base_url_ + "/" + player;
     const auto deadline = asked + settings_.timeout;
     ServiceAnswer answer;
     std::string_view fetched_by;

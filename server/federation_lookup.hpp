@@ -16,6 +16,8 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -39,24 +41,29 @@ class FederationLookup {
 public:
     static constexpr std::uint64_t max_body = 64 * 1024; // a rating is a few dozen bytes
 
-    // `settings.url` must parse (parse_service_url): the options checked it.
-    FederationLookup(net::any_io_executor loop, FederationSettings settings, LoopWatch& watch);
+    // `settings.url` must parse (parse_service_url): the options checked it. `waiting` counts the
+    // look-ups waiting for the service: it must outlive the loop, whose teardown destroys the
+    // frames of look-ups still waiting (a drain that reached its deadline).
+    FederationLookup(net::any_io_executor loop, FederationSettings settings, LoopWatch& watch,
+                     std::atomic<long>& waiting);
     ~FederationLookup(); // joins the thread client's pool: its calls end by their timeout
 
     // `player`: a club member's canonical name.
     net::awaitable<Reply> answer(std::string player, std::uint64_t request_id, WorkPlacement mode);
 
-    // Joins the thread client's pool (every call given to it ends by its timeout).
+    // Joins the thread client's pool: every call given to it ends by its timeout, so a stop
+    // may wait that long.
     void join() { threads_.join(); }
 
 private:
     FederationSettings settings_;
     ServiceUrl service_;
+    std::string base_url_; // --federation-url without its trailing '/': libcurl's URLs start so
     LoopWatch& watch_;
     HttpGetPool pool_;
     net::thread_pool threads_;
     FederationCache cache_;
-    long pending_ = 0;
+    std::atomic<long>& waiting_;
 };
 
 } // namespace ranking

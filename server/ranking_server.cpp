@@ -100,7 +100,8 @@ RankingServer::RankingServer(ServerConfig config,
       federation_(config_.federation.url.empty()
                       ? nullptr
                       : std::make_unique<FederationLookup>(data_loop_.get_executor(),
-                                                           config_.federation, watch_)),
+                                                           config_.federation, watch_,
+                                                           levels_.federation_calls)),
       store_(
           open_store(config_, data_loop_.get_executor(), make_roster,
                      StoreObserver{[this](std::size_t games, double seconds) {

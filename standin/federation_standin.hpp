@@ -3,8 +3,9 @@
 // GET {prefix}/{name} answers {"name":...,"federation":"FIDE","rating":R,"title":null} after a
 // latency (a timer: many requests wait at once on its one thread), R fixed by the name. It can
 // misbehave on purpose, as a remote service does: a 500, a 200 that is not JSON, bytes that are
-// not HTTP, a connection reset mid-head. Raw Asio on its own thread and io_context, so that it
-// answers however badly it is told to (the project's HTTP code would refuse to).
+// not HTTP, a connection reset mid-head. On its own thread and io_context; it reads requests with
+// Beast's parser but writes its answers as raw bytes, so that it answers however badly it is
+// told to (the project's HTTP server would refuse to).
 #include "net.hpp"
 
 #include <boost/asio/io_context.hpp>

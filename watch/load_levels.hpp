@@ -20,10 +20,11 @@ private:
 };
 
 struct LoadLevels {
-    std::atomic<long> in_flight{0};       // requests waiting for the hash or the store
-    std::atomic<long> hash_queue{0};      // hashes posted to the pool and not yet started
-    std::atomic<long> pages_in_flight{0}; // pages of games being read or rendered
-    PlaneCounters connections;            // the data plane's, kept by its connection registry
+    std::atomic<long> in_flight{0};        // requests waiting for the hash or the store
+    std::atomic<long> hash_queue{0};       // hashes posted to the pool and not yet started
+    std::atomic<long> pages_in_flight{0};  // pages of games being read or rendered
+    std::atomic<long> federation_calls{0}; // look-ups waiting for the federation's service
+    PlaneCounters connections;             // the data plane's, kept by its connection registry
     // Monotonic tallies.
     std::atomic<long> shed_hashes{0}; // /rank answered 503 at --max-pending-hashes
     std::atomic<long> shed_pages{0};  // pages answered 503 at --max-pages-in-flight

@@ -52,7 +52,7 @@ run_and_stop() {
   server_pid=$(sed -E 's/.*server pid ([0-9]+).*/\1/' <<<"$line")
   load_pid=$(sed -E 's/.*load pid ([0-9]+).*/\1/' <<<"$line")
   admin=$(grep -m1 -oE 'admin http://[^ ]+' "$out" | cut -d' ' -f2)
-  # The load is running: the server's count of requests read moves.
+  # The load is running: the server's count of requests answered moves.
   local first later
   first=$(requests_answered "$admin")
   for _ in $(seq 100); do

@@ -234,11 +234,19 @@ function listItem(stall) {
   return item;
 }
 
-// The stalls' records and stacks, read again when the feed says one more has ended.
-let refreshing = null;
+// The stalls' records and stacks, read again when the feed says one more has ended. One read
+// at a time; a stall that ends during one is read by the next, and a failed read is tried again
+// with the next sample.
+let refreshing = false;
+let readAgain = false;
 async function refreshStalls() {
-  if (refreshing) return refreshing;
-  refreshing = (async () => {
+  if (refreshing) {
+    readAgain = true;
+    return;
+  }
+  refreshing = true;
+  do {
+    readAgain = false;
     try {
       const [records, folded] = await Promise.all(['/stalls', '/stalls.folded'].map(async (path) => {
         const answer = await fetch(path, { headers: authorization(), cache: 'no-store' });
@@ -250,11 +258,10 @@ async function refreshStalls() {
       drawFlameGraph(folded);
     } catch (error) {
       console.warn('stalls:', error);
-    } finally {
-      refreshing = null;
+      stallsEnded = null; // the next sample asks again
     }
-  })();
-  return refreshing;
+  } while (readAgain);
+  refreshing = false;
 }
 
 // One event: an array of samples, the first event of a stream the whole history.
