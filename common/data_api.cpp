@@ -145,10 +145,11 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
         if (method != "GET") return method_not_allowed(method, "GET, POST");
         return parse_export_query(url);
     }
-    if (count == 2 && is(0, "games")) {
+    if ((count == 2 && is(0, "games")) || (count == 3 && is(0, "games") && is(2, "explain"))) {
         auto id = segments[1].decode();
         if (!valid_game_id(id))
             return error_reply(400, "invalid game id: " + std::string(game_id_rule));
+        if (count == 3) return only_get(GameExplainRequest{std::move(id)});
         return only_get(GameRequest{std::move(id)});
     }
     return error_reply(404, "no such endpoint");
@@ -203,6 +204,7 @@ Route route_of(const DataRequest& request) noexcept {
         Route operator()(const ReadyRequest&) const { return Route::readyz; }
         Route operator()(const PostGameRequest&) const { return Route::post_game; }
         Route operator()(const GameRequest&) const { return Route::game; }
+        Route operator()(const GameExplainRequest&) const { return Route::game_explain; }
         Route operator()(const GamesExportRequest&) const { return Route::games_export; }
         Route operator()(const PlayerGamesRequest&) const { return Route::player_games; }
         Route operator()(const FederationRequest&) const { return Route::federation; }
@@ -227,6 +229,8 @@ std::string_view route_name(Route route) noexcept {
         return "POST /games";
     case Route::game:
         return "/games/{id}";
+    case Route::game_explain:
+        return "/games/{id}/explain";
     case Route::games_export:
         return "GET /games";
     case Route::player_games:

@@ -28,6 +28,9 @@ struct PostGameRequest {}; // POST /games: the body is read by parse_game_submis
 struct GameRequest {       // GET /games/{id}
     std::string id;
 };
+struct GameExplainRequest { // GET /games/{id}/explain: why it moved each player as it did
+    std::string id;
+};
 struct GamesExportRequest { // GET /games?after=SEQ&limit=N: every game in commit order
     std::int64_t after = 0;
     std::size_t limit = 100;
@@ -49,8 +52,8 @@ inline constexpr std::size_t max_player_games_page = 1'000;
 
 // A typed request, or the error Reply (400, 404, 405) to send instead.
 using DataRequest = std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest,
-                                 ReadyRequest, PostGameRequest, GameRequest, GamesExportRequest,
-                                 PlayerGamesRequest, FederationRequest, Reply>;
+                                 ReadyRequest, PostGameRequest, GameRequest, GameExplainRequest,
+                                 GamesExportRequest, PlayerGamesRequest, FederationRequest, Reply>;
 
 DataRequest parse_data_request(std::string_view method, std::string_view target);
 
@@ -67,12 +70,13 @@ enum class Route {
     readyz,
     post_game,
     game,
+    game_explain,
     games_export,
     player_games,
     federation,
     other
 };
-inline constexpr std::size_t route_count = 11;
+inline constexpr std::size_t route_count = 12;
 
 Route route_of(const DataRequest& request) noexcept;
 std::string_view route_name(Route route) noexcept; // "/rank", ..., "other"

@@ -77,6 +77,24 @@ double new_volatility(double sigma, double phi, double v, double delta, double t
 
 } // namespace
 
+namespace {
+
+// Steps 5-7, shared by a period of many games and the explanation of one.
+struct Updated {
+    double sigma_new, phi_star, phi_new, mu_new;
+};
+Updated steps_5_to_7(double mu, double phi, double sigma, double inverse_v, double score_excess,
+                     double tau) {
+    const double v = 1 / inverse_v;
+    const double delta = v * score_excess;
+    const double sigma_new = new_volatility(sigma, phi, v, delta, tau);
+    const double phi_star = std::sqrt(phi * phi + sigma_new * sigma_new);
+    const double phi_new = 1 / std::sqrt(1 / (phi_star * phi_star) + inverse_v);
+    return {sigma_new, phi_star, phi_new, mu + phi_new * phi_new * score_excess};
+}
+
+} // namespace
+
 Glicko glicko2_update(const Glicko& player, std::span<const GlickoGame> games, double tau) {
     const double mu = to_mu(player.rating);
     const double phi = to_phi(player.rd);
@@ -94,14 +112,32 @@ Glicko glicko2_update(const Glicko& player, std::span<const GlickoGame> games, d
         inverse_v += g_j * g_j * e * (1 - e);
         score_excess += g_j * (game.score - e);
     }
-    const double v = 1 / inverse_v;
-    const double delta = v * score_excess;
+    const auto updated = steps_5_to_7(mu, phi, sigma, inverse_v, score_excess, tau);
+    return {to_rating(updated.mu_new), to_rd(updated.phi_new), updated.sigma_new};
+}
 
-    const double sigma_new = new_volatility(sigma, phi, v, delta, tau);
-    const double phi_star = std::sqrt(phi * phi + sigma_new * sigma_new);
-    const double phi_new = 1 / std::sqrt(1 / (phi_star * phi_star) + inverse_v);
-    const double mu_new = mu + phi_new * phi_new * score_excess;
-    return {to_rating(mu_new), to_rd(phi_new), sigma_new};
+GlickoSteps glicko2_game_steps(const Glicko& player, const Glicko& opponent, double score,
+                               double tau) {
+    GlickoSteps s;
+    s.mu = to_mu(player.rating);
+    s.phi = to_phi(player.rd);
+    s.sigma = player.volatility;
+    s.mu_j = to_mu(opponent.rating);
+    s.phi_j = to_phi(opponent.rd);
+    s.g = opponent_weight(s.phi_j);
+    s.expected = expected_score(s.mu, s.mu_j, s.phi_j);
+    s.score = score;
+    const double inverse_v = s.g * s.g * s.expected * (1 - s.expected);
+    const double score_excess = s.g * (score - s.expected);
+    s.v = 1 / inverse_v;
+    s.delta = s.v * score_excess;
+    const auto updated = steps_5_to_7(s.mu, s.phi, s.sigma, inverse_v, score_excess, tau);
+    s.sigma_new = updated.sigma_new;
+    s.phi_star = updated.phi_star;
+    s.phi_new = updated.phi_new;
+    s.mu_new = updated.mu_new;
+    s.after = {to_rating(s.mu_new), to_rd(s.phi_new), s.sigma_new};
+    return s;
 }
 
 RatedPair rate_game(const Glicko& white, const Glicko& black, double white_score) {

@@ -27,6 +27,24 @@ struct GlickoGame {
 Glicko glicko2_update(const Glicko& player, std::span<const GlickoGame> games,
                       double tau = glicko_tau);
 
+// One game's rating period for one player, step by step, in the paper's names (Glicko-2 scale:
+// mu, phi; sigma is the volatility): what glicko2_update computes, kept for an explanation.
+struct GlickoSteps {
+    double mu = 0, phi = 0, sigma = 0; // step 2: the player before the game
+    double mu_j = 0, phi_j = 0;        // the opponent before the game
+    double g = 0;                      // g(phi_j): how much the opponent's uncertainty discounts
+    double expected = 0;               // E: the expected score
+    double score = 0;                  // s: 1, 0.5 or 0
+    double v = 0;                      // step 3: the variance from the game alone
+    double delta = 0;                  // step 4: the improvement the game suggests
+    double sigma_new = 0;              // step 5
+    double phi_star = 0;               // step 6: phi grown by the new volatility
+    double phi_new = 0, mu_new = 0;    // step 7
+    Glicko after;                      // step 8, back on the Glicko scale
+};
+GlickoSteps glicko2_game_steps(const Glicko& player, const Glicko& opponent, double score,
+                               double tau = glicko_tau);
+
 // One game as its own rating period for both players, each updated from the other's values
 // as they stood before the game.
 struct RatedPair {

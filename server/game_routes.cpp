@@ -1,5 +1,6 @@
 #include "game_routes.hpp"
 
+#include "game_explanation.hpp"
 #include "hand_off.hpp"
 
 #include "json_shapes.hpp"
@@ -130,12 +131,16 @@ net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t reques
     const auto route = route_of(request);
     std::optional<LoopScope> held;
     hold_if_inline(held, context, route, request_id, mode);
-    if (const auto* one = std::get_if<GameRequest>(&request)) {
-        auto finding = context.store.find(one->id, mode);
+    const auto* one = std::get_if<GameRequest>(&request);
+    const auto* explain = std::get_if<GameExplainRequest>(&request);
+    if (one || explain) {
+        const auto& id = one ? one->id : explain->id;
+        auto finding = context.store.find(id, mode);
         const auto read = co_await std::move(finding);
         if (read.error) co_return store_unavailable(request_id, *read.error, context);
-        if (read.games.empty()) co_return error_reply(404, "no game with id '" + one->id + "'");
-        co_return json_reply(200, game_json(read.games.front()));
+        if (read.games.empty()) co_return error_reply(404, "no game with id '" + id + "'");
+        co_return json_reply(200, one ? game_json(read.games.front())
+                                      : explain_game(read.games.front()));
     }
     if (auto refused = refuse_page_if_full(context)) co_return std::move(*refused);
     const auto* player_page = std::get_if<PlayerGamesRequest>(&request);

@@ -71,6 +71,11 @@ TEST_CASE("a game is answered 201 once durable, and lookups show the new ratings
     CHECK(alice["rank"] == game.white.rank);
     CHECK(alice["rating"] == std::lround(game.white.after.rating));
     CHECK(parse_game(get_json(server.data(), "/games/g1")) == game);
+    const auto explained = get_json(server.data(), "/games/g1/explain");
+    CHECK(explained["white"]["before"]["rating"].get<double>() == game.white.before.rating);
+    CHECK(explained["white"]["matches_stored"] == true);
+    CHECK(explained["black"]["matches_stored"] == true);
+    CHECK(request(server.data(), "GET", "/games/nope/explain").response.status == 404);
 
     const auto again = request(server.data(), "POST", "/games", alice_beats_bob);
     CHECK(again.response.status == 200); // a retry: the original answer, nothing counted twice

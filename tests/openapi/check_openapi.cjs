@@ -37,6 +37,7 @@ const unprovoked = {
   'POST /games 503': 'needs a read-only or locked store (integration test "games")',
   'POST /games 401': 'needs a server with a write token; covered by integration test "hostile"',
   'GET /games/{id} 503': 'needs a store that cannot read (store tests)',
+  'GET /games/{id}/explain 503': 'needs a store that cannot read (store tests; the same read as GET /games/{id})',
   'GET / 404': 'needs a server without its dashboard files',
   'GET /players/{player}/federation 501': 'needs a server without --federation-url (integration test "federation: a service that is down gets 502, a server without one 501")',
   'GET /players/{player}/federation 502': 'needs the service down or misbehaving (integration test "federation: each failure of the service has its status")',
@@ -70,6 +71,9 @@ const cases = [
   ['POST', data, '/games', JSON.stringify({ id: 'x', white: 'alice', black: 'bob', result: '1-0', pad: 'p'.repeat(2000) }), json, 413],
   ['POST', data, '/games', game('openapi-4', 'alice', 'bob', '1-0'), undefined, 415], // fetch sends a string as text/plain
   ['GET', data, '/games/openapi-1'],
+  ['GET', data, '/games/openapi-1/explain', undefined, undefined, 200],
+  ['GET', data, '/games/nothing-here/explain', undefined, undefined, 404],
+  ['GET', data, '/games/bad!id/explain', undefined, undefined, 400],
   ['GET', data, '/games/no-such-game'],
   ['GET', data, '/games/bad%20id'],
   ['GET', data, '/games?after=0&limit=5'],

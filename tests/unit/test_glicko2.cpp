@@ -101,3 +101,25 @@ TEST_CASE("glicko2: a win never lowers, a loss never raises, and a game shrinks 
         }
     }
 }
+
+TEST_CASE("glicko2: one game's steps are the update's, with the paper's g and E") {
+    const Glicko player{1500, 200, 0.06};
+    // Glickman's example prints g(phi_j) and E for each of the three opponents.
+    const struct {
+        Glicko opponent;
+        double score, g, expected;
+    } cases[] = {{{1400, 30, 0.06}, 1, 0.9955, 0.639},
+                 {{1550, 100, 0.06}, 0, 0.9531, 0.432},
+                 {{1700, 300, 0.06}, 0, 0.7242, 0.303}};
+    for (const auto& c : cases) {
+        const auto steps = glicko2_game_steps(player, c.opponent, c.score, 0.5);
+        CHECK(steps.g == within(c.g, 1e-4));
+        CHECK(steps.expected == within(c.expected, 1e-3));
+        CHECK(steps.mu == within(0, 1e-12));
+        CHECK(steps.phi == within(200 / 173.7178, 1e-9));
+        const std::vector<GlickoGame> one{{c.opponent, c.score}};
+        CHECK(steps.after == glicko2_update(player, one, 0.5)); // the very same arithmetic
+        CHECK(steps.phi_star > steps.phi);                      // step 6 grows phi first
+        CHECK(steps.phi_new < steps.phi_star);                  // the game then shrinks it
+    }
+}
