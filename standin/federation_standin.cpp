@@ -209,7 +209,7 @@ net::awaitable<void> FederationStandin::serve(tcp::socket socket) {
             socket.close(ignored);
             co_return;
         }
-        if (answer.end == Answer::End::close) {
+        if (answer.end == Answer::End::close || drop_kept_) {
             socket.shutdown(tcp::socket::shutdown_send, ignored);
             socket.close(ignored);
             co_return;

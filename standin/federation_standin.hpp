@@ -54,6 +54,9 @@ public:
     void set_fail_with(Behaviour failure) noexcept { fail_with_ = failure; }
     void set_failure_rate(double rate) noexcept; // clamped to [0, 1]
     void set_latency(std::chrono::milliseconds latency) noexcept { latency_ms_ = latency.count(); }
+    // Closes each connection right after its answer, though the answer offered to keep it: a
+    // service whose keep-alive time is shorter than its clients' (they find it closed).
+    void set_drop_kept(bool drop) noexcept { drop_kept_ = drop; }
 
     // Counters, readable from any thread.
     std::uint64_t requests() const noexcept { return requests_; } // heads read
@@ -76,6 +79,7 @@ private:
     std::atomic<Behaviour> fail_with_{Behaviour::status_500};
     std::atomic<double> failure_rate_{0};
     std::atomic<std::int64_t> latency_ms_;
+    std::atomic<bool> drop_kept_{false};
     std::atomic<std::uint64_t> requests_{0};
     std::atomic<std::uint64_t> accepted_{0};
     std::atomic<std::uint64_t> open_{0};

@@ -143,6 +143,19 @@ TEST_CASE("federation: each failure of the service has its status, and the serve
     }
 }
 
+TEST_CASE("federation: a kept connection the service has closed is not a failure: the look-up "
+          "goes out again on a new one") {
+    FederationStandinConfig quick;
+    quick.latency = std::chrono::milliseconds(0);
+    FederationStandin service(quick);
+    service.set_drop_kept(true);
+    TestServer server(federation_config(service, FederationClient::async_client));
+    for (int i = 0; i < 3; ++i) // the 2nd and 3rd find the kept connection closed
+        CHECK(status_of(server.data(), "/players/alice/federation") == 200);
+    CHECK(service.requests() == 3);
+    CHECK(service.connections_accepted() == 3);
+}
+
 TEST_CASE("federation: a service that is down gets 502, a server without one 501") {
     // A port bound and never listened on: connections to it are refused, and nothing else (the
     // test's own server) can take it meanwhile.
