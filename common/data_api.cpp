@@ -85,18 +85,42 @@ DataRequest parse_export_query(const urls::url_view& url) {
     return request;
 }
 
+// A player's page: limit (1..1000) and before (a seq, the cursor of the page before).
+bool read_player_page(const QueryParams& p, std::size_t& limit, std::optional<std::int64_t>& before,
+                      std::optional<Reply>& error) {
+    std::int64_t cursor = max_seq;
+    if (!read_param(p, "limit", std::size_t{1}, max_player_games_page, limit, error) ||
+        !read_param(p, "before", std::int64_t{1}, max_seq, cursor, error))
+        return false;
+    if (p.contains("before")) before = cursor;
+    return true;
+}
+
 DataRequest parse_player_games_query(const urls::url_view& url, std::string player) {
     auto params = query_params(url, {"limit", "before"}, "a player's games take limit and before");
     if (auto* error = std::get_if<Reply>(&params)) return std::move(*error);
     PlayerGamesRequest request;
     request.player = std::move(player);
     std::optional<Reply> error;
-    const auto& p = std::get<QueryParams>(params);
-    std::int64_t before = max_seq;
-    if (!read_param(p, "limit", std::size_t{1}, max_player_games_page, request.limit, error) ||
-        !read_param(p, "before", std::int64_t{1}, max_seq, before, error))
+    if (!read_player_page(std::get<QueryParams>(params), request.limit, request.before, error))
         return std::move(*error);
-    if (p.contains("before")) request.before = before;
+    return request;
+}
+
+DataRequest parse_player_history_query(const urls::url_view& url, std::string player) {
+    auto params = query_params(url, {"limit", "before", "by"},
+                               "a player's history takes limit, before and by");
+    if (auto* error = std::get_if<Reply>(&params)) return std::move(*error);
+    PlayerHistoryRequest request;
+    request.player = std::move(player);
+    std::optional<Reply> error;
+    const auto& p = std::get<QueryParams>(params);
+    if (!read_player_page(p, request.limit, request.before, error)) return std::move(*error);
+    if (const auto by = p.find("by"); by != p.end()) {
+        if (by->second != "game" && by->second != "day")
+            return error_reply(400, "by must be 'game' or 'day'");
+        request.by_day = by->second == "day";
+    }
     return request;
 }
 
@@ -137,6 +161,11 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
         auto name = canonical_player_name(segments[1].decode());
         if (!name) return error_reply(400, "invalid player name: " + std::string(player_name_rule));
         return only_get(parse_player_games_query(url, std::move(*name)));
+    }
+    if (count == 3 && is(0, "players") && is(2, "history")) {
+        auto name = canonical_player_name(segments[1].decode());
+        if (!name) return error_reply(400, "invalid player name: " + std::string(player_name_rule));
+        return only_get(parse_player_history_query(url, std::move(*name)));
     }
     if (count == 3 && is(0, "players") && is(2, "federation"))
         return only_get(player_request<FederationRequest>(segments[1].decode()));
@@ -207,6 +236,7 @@ Route route_of(const DataRequest& request) noexcept {
         Route operator()(const GameExplainRequest&) const { return Route::game_explain; }
         Route operator()(const GamesExportRequest&) const { return Route::games_export; }
         Route operator()(const PlayerGamesRequest&) const { return Route::player_games; }
+        Route operator()(const PlayerHistoryRequest&) const { return Route::player_history; }
         Route operator()(const FederationRequest&) const { return Route::federation; }
         Route operator()(const Reply&) const { return Route::other; }
     };
@@ -235,6 +265,8 @@ std::string_view route_name(Route route) noexcept {
         return "GET /games";
     case Route::player_games:
         return "/players/{name}/games";
+    case Route::player_history:
+        return "/players/{name}/history";
     case Route::federation:
         return "/players/{name}/federation";
     case Route::other:

@@ -41,6 +41,12 @@ struct PlayerGamesRequest { // GET /players/{player}/games?limit=N&before=SEQ: n
     std::optional<std::int64_t> before;
 };
 
+struct PlayerHistoryRequest { // GET /players/{player}/history?limit=N&before=SEQ&by=game|day
+    std::string player;
+    std::size_t limit = 100;
+    std::optional<std::int64_t> before;
+    bool by_day = false; // the last value of each day (UTC) in the page, not one per game
+};
 struct FederationRequest { // GET /players/{player}/federation: the federation's rating
     std::string player;
 };
@@ -51,9 +57,10 @@ inline constexpr std::size_t max_export_page = 10'000;
 inline constexpr std::size_t max_player_games_page = 1'000;
 
 // A typed request, or the error Reply (400, 404, 405) to send instead.
-using DataRequest = std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest,
-                                 ReadyRequest, PostGameRequest, GameRequest, GameExplainRequest,
-                                 GamesExportRequest, PlayerGamesRequest, FederationRequest, Reply>;
+using DataRequest =
+    std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest, ReadyRequest,
+                 PostGameRequest, GameRequest, GameExplainRequest, GamesExportRequest,
+                 PlayerGamesRequest, PlayerHistoryRequest, FederationRequest, Reply>;
 
 DataRequest parse_data_request(std::string_view method, std::string_view target);
 
@@ -73,10 +80,11 @@ enum class Route {
     game_explain,
     games_export,
     player_games,
+    player_history,
     federation,
     other
 };
-inline constexpr std::size_t route_count = 12;
+inline constexpr std::size_t route_count = 13;
 
 Route route_of(const DataRequest& request) noexcept;
 std::string_view route_name(Route route) noexcept; // "/rank", ..., "other"

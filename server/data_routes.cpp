@@ -91,7 +91,8 @@ void answer_in_place(const DataRequest& request, const DataContext& context, Rep
 
 bool goes_to_store(Route route) {
     return route == Route::post_game || route == Route::game || route == Route::game_explain ||
-           route == Route::games_export || route == Route::player_games;
+           route == Route::games_export || route == Route::player_games ||
+           route == Route::player_history;
 }
 
 // A game must come as JSON (so that a browser asks before sending one from another site), not

@@ -5,6 +5,7 @@
 
 #include "json_shapes.hpp"
 #include "loop_scope.hpp"
+#include "rating_history.hpp"
 
 #include <optional>
 #include <variant>
@@ -143,24 +144,34 @@ net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t reques
                                       : explain_game(read.games.front()));
     }
     if (auto refused = refuse_page_if_full(context)) co_return std::move(*refused);
+    // A player's games, or their history (drawn from the same page of games), or the export.
     const auto* player_page = std::get_if<PlayerGamesRequest>(&request);
-    if (player_page && !context.ranking.standing(player_page->player))
-        co_return error_reply(404, "unknown player '" + player_page->player + "'");
-    const std::size_t limit =
-        player_page ? player_page->limit : std::get<GamesExportRequest>(request).limit;
+    const auto* history = std::get_if<PlayerHistoryRequest>(&request);
+    const std::string* player = player_page ? &player_page->player
+                                : history   ? &history->player
+                                            : nullptr;
+    if (player && !context.ranking.standing(*player))
+        co_return error_reply(404, "unknown player '" + *player + "'");
+    const std::size_t limit = player_page ? player_page->limit
+                              : history   ? history->limit
+                                          : std::get<GamesExportRequest>(request).limit;
     auto room = page_room(limit, context);
     if (auto* refused = std::get_if<Reply>(&room)) co_return std::move(*refused);
     auto lease = std::move(std::get<MemoryBudget::Lease>(room));
     const LevelCount page_slot(context.levels.pages_in_flight);
     GamesRead read;
-    if (player_page) {
-        auto reading = context.store.player_games(player_page->player, player_page->limit,
-                                                  player_page->before, mode);
+    if (player) {
+        auto reading = context.store.player_games(
+            *player, limit, player_page ? player_page->before : history->before, mode);
         read = co_await std::move(reading);
     } else {
         const auto& page = std::get<GamesExportRequest>(request);
         auto reading = context.store.games_after(page.after, page.limit, mode);
         read = co_await std::move(reading);
+    }
+    if (history) { // a few numbers a game: rendered here, the lease let go
+        if (read.error) co_return store_unavailable(request_id, *read.error, context);
+        co_return json_reply(200, rating_history_json(*player, read.games, limit, history->by_day));
     }
     auto rendering =
         games_page(std::move(read), limit, std::move(lease), request_id, mode, context);

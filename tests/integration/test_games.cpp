@@ -133,6 +133,34 @@ TEST_CASE("a server restarted on the same file finds every game and rating") {
     CHECK(nlohmann::json::parse(next.response.body)["seq"] == 2);
 }
 
+TEST_CASE("a player's history: a point per game, newest first, or the last of each day") {
+    TestServer server;
+    const std::int64_t day = 86'400'000;
+    const std::int64_t start = 1'700'000'000'000 / day * day; // a day's first ms
+    const char* games[] = {
+        R"({"id":"h1","white":"alice","black":"bob","result":"1-0","played_at":)",
+        R"({"id":"h2","white":"bob","black":"alice","result":"0-1","played_at":)",
+        R"({"id":"h3","white":"alice","black":"charlie","result":"1/2-1/2","played_at":)"};
+    const std::int64_t played[] = {start + 1000, start + day + 1000, start + day + 2000};
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(request(server.data(), "POST", "/games", games[i] + std::to_string(played[i]) + "}")
+                    .response.status == 201);
+    const auto alice = get_json(server.data(), "/players/alice");
+    const auto every = get_json(server.data(), "/players/alice/history");
+    REQUIRE(every["points"].size() == 3);
+    CHECK(every["points"][0]["game"] == "h3");
+    CHECK(every["points"][0]["rating"] == alice["glicko"]["rating"]); // the newest is the current
+    CHECK(every["points"][2]["game"] == "h1");
+    const auto daily = get_json(server.data(), "/players/alice/history?by=day");
+    REQUIRE(daily["points"].size() == 2);
+    CHECK(daily["points"][0]["game"] == "h3");
+    CHECK(daily["points"][1]["game"] == "h1");
+    const auto page = get_json(server.data(), "/players/alice/history?limit=2");
+    CHECK(page["points"].size() == 2);
+    CHECK(page["next"] == every["points"][1]["seq"]);
+    CHECK(request(server.data(), "GET", "/players/nobody/history").response.status == 404);
+}
+
 TEST_CASE("a player's games and the export come in pages with a cursor") {
     TestServer server(WorkPlacement::inline_on_loop);
     for (int i = 1; i <= 5; ++i)

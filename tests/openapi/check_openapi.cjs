@@ -39,6 +39,7 @@ const unprovoked = {
   'GET /games/{id} 503': 'needs a store that cannot read (store tests)',
   'GET /games/{id}/explain 503': 'needs a store that cannot read (store tests; the same read as GET /games/{id})',
   'GET / 404': 'needs a server without its dashboard files',
+  'GET /players/{player}/history 503': 'the same page and store read as GET /players/{player}/games 503',
   'GET /players/{player}/federation 501': 'needs a server without --federation-url (integration test "federation: a service that is down gets 502, a server without one 501")',
   'GET /players/{player}/federation 502': 'needs the service down or misbehaving (integration test "federation: each failure of the service has its status")',
   'GET /players/{player}/federation 503': 'needs --federation-max-pending look-ups waiting for a slow service',
@@ -82,6 +83,10 @@ const cases = [
   ['GET', data, '/players/alice/games?limit=5'],
   ['GET', data, '/players/alice/games?before=x'],
   ['GET', data, '/players/nobody/games'],
+  ['GET', data, '/players/alice/history?limit=5', undefined, undefined, 200],
+  ['GET', data, '/players/alice/history?by=day', undefined, undefined, 200],
+  ['GET', data, '/players/alice/history?by=week', undefined, undefined, 400],
+  ['GET', data, '/players/nobody/history', undefined, undefined, 404],
   ['GET', data, '/players/alice/federation', undefined, undefined, 200],
   ['GET', data, '/players/Alice/federation', undefined, undefined, 200], // from the cache
   ['GET', data, '/players/nobody/federation', undefined, undefined, 404],
