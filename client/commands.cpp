@@ -4,6 +4,7 @@
 #include "fresh_game_id.hpp"
 #include "game_report.hpp"
 #include "json_shapes.hpp"
+#include "rating_chart.hpp"
 #include "submit_game.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -19,6 +20,15 @@ namespace {
 net::awaitable<void> fetch_into(FetchResult& out, HttpEndpoint endpoint, FetchPlan plan) {
     auto fetching = fetch(std::move(endpoint), std::move(plan));
     out = co_await std::move(fetching);
+}
+
+// One request, run to its end on an io_context of its own.
+FetchResult fetch_one(const HttpEndpoint& endpoint, FetchPlan plan) {
+    net::io_context loop;
+    FetchResult result;
+    net::co_spawn(loop, fetch_into(result, endpoint, std::move(plan)), net::detached);
+    loop.run();
+    return result;
 }
 
 enum class Lookup { rank, player, federation };
@@ -105,14 +115,49 @@ int run_lookups(const ClientOptions& options) {
     return all_ok ? 0 : 1;
 }
 
+int run_history(const ClientOptions& options) {
+    const auto& name = options.words.front();
+    const auto result = fetch_one(
+        options.data, {"GET", "/players/" + name + "/history?limit=1000", "", options.timeout});
+    if (result.error) {
+        std::fprintf(stderr, "ranking-client: %s\n",
+                     describe_failure(options.data, result).c_str());
+        return 1;
+    }
+    if (result.response.status != 200) {
+        std::printf("%-12s HTTP %d: %s\n", name.c_str(), result.response.status,
+                    error_text(result.response).c_str());
+        return 1;
+    }
+    const auto body = nlohmann::json::parse(result.response.body);
+    const auto& points = body.at("points"); // newest first
+    if (points.empty()) {
+        std::printf("%s has no rated game yet\n", body.at("player").get<std::string>().c_str());
+        return 0;
+    }
+    std::vector<double> ratings;
+    for (auto point = points.rbegin(); point != points.rend(); ++point)
+        ratings.push_back(point->at("rating").get<double>());
+    const auto [low, high] = std::minmax_element(ratings.begin(), ratings.end());
+    std::printf("%s: %zu games, rating %.1f -> %.1f (lowest %.1f, highest %.1f)\n",
+                body.at("player").get<std::string>().c_str(), ratings.size(), ratings.front(),
+                ratings.back(), *low, *high);
+    std::printf("  %s  (oldest to newest)\n", sparkline(ratings, 60).c_str());
+    std::printf("  %8s  %-24s %9s %7s\n", "seq", "game", "rating", "rd");
+    for (std::size_t i = 0; i < std::min<std::size_t>(points.size(), 10); ++i) {
+        const auto& p = points[i];
+        std::printf("  %8lld  %-24s %9.1f %7.1f\n", p.at("seq").get<long long>(),
+                    p.at("game").get<std::string>().c_str(), p.at("rating").get<double>(),
+                    p.at("rd").get<double>());
+    }
+    return 0;
+}
+
 int run_mode(const ClientOptions& options) {
-    net::io_context loop;
-    FetchResult result;
     FetchPlan plan{"GET", "/mode", "", options.timeout};
     if (!options.words.empty()) plan = {"PUT", "/mode", options.words[0], options.timeout};
     plan.authorization = bearer_from_environment("RANKING_ADMIN_TOKEN");
-    net::co_spawn(loop, fetch_into(result, options.admin, plan), net::detached);
-    loop.run();
+    const auto result = fetch_one(options.admin, std::move(plan));
     if (result.error) {
         std::fprintf(stderr, "ranking-client: %s\n",
                      describe_failure(options.admin, result).c_str());

@@ -11,5 +11,6 @@ int run_story(const ClientOptions& options);   // story, story io
 // as `policy` says; exit 0 on 201 or 200.
 int run_game(const ClientOptions& options, const GameRetryPolicy& policy = {});
 int run_mode(const ClientOptions& options);
+int run_history(const ClientOptions& options); // history NAME
 
 } // namespace ranking

@@ -16,6 +16,7 @@ int main(int argc, char* argv[]) {
         if (options.command == "story") return run_story(options);
         if (options.command == "mode") return run_mode(options);
         if (options.command == "game") return run_game(options);
+        if (options.command == "history") return run_history(options);
         return run_lookups(options);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ranking-client: unexpected answer: %s\n", e.what());
