@@ -9,8 +9,7 @@
 namespace ranking {
 namespace {
 
-constexpr double provisional_rd = 110; // RD at or above which a rating is still a guess
-constexpr double same_value = 1e-6;    // recomputed and stored values agree to this
+constexpr double same_value = 1e-6; // recomputed and stored values agree to this
 
 nlohmann::json values(const Glicko& g) {
     return {{"rating", g.rating}, {"rd", g.rd}, {"volatility", g.volatility}};
@@ -34,7 +33,7 @@ std::string sentence(const GlickoSteps& s, const Glicko& opponent, const Glicko&
     const char* result = s.score == 1 ? "the win" : s.score == 0 ? "the loss" : "the draw";
     const double excess = s.score - s.expected;
     return format("expected %.2f against ", s.expected) +
-           (opponent.rd < provisional_rd ? "a steady opponent" : "an uncertain opponent") +
+           (is_provisional(opponent) ? "an uncertain opponent" : "a steady opponent") +
            format(" (RD %.0f, weight %.2f); ", opponent.rd, s.g) + result +
            format(excess >= 0 ? " scored %.2f above that; " : " scored %.2f below that; ",
                   std::abs(excess)) +

@@ -13,6 +13,11 @@ struct Glicko {
 };
 
 inline constexpr Glicko new_player_glicko{};
+// RD at or above which a rating is still a guess, shown as provisional (lichess's "?").
+inline constexpr double provisional_rd = 110.0;
+constexpr bool is_provisional(const Glicko& g) {
+    return g.rd >= provisional_rd;
+}
 inline constexpr double glicko_tau = 0.5; // constrains the change in volatility over time
 
 // One game of a rating period: the opponent's values before the period and our score.

@@ -15,9 +15,14 @@ TokenFields token_fields(const Standing& s, std::int64_t issued_at_ms, std::uint
 }
 
 nlohmann::json standing_json(const Standing& s) {
-    return {{"player", s.player},   {"rating", s.rating},         {"rank", s.rank},
-            {"players", s.players}, {"percentile", s.percentile}, {"glicko", glicko_json(s.glicko)},
-            {"games", s.games}};
+    return {{"player", s.player},
+            {"rating", s.rating},
+            {"rank", s.rank},
+            {"players", s.players},
+            {"percentile", s.percentile},
+            {"glicko", glicko_json(s.glicko)},
+            {"games", s.games},
+            {"provisional", is_provisional(s.glicko)}};
 }
 
 nlohmann::json rank_answer_json(const RankAnswer& a) {
@@ -50,7 +55,8 @@ void write_standing_json(const Standing& s, std::string& out) {
     json.key("rating").value(s.glicko.rating).key("rd").value(s.glicko.rd);
     json.key("volatility").value(s.glicko.volatility).end_object();
     json.key("percentile").value(s.percentile).key("player").value(s.player);
-    json.key("players").value(s.players).key("rank").value(s.rank).key("rating").value(s.rating);
+    json.key("players").value(s.players).key("provisional").flag(is_provisional(s.glicko));
+    json.key("rank").value(s.rank).key("rating").value(s.rating);
     json.end_object();
 }
 

@@ -57,6 +57,12 @@ JsonWriter& JsonWriter::value(std::int64_t number) {
     return *this;
 }
 
+JsonWriter& JsonWriter::flag(bool yes) {
+    out_.append(yes ? "true" : "false");
+    comma_ = true;
+    return *this;
+}
+
 JsonWriter& JsonWriter::value(double number) {
     comma_ = true;
     if (!std::isfinite(number)) {

@@ -25,6 +25,8 @@ public:
     JsonWriter& value(std::int64_t number);
     JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
     JsonWriter& value(double number); // shortest round-trip form; NaN and infinities as null
+    JsonWriter& flag(bool yes);       // true or false (not an overload of value: an int or a
+                                      // pointer must not turn into a bool silently)
 
 private:
     void string(std::string_view text);

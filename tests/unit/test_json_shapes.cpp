@@ -103,6 +103,19 @@ TEST_CASE("a lookup carries the full Glicko values and the game count") {
     CHECK(lookup["glicko"]["rd"].get<double>() == 61.5);
     CHECK(lookup["glicko"]["volatility"].get<double>() == 0.0599);
     CHECK(lookup["games"] == 4);
+    CHECK(lookup["provisional"] == false);
+}
+
+TEST_CASE("a rating is provisional while its RD is 110 or more, in both writers") {
+    for (const auto& [rd, provisional] : {std::pair{350.0, true}, std::pair{110.0, true},
+                                          std::pair{109.9, false}, std::pair{45.0, false}}) {
+        CAPTURE(rd);
+        const Standing standing{"bob", 1500, 1, 3, 50.0, {1500, rd, 0.06}, 1};
+        CHECK(standing_json(standing)["provisional"] == provisional);
+        std::string out;
+        write_standing_json(standing, out);
+        CHECK(nlohmann::json::parse(out)["provisional"] == provisional);
+    }
 }
 
 TEST_CASE("a stored game has the documented shape and reads back unchanged") {
