@@ -34,30 +34,32 @@ Reply federation_reply(std::string_view player, const FederationRating& rating, 
                             {"fetched_by", fetched_by}});
 }
 
-Reply federation_failure_reply(const ServiceAnswer& answer, std::string_view player,
-                               std::string_view service, std::chrono::milliseconds timeout) {
-    const std::string at = "the federation's rating service at " + std::string(service);
+std::variant<FederationRating, Reply> read_federation_answer(const ServiceAnswer& answer,
+                                                             std::string_view player,
+                                                             std::string_view service,
+                                                             std::chrono::milliseconds timeout) {
+    const auto at = [&] { return "the federation's rating service at " + std::string(service); };
     switch (answer.failure) {
     case CallFailure::timeout:
-        return error_reply(504, at + " did not answer within " + std::to_string(timeout.count()) +
+        return error_reply(504, at() + " did not answer within " + std::to_string(timeout.count()) +
                                     " ms (" + answer.detail + ")");
     case CallFailure::unreachable:
-        return error_reply(502, at + " is unreachable: " + answer.detail);
+        return error_reply(502, at() + " is unreachable: " + answer.detail);
     case CallFailure::broken:
-        return error_reply(502, at + " broke off its answer: " + answer.detail);
+        return error_reply(502, at() + " broke off its answer: " + answer.detail);
     case CallFailure::too_large:
-        return error_reply(502, at + " answered more than a rating: " + answer.detail);
+        return error_reply(502, at() + " answered more than a rating: " + answer.detail);
     case CallFailure::none:
         break;
     }
     if (answer.status == 404)
-        return error_reply(404, at + " has no rating for '" + std::string(player) + "'");
+        return error_reply(404, at() + " has no rating for '" + std::string(player) + "'");
     if (answer.status != 200)
-        return error_reply(502, at + " answered " + std::to_string(answer.status));
-    const auto parsed = parse_federation_rating(answer.body);
-    const auto* wrong = std::get_if<std::string>(&parsed);
-    return error_reply(502, at + " answered something that is not a rating (" +
-                                (wrong ? *wrong : std::string("?")) + ")");
+        return error_reply(502, at() + " answered " + std::to_string(answer.status));
+    auto parsed = parse_federation_rating(answer.body);
+    if (auto* rating = std::get_if<FederationRating>(&parsed)) return std::move(*rating);
+    return error_reply(502, at() + " answered something that is not a rating (" +
+                                std::get<std::string>(parsed) + ")");
 }
 
 } // namespace ranking

@@ -43,10 +43,13 @@ std::variant<FederationRating, std::string> parse_federation_rating(std::string_
 Reply federation_reply(std::string_view player, const FederationRating& rating, bool cached,
                        std::int64_t fetched_unix_ms, std::string_view fetched_by);
 
-// The data plane's answer to a call that brought no rating: 504 for a timeout, 404 when the
-// service knows no such player, 502 for the rest (unreachable, broken, too large, another
-// status, a body that is no rating), each with a JSON error naming the service.
-Reply federation_failure_reply(const ServiceAnswer& answer, std::string_view player,
-                               std::string_view service, std::chrono::milliseconds timeout);
+// What a call came to: the rating of a 200, or the data plane's answer to a call that brought
+// none: 504 for a timeout, 404 when the service knows no such player, 502 for the rest
+// (unreachable, broken, too large, another status, a body that is no rating), each with a JSON
+// error naming the service. The body is read once.
+std::variant<FederationRating, Reply> read_federation_answer(const ServiceAnswer& answer,
+                                                             std::string_view player,
+                                                             std::string_view service,
+                                                             std::chrono::milliseconds timeout);
 
 } // namespace ranking

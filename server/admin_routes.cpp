@@ -56,9 +56,8 @@ bool is_dashboard_file(const std::string& path, const AdminContext& context) {
                            context.dashboard.count(path.substr(1)));
 }
 
+// The request's Host is one of ours: answer_admin checked it.
 net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& context) {
-    if (auto refused = refuse_foreign_host(request.host, context.own_names))
-        co_return std::move(*refused);
     const bool is_get = request.method == "GET";
     if (!is_get)
         if (auto refused = refuse_foreign_origin(request.origin, context.own_names))
@@ -95,13 +94,18 @@ net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& cont
 } // namespace
 
 net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context) {
-    // Built from the Host only once it is one of ours (a 421 gets the policy without it).
-    const bool own_host = !refuse_foreign_host(request.host, context.own_names);
-    auto policy = admin_content_security_policy(own_host ? request.host : "", context.data_port);
-    auto answering = answer_checked(std::move(request), context);
-    auto reply = co_await std::move(answering);
+    // The CSP names the Host only once it is one of ours (a 421 gets the policy without it).
+    Reply reply;
+    if (auto refused = refuse_foreign_host(request.host, context.own_names)) {
+        reply = std::move(*refused);
+        reply.content_security_policy = admin_content_security_policy("", context.data_port);
+    } else {
+        auto policy = admin_content_security_policy(request.host, context.data_port);
+        auto answering = answer_checked(std::move(request), context);
+        reply = co_await std::move(answering);
+        reply.content_security_policy = std::move(policy);
+    }
     reply.no_framing = true; // the dashboard's toggle must not be clickable from another page
-    reply.content_security_policy = std::move(policy);
     co_return reply;
 }
 

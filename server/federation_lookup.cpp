@@ -60,16 +60,12 @@ net::awaitable<Reply> FederationLookup::answer(std::string player, std::uint64_t
         auto getting = pool_.get(target, deadline);
         answer = co_await std::move(getting);
     }
-    if (answer.failure == CallFailure::none && answer.status == 200) {
-        auto parsed = parse_federation_rating(answer.body);
-        if (auto* rating = std::get_if<FederationRating>(&parsed)) {
-            const auto fetched = unix_ms_now();
-            cache_.keep(player,
-                        {*rating, fetched, FederationCache::Clock::now(), std::string(fetched_by)});
-            co_return federation_reply(player, *rating, false, fetched, fetched_by);
-        }
-    }
-    co_return federation_failure_reply(answer, player, settings_.url, settings_.timeout);
+    auto read = read_federation_answer(answer, player, settings_.url, settings_.timeout);
+    auto* rating = std::get_if<FederationRating>(&read);
+    if (!rating) co_return std::move(std::get<Reply>(read));
+    const auto fetched = unix_ms_now();
+    cache_.keep(player, {*rating, fetched, FederationCache::Clock::now(), std::string(fetched_by)});
+    co_return federation_reply(player, *rating, false, fetched, fetched_by);
 }
 
 } // namespace ranking

@@ -35,8 +35,8 @@ TEST_CASE("a rating service's answer: a rating, or what is wrong with it") {
 
 TEST_CASE("each way a call can fail has its status and names the service") {
     const auto status = [](ServiceAnswer answer) {
-        const auto reply =
-            federation_failure_reply(answer, "alice", "http://127.0.0.1:9/ratings", 2000ms);
+        const auto reply = std::get<Reply>(
+            read_federation_answer(answer, "alice", "http://127.0.0.1:9/ratings", 2000ms));
         CHECK(nlohmann::json::parse(reply.body)["error"].get<std::string>().find(
                   "http://127.0.0.1:9/ratings") != std::string::npos);
         return reply.status;
