@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct Player {
     double rd = new_player_glicko.rd;
     double volatility = new_player_glicko.volatility;
     int games = 0;
+    // Unix ms: when their latest rated game was played (none before their first game).
+    std::optional<std::int64_t> rated_at_ms = std::nullopt;
     Glicko glicko() const { return {rating, rd, volatility}; }
     bool operator==(const Player&) const = default;
 };

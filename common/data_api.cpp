@@ -60,7 +60,8 @@ bool read_param(const QueryParams& params, std::string_view key, Number min, Num
 }
 
 DataRequest parse_leaderboard_query(const urls::url_view& url) {
-    auto params = query_params(url, {"limit", "offset"}, "leaderboard takes limit and offset");
+    auto params = query_params(url, {"limit", "offset", "eligible"},
+                               "leaderboard takes limit, offset and eligible");
     if (auto* error = std::get_if<Reply>(&params)) return std::move(*error);
     LeaderboardRequest request;
     std::optional<Reply> error;
@@ -68,6 +69,11 @@ DataRequest parse_leaderboard_query(const urls::url_view& url) {
     if (!read_param(p, "limit", std::size_t{1}, max_leaderboard_limit, request.limit, error) ||
         !read_param(p, "offset", std::size_t{0}, max_leaderboard_offset, request.offset, error))
         return std::move(*error);
+    if (const auto it = p.find("eligible"); it != p.end()) {
+        if (it->second != "true" && it->second != "false")
+            return error_reply(400, "eligible must be true or false");
+        request.eligible = it->second == "true";
+    }
     return request;
 }
 
@@ -138,7 +144,7 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
     const urls::url_view& url = *parsed;
 
     // The path's segments as they came, compared decoded in place: a lookup allocates nothing
-    // here but its (short) player name. No endpoint has more than three.
+    // here but its (short) player name. No endpoint has more than four.
     std::array<urls::pct_string_view, 4> segments;
     std::size_t count = 0;
     for (const auto segment : url.encoded_segments()) {
@@ -169,6 +175,16 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
     }
     if (count == 3 && is(0, "players") && is(2, "federation"))
         return only_get(player_request<FederationRequest>(segments[1].decode()));
+    if (count == 4 && is(0, "players") && is(2, "vs")) {
+        auto player = canonical_player_name(segments[1].decode());
+        auto opponent = canonical_player_name(segments[3].decode());
+        if (!player || !opponent)
+            return error_reply(400, "invalid player name: " + std::string(player_name_rule));
+        if (*player == *opponent) return error_reply(400, "a player has no games against themself");
+        return only_get(HeadToHeadRequest{std::move(*player), std::move(*opponent)});
+    }
+    if (count == 1 && is(0, "club")) return only_get(ClubPageRequest{"index.html"});
+    if (count == 2 && is(0, "club")) return only_get(ClubPageRequest{segments[1].decode()});
     if (count == 1 && is(0, "games")) {
         if (method == "POST") return PostGameRequest{};
         if (method != "GET") return method_not_allowed(method, "GET, POST");
@@ -238,6 +254,8 @@ Route route_of(const DataRequest& request) noexcept {
         Route operator()(const PlayerGamesRequest&) const { return Route::player_games; }
         Route operator()(const PlayerHistoryRequest&) const { return Route::player_history; }
         Route operator()(const FederationRequest&) const { return Route::federation; }
+        Route operator()(const HeadToHeadRequest&) const { return Route::head_to_head; }
+        Route operator()(const ClubPageRequest&) const { return Route::club_page; }
         Route operator()(const Reply&) const { return Route::other; }
     };
     return std::visit(Of{}, request);
@@ -269,6 +287,10 @@ std::string_view route_name(Route route) noexcept {
         return "/players/{name}/history";
     case Route::federation:
         return "/players/{name}/federation";
+    case Route::head_to_head:
+        return "/players/{name}/vs/{opponent}";
+    case Route::club_page:
+        return "/club";
     case Route::other:
         break;
     }

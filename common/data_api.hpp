@@ -18,9 +18,10 @@ struct RankRequest { // GET /rank/{player}: standing plus the costly token
 struct PlayerRequest { // GET /players/{player}: the cheap lookup
     std::string player;
 };
-struct LeaderboardRequest { // GET /leaderboard?limit=N&offset=M
+struct LeaderboardRequest { // GET /leaderboard?limit=N&offset=M&eligible=true
     std::size_t limit = 10;
     std::size_t offset = 0;
+    bool eligible = false; // only players settled and active enough to be ranked
 };
 struct HealthRequest {};   // GET /healthz: the process answers (liveness)
 struct ReadyRequest {};    // GET /readyz: it can serve (the store reachable, not stopping)
@@ -50,6 +51,13 @@ struct PlayerHistoryRequest { // GET /players/{player}/history?limit=N&before=SE
 struct FederationRequest { // GET /players/{player}/federation: the federation's rating
     std::string player;
 };
+struct HeadToHeadRequest { // GET /players/{player}/vs/{opponent}: their games against each other
+    std::string player;
+    std::string opponent;
+};
+struct ClubPageRequest { // GET /club, /club/{file}: the players' page and its files
+    std::string file;    // "index.html" for /club
+};
 
 inline constexpr std::size_t max_leaderboard_limit = 100;
 inline constexpr std::size_t max_leaderboard_offset = 1'000'000;
@@ -60,7 +68,8 @@ inline constexpr std::size_t max_player_games_page = 1'000;
 using DataRequest =
     std::variant<RankRequest, PlayerRequest, LeaderboardRequest, HealthRequest, ReadyRequest,
                  PostGameRequest, GameRequest, GameExplainRequest, GamesExportRequest,
-                 PlayerGamesRequest, PlayerHistoryRequest, FederationRequest, Reply>;
+                 PlayerGamesRequest, PlayerHistoryRequest, FederationRequest, HeadToHeadRequest,
+                 ClubPageRequest, Reply>;
 
 DataRequest parse_data_request(std::string_view method, std::string_view target);
 
@@ -82,9 +91,11 @@ enum class Route {
     player_games,
     player_history,
     federation,
+    head_to_head,
+    club_page,
     other
 };
-inline constexpr std::size_t route_count = 13;
+inline constexpr std::size_t route_count = 15;
 
 Route route_of(const DataRequest& request) noexcept;
 std::string_view route_name(Route route) noexcept; // "/rank", ..., "other"

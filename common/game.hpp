@@ -33,10 +33,11 @@ struct GameSubmission {
 
 struct GameSide {
     std::string player;
-    Glicko before;
+    Glicko before; // as stored before the game, RD not yet grown by the time away
     Glicko after;
-    int rank = 0;  // the player's rank right after this game was committed
-    int games = 0; // the player's game count after this game
+    int rank = 0;       // the player's rank right after this game was committed
+    int games = 0;      // the player's game count after this game
+    double periods = 0; // t: the rating periods `before`'s RD was grown by (rating_time.hpp)
     bool operator==(const GameSide&) const = default;
 };
 

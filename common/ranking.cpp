@@ -1,5 +1,7 @@
 #include "ranking.hpp"
 
+#include "rating_time.hpp"
+
 #include <cmath>
 #include <iterator>
 #include <stdexcept>
@@ -11,7 +13,7 @@ Ranking::Ranking(const std::vector<Player>& roster) : counts_(max_rating - min_r
         if (!std::isfinite(p.rating))
             throw std::invalid_argument("rating not finite for " + p.name);
         const int rating = rounded_rating(p.rating);
-        if (!players_.emplace(p.name, Entry{p.glicko(), rating, p.games, 0}).second)
+        if (!players_.emplace(p.name, Entry{p.glicko(), rating, p.games, 0, p.rated_at_ms}).second)
             throw std::invalid_argument("duplicate player " + p.name);
         ordered_.insert({0, p.name, rating});
         add_count(rating, +1);
@@ -37,14 +39,16 @@ std::optional<Standing> Ranking::standing(std::string_view player) const {
     const Entry& e = it->second;
     const int below = e.rating > min_rating ? count_at_or_below(e.rating - 1) : 0;
     const double percentile = std::round(10'000.0 * below / size()) / 100.0;
-    return Standing{it->first, e.rating, rank_of(e.rating), size(), percentile, e.glicko, e.games};
+    return Standing{it->first,  e.rating, rank_of(e.rating), size(),
+                    percentile, e.glicko, e.games,           e.rated_at_ms};
 }
 
 std::optional<Player> Ranking::player(std::string_view name) const {
     const auto it = players_.find(name);
     if (it == players_.end()) return std::nullopt;
     const Entry& e = it->second;
-    return Player{it->first, e.glicko.rating, e.glicko.rd, e.glicko.volatility, e.games};
+    return Player{it->first,           e.glicko.rating, e.glicko.rd,
+                  e.glicko.volatility, e.games,         e.rated_at_ms};
 }
 
 std::vector<LeaderboardEntry> Ranking::page(std::size_t limit, std::size_t offset) const {
@@ -56,21 +60,27 @@ std::vector<LeaderboardEntry> Ranking::page(std::size_t limit, std::size_t offse
     return out;
 }
 
-bool Ranking::apply(std::string_view player, const Glicko& values, int games, std::int64_t seq) {
-    const auto it = players_.find(player);
-    if (it == players_.end() || seq <= it->second.seq) return false;
-    return reset(player, values, games, seq);
-}
-
-bool Ranking::reset(std::string_view player, const Glicko& values, int games, std::int64_t seq) {
-    if (!std::isfinite(values.rating)) throw std::invalid_argument("rating not finite");
+bool Ranking::apply(std::string_view player, const Glicko& values, int games, std::int64_t seq,
+                    std::int64_t played_at_ms) {
     const auto it = players_.find(player);
     if (it == players_.end()) return false;
+    const auto rated_at = rated_at_after(it->second.rated_at_ms, played_at_ms);
+    if (seq <= it->second.seq) {
+        it->second.rated_at_ms = rated_at;
+        return false;
+    }
+    return reset({it->first, values.rating, values.rd, values.volatility, games, rated_at}, seq);
+}
+
+bool Ranking::reset(const Player& player, std::int64_t seq) {
+    if (!std::isfinite(player.rating)) throw std::invalid_argument("rating not finite");
+    const auto it = players_.find(player.name);
+    if (it == players_.end()) return false;
     Entry& e = it->second;
-    const int rating = rounded_rating(values.rating);
+    const int rating = rounded_rating(player.rating);
     ordered_.erase({0, it->first, e.rating});
     add_count(e.rating, -1);
-    e = Entry{values, rating, games, seq};
+    e = Entry{player.glicko(), rating, player.games, seq, player.rated_at_ms};
     ordered_.insert({0, it->first, rating});
     add_count(rating, +1);
     return true;

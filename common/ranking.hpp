@@ -21,8 +21,9 @@ struct Standing {
     int rank = 0;      // 1 + players rated strictly higher
     int players = 0;   // club size
     double percentile; // share of the club rated strictly lower, in %, two decimals
-    Glicko glicko;     // full precision
+    Glicko glicko;     // full precision, as of the player's latest game (see rating_time.hpp)
     int games = 0;
+    std::optional<std::int64_t> rated_at_ms = std::nullopt; // when that game was played
 };
 
 struct LeaderboardEntry {
@@ -43,11 +44,14 @@ public:
     std::vector<LeaderboardEntry> page(std::size_t limit, std::size_t offset) const;
 
     // Moves a known player to new values in O(log N + log R), unless `seq` is not newer than
-    // the last game applied to them (a late answer must not undo a later game). False if the
-    // player is unknown or the update is older.
-    bool apply(std::string_view player, const Glicko& values, int games, std::int64_t seq);
-    // The same move without the check: sets what `seq` is compared with next (undoing a move).
-    bool reset(std::string_view player, const Glicko& values, int games, std::int64_t seq);
+    // the last game applied to them (a late answer must not undo a later game); their rated_at
+    // becomes the later of it and `played_at_ms` either way. False if the player is unknown or
+    // the update is older.
+    bool apply(std::string_view player, const Glicko& values, int games, std::int64_t seq,
+               std::int64_t played_at_ms);
+    // The same move without the check, rated_at as given: sets what `seq` is compared with next
+    // (undoing a move).
+    bool reset(const Player& player, std::int64_t seq);
 
     int size() const noexcept { return static_cast<int>(players_.size()); }
 
@@ -57,6 +61,7 @@ private:
         int rating = 0; // rounded_rating(glicko.rating)
         int games = 0;
         std::int64_t seq = 0; // of the last game applied
+        std::optional<std::int64_t> rated_at_ms;
     };
 
     // Fenwick tree: counts_ prefix sums give how many players are rated at or below a bucket.

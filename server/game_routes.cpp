@@ -104,7 +104,7 @@ net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, MemoryBudget
 
 void publish_game(const StoredGame& game, Ranking& ranking) {
     for (const auto* side : {&game.white, &game.black})
-        ranking.apply(side->player, side->after, side->games, game.seq);
+        ranking.apply(side->player, side->after, side->games, game.seq, game.played_at_ms);
 }
 
 net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_id,

@@ -10,6 +10,7 @@
 #include "game.hpp"
 #include "mode.hpp"
 #include "net.hpp"
+#include "rating_time.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -56,6 +57,9 @@ public:
 
     // The club as stored when the store was opened: players with their values and game counts.
     virtual const std::vector<Player>& players_at_open() const = 0;
+    // How the club's games count the time between them, as its database keeps it (a store
+    // that keeps none: the default).
+    virtual RatingTime rating_time() const { return {}; }
 
     // Games other writers of the same database commit, from seq `after` on (the last seq the
     // caller applied), in commit order: `games` is called on the store's loop with each batch

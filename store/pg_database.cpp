@@ -54,6 +54,19 @@ const std::array<std::vector<const char*>, pg_schema_version + 1> migrations{
         "CREATE INDEX games_by_black ON games (black, seq)",
         "INSERT INTO ranking_meta (schema_version, last_seq) VALUES (0, 0)",
     },
+    // Version 2: time between games counts (rating_time.hpp). Each side of a game keeps the t
+    // it was inflated by (the games before: 0), a player their rated_at, the meta row the
+    // periods a day (set by the code that runs this) and the first seq rated so.
+    std::vector<const char*>{
+        "ALTER TABLE games ADD COLUMN white_periods double precision NOT NULL DEFAULT 0, "
+        "ADD COLUMN black_periods double precision NOT NULL DEFAULT 0",
+        "ALTER TABLE players ADD COLUMN rated_at bigint",
+        "UPDATE players p SET rated_at = greatest((SELECT max(played_at) FROM games WHERE white "
+        "= p.name), (SELECT max(played_at) FROM games WHERE black = p.name))",
+        "ALTER TABLE ranking_meta ADD COLUMN periods_per_day double precision NOT NULL DEFAULT "
+        "0, ADD COLUMN timed_from_seq bigint NOT NULL DEFAULT 1",
+        "UPDATE ranking_meta SET timed_from_seq = last_seq + 1",
+    },
 };
 
 constexpr std::int64_t schema_lock = 0x52414e4b; // "RANK": the advisory lock around migrations
@@ -62,7 +75,7 @@ constexpr std::int64_t schema_lock = 0x52414e4b; // "RANK": the advisory lock ar
     "seq, id, result, played_at, white, white_rating_before, white_rd_before, "                    \
     "white_volatility_before, white_rating, white_rd, white_volatility, white_rank, white_games, " \
     "black, black_rating_before, black_rd_before, black_volatility_before, black_rating, "         \
-    "black_rd, black_volatility, black_rank, black_games"
+    "black_rd, black_volatility, black_rank, black_games, white_periods, black_periods"
 
 // The rounded rating ranks are computed from (club.hpp's rounded_rating), in SQL.
 #define ROUNDED_RATING "greatest(0, least(3999, floor(rating + 0.5)))::integer"
@@ -83,6 +96,7 @@ public:
     PgArray& add(double value) { return raw(pg_text(value)); }
     PgArray& add(std::int64_t value) { return raw(pg_text(value)); }
     PgArray& add(int value) { return raw(pg_text(std::int64_t{value})); }
+    PgArray& null() { return raw("NULL"); }
     std::string text() const { return "{" + text_ + "}"; }
 
 private:
@@ -116,14 +130,21 @@ std::vector<StoredGame> read_games(const PGresult* rows) {
         game.played_at_ms = pg_integer(rows, row, 3);
         game.white = read_side(rows, row, 4);
         game.black = read_side(rows, row, 13);
+        game.white.periods = pg_double(rows, row, 22);
+        game.black.periods = pg_double(rows, row, 23);
         games.push_back(std::move(game));
     }
     return games;
 }
 
+#define PLAYER_COLUMNS "name, rating, rd, volatility, games, rated_at"
 Player read_player(const PGresult* rows, int row) {
-    return {pg_string(rows, row, 0), pg_double(rows, row, 1), pg_double(rows, row, 2),
-            pg_double(rows, row, 3), static_cast<int>(pg_integer(rows, row, 4))};
+    return {pg_string(rows, row, 0),
+            pg_double(rows, row, 1),
+            pg_double(rows, row, 2),
+            pg_double(rows, row, 3),
+            static_cast<int>(pg_integer(rows, row, 4)),
+            PQgetisnull(rows, row, 5) ? std::nullopt : std::optional(pg_integer(rows, row, 5))};
 }
 
 // How many players outside the batch are rated above each rounded rating: a histogram read
@@ -160,7 +181,7 @@ int rank_in(const RatingsAbove& outside, const std::map<std::string, Player>& lo
     return rank;
 }
 
-void add_side(std::array<PgArray, 22>& columns, std::size_t first, const GameSide& side) {
+void add_side(std::array<PgArray, 24>& columns, std::size_t first, const GameSide& side) {
     columns[first].add(side.player);
     columns[first + 1].add(side.before.rating);
     columns[first + 2].add(side.before.rd);
@@ -185,7 +206,8 @@ net::awaitable<PgResult> PgSession::query(std::string sql, std::vector<std::stri
 }
 
 PgClub open_pg_database(PgConnection& connection,
-                        const std::function<std::vector<Player>()>& make_roster) {
+                        const std::function<std::vector<Player>()>& make_roster,
+                        std::optional<double> periods_per_day) {
     const auto run = [&](std::string_view sql, std::vector<std::string> params = {}) {
         return connection.query_blocking(sql, params);
     };
@@ -227,30 +249,40 @@ PgClub open_pg_database(PgConnection& connection,
                     {columns[0].text(), columns[1].text(), columns[2].text(), columns[3].text(),
                      columns[4].text()});
             }
+            if (step == 2) // from now on, at the rate asked for
+                run("UPDATE ranking_meta SET periods_per_day = $1",
+                    {pg_text(periods_per_day.value_or(default_rating_periods_per_day))});
             run("UPDATE ranking_meta SET schema_version = $1", {std::to_string(step)});
         }
         run("COMMIT");
         // One statement, one snapshot: the players as of `last_seq` exactly. Read apart, a game
         // another server commits in between would be in neither (followers start after
         // last_seq) or applied twice.
-        const auto players = run("SELECT name, rating, rd, volatility, games, (SELECT last_seq "
-                                 "FROM ranking_meta) FROM players ORDER BY name");
+        const auto players = run("SELECT " PLAYER_COLUMNS ", m.last_seq, m.periods_per_day, "
+                                 "m.timed_from_seq FROM players, ranking_meta AS m ORDER BY name");
         for (int row = 0; row < PQntuples(players.get()); ++row)
             club.players.push_back(read_player(players.get(), row));
-        if (PQntuples(players.get()) > 0) club.last_seq = pg_integer(players.get(), 0, 5);
+        if (PQntuples(players.get()) > 0) {
+            club.last_seq = pg_integer(players.get(), 0, 6);
+            club.time = {pg_double(players.get(), 0, 7), pg_integer(players.get(), 0, 8)};
+        }
     } catch (const PgError& e) {
         throw std::runtime_error(refusal(connection, e.what()));
     }
     if (club.players.empty())
         throw std::runtime_error(refusal(connection, "the database holds no players"));
+    if (auto refused = refuse_other_rate(club.time, periods_per_day))
+        throw std::runtime_error(refusal(connection, *refused));
     return club;
 }
 
 namespace {
 
 // The body of the transaction, between BEGIN and COMMIT.
-net::awaitable<std::vector<RecordOutcome>>
-record_in_transaction(PgSession session, std::vector<GameSubmission> games, std::int64_t now_ms) {
+net::awaitable<std::vector<RecordOutcome>> record_in_transaction(PgSession session,
+                                                                 std::vector<GameSubmission> games,
+                                                                 std::int64_t now_ms,
+                                                                 RatingTime time) {
     using Kind = RecordOutcome::Kind;
     PgArray ids, names;
     for (const auto& game : games) {
@@ -264,7 +296,7 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
     for (auto& game : read_games((co_await std::move(finding)).get()))
         existing.emplace(game.id, std::move(game));
 
-    auto locking = session.query("SELECT name, rating, rd, volatility, games FROM players "
+    auto locking = session.query("SELECT " PLAYER_COLUMNS " FROM players "
                                  "WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE",
                                  {names.text()});
     const auto locked_rows = co_await std::move(locking);
@@ -296,22 +328,31 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
             continue;
         }
         const auto before_white = white->second, before_black = black->second;
-        const auto rated =
-            rate_game(before_white.glicko(), before_black.glicko(), white_score(game.result));
+        const auto played_at = game.played_at_ms.value_or(now_ms);
+        // The seq comes later (below), but is past every seq of a game rated before time
+        // counted: timed_from_seq stands for it.
+        const double white_t =
+            time.periods(before_white.rated_at_ms, played_at, time.timed_from_seq);
+        const double black_t =
+            time.periods(before_black.rated_at_ms, played_at, time.timed_from_seq);
+        const auto rated = rate_game_in_time(before_white.glicko(), white_t, before_black.glicko(),
+                                             black_t, white_score(game.result));
         for (auto [player, after] :
              {std::pair{&white->second, rated.white}, std::pair{&black->second, rated.black}}) {
             player->rating = after.rating;
             player->rd = after.rd;
             player->volatility = after.volatility;
+            player->rated_at_ms = rated_at_after(player->rated_at_ms, played_at);
             ++player->games;
         }
         // The seq and the ranks come once the counter row is ours (below).
-        StoredGame made{game.id,
-                        0,
-                        game.result,
-                        game.played_at_ms.value_or(now_ms),
-                        {game.white, before_white.glicko(), rated.white, 0, white->second.games},
-                        {game.black, before_black.glicko(), rated.black, 0, black->second.games}};
+        StoredGame made{
+            game.id,
+            0,
+            game.result,
+            played_at,
+            {game.white, before_white.glicko(), rated.white, 0, white->second.games, white_t},
+            {game.black, before_black.glicko(), rated.black, 0, black->second.games, black_t}};
         created.emplace(game.id, outcomes.size());
         outcomes.push_back({Kind::created, std::move(made), {}});
     }
@@ -332,7 +373,7 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
                                   {locked_names.text()});
     const RatingsAbove outside((co_await std::move(counting)).get());
     auto club = locked_before; // the batch's players, moved game by game again for the ranks
-    std::array<PgArray, 22> columns;
+    std::array<PgArray, 24> columns;
     for (auto& outcome : outcomes) {
         if (outcome.kind != Kind::created) continue;
         auto& game = outcome.game;
@@ -347,6 +388,8 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
         columns[3].add(game.played_at_ms);
         add_side(columns, 4, game.white);
         add_side(columns, 13, game.black);
+        columns[22].add(game.white.periods);
+        columns[23].add(game.black.periods);
     }
     for (std::size_t i = 0; i < games.size(); ++i) // retries within the batch: now with seqs
         if (outcomes[i].kind != Kind::created)
@@ -361,37 +404,44 @@ record_in_transaction(PgSession session, std::vector<GameSubmission> games, std:
         "$3::text[], $4::bigint[], $5::text[], $6::float8[], $7::float8[], $8::float8[], "
         "$9::float8[], $10::float8[], $11::float8[], $12::int[], $13::int[], $14::text[], "
         "$15::float8[], $16::float8[], $17::float8[], $18::float8[], $19::float8[], "
-        "$20::float8[], $21::int[], $22::int[])",
+        "$20::float8[], $21::int[], $22::int[], $23::float8[], $24::float8[])",
         std::move(arrays));
     co_await std::move(inserting);
 
-    std::array<PgArray, 5> moved;
+    std::array<PgArray, 6> moved;
     for (const auto& [name, player] : locked) {
         moved[0].add(name);
         moved[1].add(player.rating);
         moved[2].add(player.rd);
         moved[3].add(player.volatility);
         moved[4].add(player.games);
+        if (player.rated_at_ms)
+            moved[5].add(*player.rated_at_ms);
+        else
+            moved[5].null();
     }
     auto updating = session.query(
         "UPDATE players p SET rating = v.rating, rd = v.rd, volatility = v.volatility, games = "
-        "v.games FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::int[]) "
-        "AS v (name, rating, rd, volatility, games) WHERE p.name = v.name",
-        {moved[0].text(), moved[1].text(), moved[2].text(), moved[3].text(), moved[4].text()});
+        "v.games, rated_at = v.rated_at FROM unnest($1::text[], $2::float8[], $3::float8[], "
+        "$4::float8[], $5::int[], $6::bigint[]) AS v (name, rating, rd, volatility, games, "
+        "rated_at) WHERE p.name = v.name",
+        {moved[0].text(), moved[1].text(), moved[2].text(), moved[3].text(), moved[4].text(),
+         moved[5].text()});
     co_await std::move(updating);
     co_return outcomes;
 }
 
 } // namespace
 
-net::awaitable<std::vector<RecordOutcome>>
-record_pg_games(PgSession session, std::vector<GameSubmission> games, std::int64_t now_ms) {
+net::awaitable<std::vector<RecordOutcome>> record_pg_games(PgSession session,
+                                                           std::vector<GameSubmission> games,
+                                                           std::int64_t now_ms, RatingTime time) {
     std::optional<PgError> failed;
     std::vector<RecordOutcome> outcomes;
     try {
         auto begin = session.query("BEGIN");
         co_await std::move(begin);
-        auto recording = record_in_transaction(session, std::move(games), now_ms);
+        auto recording = record_in_transaction(session, std::move(games), now_ms, time);
         outcomes = co_await std::move(recording);
         // synchronous_commit stays on: COMMIT returns once the WAL is flushed.
         auto commit = session.query("COMMIT");

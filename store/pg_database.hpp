@@ -18,7 +18,7 @@
 
 namespace ranking {
 
-inline constexpr int pg_schema_version = 1;
+inline constexpr int pg_schema_version = 2;
 
 // Every transaction that stores games notifies this channel at COMMIT, with its last seq as the
 // payload: a server LISTENing on it then reads `games after the last seq it applied`.
@@ -37,18 +37,23 @@ struct PgClub {
     bool created = false; // the database was empty and got the roster
     std::vector<Player> players;
     std::int64_t last_seq = 0; // of the last game `players` include (one snapshot for both)
+    RatingTime time;
 };
 
 // Blocking, at start: creates or migrates the schema (under an advisory lock, so that servers
 // starting together do it once), writes the roster into an empty database, loads the club.
-// Throws std::runtime_error for a foreign database or one of a newer schema.
+// Throws std::runtime_error for a foreign database, one of a newer schema, or `periods_per_day`
+// other than the one the database rates with (none: the database's; a new or migrated one:
+// this, or the default).
 PgClub open_pg_database(PgConnection& connection,
-                        const std::function<std::vector<Player>()>& make_roster);
+                        const std::function<std::vector<Player>()>& make_roster,
+                        std::optional<double> periods_per_day = std::nullopt);
 
 // One transaction for all of `games`, in order (a game sees those before it: the same id twice
 // is a retry). Throws PgError when the transaction fails; nothing of it stays then.
-net::awaitable<std::vector<RecordOutcome>>
-record_pg_games(PgSession session, std::vector<GameSubmission> games, std::int64_t now_ms);
+net::awaitable<std::vector<RecordOutcome>> record_pg_games(PgSession session,
+                                                           std::vector<GameSubmission> games,
+                                                           std::int64_t now_ms, RatingTime time);
 
 struct FindGame {
     std::string id;

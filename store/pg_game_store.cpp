@@ -37,7 +37,7 @@ PgGameStore::PgGameStore(net::any_io_executor loop, const PgStoreConfig& config,
       backoff_(loop), worker_idle_(loop, net::steady_timer::time_point::max()) {
     try {
         blocking_.connect_blocking();
-        club_ = open_pg_database(blocking_, make_roster);
+        club_ = open_pg_database(blocking_, make_roster, config.periods_per_day);
         online_.connect_blocking(); // at start the loop does not run yet: waiting is fine
     } catch (const PgError& e) {
         throw std::runtime_error(std::string("PostgreSQL: ") + e.what());
@@ -88,7 +88,8 @@ net::awaitable<RecordOutcome> PgGameStore::record_inline(GameSubmission game) {
     std::string why;
     try {
         // A blocking session never suspends: the whole transaction runs on the loop thread.
-        auto recording = record_pg_games({blocking_, true}, {std::move(game)}, unix_ms_now());
+        auto recording =
+            record_pg_games({blocking_, true}, {std::move(game)}, unix_ms_now(), club_.time);
         auto outcomes = co_await std::move(recording);
         write_failures_.succeeded();
         if (observer_.committed) observer_.committed(1, seconds_since(start));
@@ -195,7 +196,8 @@ net::awaitable<void> PgGameStore::commit_batch() {
     std::vector<RecordOutcome> outcomes;
     std::optional<std::string> failed; // why
     try {
-        auto recording = record_pg_games({online_, false}, std::move(games), unix_ms_now());
+        auto recording =
+            record_pg_games({online_, false}, std::move(games), unix_ms_now(), club_.time);
         outcomes = co_await std::move(recording);
     } catch (const std::exception& e) { // every game of the batch is answered, whatever failed
         failed = e.what();

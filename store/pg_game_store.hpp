@@ -37,6 +37,7 @@ struct PgStoreConfig {
     std::size_t max_pending_games = 10'000; // queued past this: `overloaded`
     std::size_t max_batch = 1'000;          // games per transaction
     std::chrono::milliseconds first_retry{100}, max_retry{5'000}; // reconnect backoff
+    std::optional<double> periods_per_day = std::nullopt;         // see open_pg_database()
 };
 
 // True for what selects PostgreSQL on the command line: a postgres(ql):// URI or a libpq
@@ -60,6 +61,7 @@ public:
     net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
                                           WorkPlacement mode) override;
     const std::vector<Player>& players_at_open() const override { return club_.players; }
+    RatingTime rating_time() const override { return club_.time; }
     void follow(std::int64_t after, FollowedGames games) override;
     void stop_background_work() override;
     bool available() const override { return online_.connected(); }

@@ -12,6 +12,9 @@ namespace {
 // leaves of `players` besides the game's table and index leaves). A `players` row keeps what
 // the roster gave; a player's current values are those after their last game, which
 // `player_standings` reads through the two player indexes (what the server loads at open).
+// Version 3: time between games counts (rating_time.hpp). Each side of a game keeps the t it was
+// inflated by; `rating_time` keeps the periods a day and the first seq rated so (the games of an
+// older file keep t = 0); a player's rated_at is the latest played_at of their games.
 constexpr std::array<const char*, schema_version + 1> migrations{nullptr,
                                                                  R"sql(
 CREATE TABLE players (
@@ -63,13 +66,40 @@ FROM players AS p
 LEFT JOIN games AS g
     ON g.seq = max(coalesce((SELECT max(seq) FROM games WHERE white = p.name), 0),
                    coalesce((SELECT max(seq) FROM games WHERE black = p.name), 0));
+)sql",
+                                                                 R"sql(
+ALTER TABLE games ADD COLUMN white_periods REAL NOT NULL DEFAULT 0;
+ALTER TABLE games ADD COLUMN black_periods REAL NOT NULL DEFAULT 0;
+CREATE TABLE rating_time (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    periods_per_day REAL NOT NULL,
+    timed_from_seq INTEGER NOT NULL
+);
+INSERT INTO rating_time SELECT 1, 0, coalesce(max(seq), 0) + 1 FROM games;
+DROP VIEW player_standings;
+CREATE VIEW player_standings (name, rating, rd, volatility, games, rated_at) AS
+SELECT p.name,
+       CASE WHEN g.seq IS NULL THEN p.rating WHEN g.white = p.name THEN g.white_rating
+            ELSE g.black_rating END,
+       CASE WHEN g.seq IS NULL THEN p.rd WHEN g.white = p.name THEN g.white_rd
+            ELSE g.black_rd END,
+       CASE WHEN g.seq IS NULL THEN p.volatility WHEN g.white = p.name THEN g.white_volatility
+            ELSE g.black_volatility END,
+       CASE WHEN g.seq IS NULL THEN p.games WHEN g.white = p.name THEN g.white_games
+            ELSE g.black_games END,
+       (SELECT max(m) FROM (SELECT max(played_at) AS m FROM games WHERE white = p.name
+                            UNION ALL SELECT max(played_at) FROM games WHERE black = p.name))
+FROM players AS p
+LEFT JOIN games AS g
+    ON g.seq = max(coalesce((SELECT max(seq) FROM games WHERE white = p.name), 0),
+                   coalesce((SELECT max(seq) FROM games WHERE black = p.name), 0));
 )sql"};
 
 #define GAME_COLUMNS                                                                               \
     "seq, id, result, played_at, white, white_rating_before, white_rd_before, "                    \
     "white_volatility_before, white_rating, white_rd, white_volatility, white_rank, white_games, " \
     "black, black_rating_before, black_rd_before, black_volatility_before, black_rating, "         \
-    "black_rd, black_volatility, black_rank, black_games"
+    "black_rd, black_volatility, black_rank, black_games, white_periods, black_periods"
 
 std::int64_t pragma_integer(const Connection& connection, const char* pragma) {
     Statement statement(connection, std::string("PRAGMA ") + pragma);
@@ -109,6 +139,8 @@ StoredGame read_game(const Statement& row) {
     game.played_at_ms = row.integer(3);
     game.white = read_side(row, 4);
     game.black = read_side(row, 13);
+    game.white.periods = row.real(22);
+    game.black.periods = row.real(23);
     return game;
 }
 
@@ -132,7 +164,7 @@ struct SqliteDatabase::Statements {
           game_by_id(c, "SELECT " GAME_COLUMNS " FROM games WHERE id = ?1"),
           insert_game(c, "INSERT INTO games (" GAME_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                          "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-                         "?21, ?22)"),
+                         "?21, ?22, ?23, ?24)"),
           // Two index range scans merged, rather than one OR that would sort the player's games.
           player_games(c, "SELECT * FROM (SELECT " GAME_COLUMNS " FROM games WHERE white = ?1 "
                           "AND seq < ?2 ORDER BY seq DESC LIMIT ?3) UNION ALL SELECT * FROM "
@@ -147,20 +179,21 @@ struct SqliteDatabase::Statements {
 
 SqliteDatabase::SqliteDatabase(const std::filesystem::path& file,
                                const std::function<std::vector<Player>()>& make_roster,
-                               std::chrono::milliseconds busy_timeout)
+                               std::chrono::milliseconds busy_timeout,
+                               std::optional<double> periods_per_day)
     : file_(file), connection_(file), write_failures_("SQLite write to " + file.string()) {
     const auto refuse = [&](const std::string& why) {
         throw std::runtime_error(file_.string() + ": " + why);
     };
     try {
         sqlite3_busy_timeout(connection_.handle(), static_cast<int>(busy_timeout.count()));
-        open_schema(make_roster);
+        open_schema(make_roster, periods_per_day);
         if (const auto check = quick_check(connection_); check != "ok")
             refuse("the database is corrupt (quick_check: " + check + ")");
         if (switch_to_wal(connection_) != "wal") refuse("cannot switch the database to WAL mode");
         connection_.execute("PRAGMA synchronous = FULL");
         statements_ = std::make_unique<Statements>(connection_);
-        load();
+        load(periods_per_day);
     } catch (const SqliteError& e) {
         if (e.code() == SQLITE_NOTADB || e.code() == SQLITE_CORRUPT)
             refuse(std::string("not a ranking database, or a corrupt one: ") + e.what());
@@ -170,7 +203,8 @@ SqliteDatabase::SqliteDatabase(const std::filesystem::path& file,
 
 SqliteDatabase::~SqliteDatabase() = default;
 
-void SqliteDatabase::open_schema(const std::function<std::vector<Player>()>& make_roster) {
+void SqliteDatabase::open_schema(const std::function<std::vector<Player>()>& make_roster,
+                                 std::optional<double> periods_per_day) {
     const auto refuse = [&](const std::string& why) {
         throw std::runtime_error(file_.string() + ": " + why);
     };
@@ -201,6 +235,10 @@ void SqliteDatabase::open_schema(const std::function<std::vector<Player>()>& mak
                     use->bind(5, std::int64_t{p.games}).run();
                 }
             }
+            if (step == 3) { // from now on, at the rate asked for
+                Statement rate(connection_, "UPDATE rating_time SET periods_per_day = ?1");
+                rate.bind(1, periods_per_day.value_or(default_rating_periods_per_day)).run();
+            }
             connection_.execute(("PRAGMA application_id = " + std::to_string(application_id) +
                                  "; PRAGMA user_version = " + std::to_string(step))
                                     .c_str());
@@ -212,14 +250,21 @@ void SqliteDatabase::open_schema(const std::function<std::vector<Player>()>& mak
     }
 }
 
-void SqliteDatabase::load() {
+void SqliteDatabase::load(std::optional<double> periods_per_day) {
     Statement players(connection_,
-                      "SELECT name, rating, rd, volatility, games FROM player_standings");
+                      "SELECT name, rating, rd, volatility, games, rated_at FROM player_standings");
     while (players.step())
-        players_at_open_.push_back({players.text(0), players.real(1), players.real(2),
-                                    players.real(3), static_cast<int>(players.integer(4))});
+        players_at_open_.push_back(
+            {players.text(0), players.real(1), players.real(2), players.real(3),
+             static_cast<int>(players.integer(4)),
+             players.is_null(5) ? std::nullopt : std::optional(players.integer(5))});
     if (players_at_open_.empty())
         throw std::runtime_error(file_.string() + ": the database holds no players");
+    Statement time(connection_, "SELECT periods_per_day, timed_from_seq FROM rating_time");
+    time.step();
+    time_ = {time.real(0), time.integer(1)};
+    if (auto refused = refuse_other_rate(time_, periods_per_day))
+        throw std::runtime_error(file_.string() + ": " + *refused);
     Statement last(connection_, "SELECT coalesce(max(seq), 0) FROM games");
     last.step();
     last_seq_ = last.integer(0);
@@ -257,7 +302,7 @@ std::vector<RecordOutcome> SqliteDatabase::record(std::span<const GameSubmission
             }
         }
         for (auto it = touched.rbegin(); it != touched.rend(); ++it)
-            committed_->reset(it->name, it->glicko(), it->games, 0);
+            committed_->reset(*it, 0);
         last_seq_ = seq_before;
         RecordOutcome failed{RecordOutcome::Kind::unavailable, {}, e.what()};
         return std::vector<RecordOutcome>(games.size(), failed);
@@ -278,24 +323,29 @@ RecordOutcome SqliteDatabase::record_one(const GameSubmission& game, std::int64_
     const auto black = committed_->player(game.black);
     if (!white || !black) return {Kind::unknown_player, {}, !white ? game.white : game.black};
 
-    const auto rated = rate_game(white->glicko(), black->glicko(), white_score(game.result));
     const auto seq = ++last_seq_;
-    committed_->apply(game.white, rated.white, white->games + 1, seq);
-    committed_->apply(game.black, rated.black, black->games + 1, seq);
+    const auto played_at = game.played_at_ms.value_or(now_ms);
+    const double white_t = time_.periods(white->rated_at_ms, played_at, seq);
+    const double black_t = time_.periods(black->rated_at_ms, played_at, seq);
+    const auto rated = rate_game_in_time(white->glicko(), white_t, black->glicko(), black_t,
+                                         white_score(game.result));
+    committed_->apply(game.white, rated.white, white->games + 1, seq, played_at);
+    committed_->apply(game.black, rated.black, black->games + 1, seq, played_at);
     StoredGame stored{game.id,
                       seq,
                       game.result,
-                      game.played_at_ms.value_or(now_ms),
+                      played_at,
                       {game.white, white->glicko(), rated.white,
-                       committed_->standing(game.white)->rank, white->games + 1},
+                       committed_->standing(game.white)->rank, white->games + 1, white_t},
                       {game.black, black->glicko(), rated.black,
-                       committed_->standing(game.black)->rank, black->games + 1}};
+                       committed_->standing(game.black)->rank, black->games + 1, black_t}};
     {
         Use insert(statements_->insert_game);
         insert->bind(1, stored.seq).bind(2, stored.id).bind(3, to_string(stored.result));
         insert->bind(4, stored.played_at_ms);
         bind_side(statements_->insert_game, 5, stored.white);
         bind_side(statements_->insert_game, 14, stored.black);
+        insert->bind(23, stored.white.periods).bind(24, stored.black.periods);
         insert->run();
     }
     return {Kind::created, std::move(stored), {}};

@@ -6,6 +6,7 @@
 #include "failure_log.hpp"
 #include "game_store.hpp"
 #include "ranking.hpp"
+#include "rating_time.hpp"
 #include "sqlite_statement.hpp"
 
 #include <chrono>
@@ -16,21 +17,25 @@
 
 namespace ranking {
 
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 inline constexpr std::int32_t application_id = 0x52414e4b; // "RANK"
 
 class SqliteDatabase {
 public:
     // Opens `file`, or creates it with the club `make_roster()` returns. Refuses (throws
-    // std::runtime_error naming the file) a corrupt or foreign file, or one of a newer schema.
+    // std::runtime_error naming the file) a corrupt or foreign file, one of a newer schema, or
+    // `periods_per_day` other than the one the file rates with (none: the file's; a new or
+    // migrated file: this, or the default).
     SqliteDatabase(const std::filesystem::path& file,
                    const std::function<std::vector<Player>()>& make_roster,
-                   std::chrono::milliseconds busy_timeout);
+                   std::chrono::milliseconds busy_timeout,
+                   std::optional<double> periods_per_day = std::nullopt);
     ~SqliteDatabase();
 
     bool created() const noexcept { return created_; }
     const std::vector<Player>& players_at_open() const noexcept { return players_at_open_; }
     std::int64_t last_seq() const noexcept { return last_seq_; }
+    const RatingTime& rating_time() const noexcept { return time_; }
     sqlite3* handle() const noexcept { return connection_.handle(); } // for a WalCheckpointer
 
     // One transaction for all of `games`, in order; a game may see those before it (the same
@@ -49,8 +54,9 @@ public:
 
 private:
     struct Statements;
-    void open_schema(const std::function<std::vector<Player>()>& make_roster);
-    void load();
+    void open_schema(const std::function<std::vector<Player>()>& make_roster,
+                     std::optional<double> periods_per_day);
+    void load(std::optional<double> periods_per_day);
     RecordOutcome record_one(const GameSubmission& game, std::int64_t now_ms);
     GamesRead read_games(Statement& statement);
 
@@ -63,6 +69,7 @@ private:
     // what a committed transaction wrote is kept (a failed one is undone here too).
     std::unique_ptr<Ranking> committed_;
     std::int64_t last_seq_ = 0;
+    RatingTime time_;
     FailureLog write_failures_;
 };
 

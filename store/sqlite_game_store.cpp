@@ -17,7 +17,7 @@ SqliteGameStore::SqliteGameStore(const SqliteStoreConfig& config,
                                  const std::function<std::vector<Player>()>& make_roster,
                                  StoreObserver observer)
     : config_(config), observer_(std::move(observer)),
-      database_(config.file, make_roster, config.busy_timeout),
+      database_(config.file, make_roster, config.busy_timeout, config.periods_per_day),
       checkpointer_(config.file, database_.handle(), config.wal_pages),
       storage_thread_([this] { serve(); }) {
     storage_thread_ready_.wait();

@@ -34,6 +34,8 @@ struct SqliteStoreConfig {
     // Runs first on the storage thread: the server lowers its priority there, below the loop's,
     // so that a commit in progress never keeps the loop off a core it needs.
     std::function<void()> on_storage_thread = {};
+    // How time between games counts: see SqliteDatabase (none: the file's own rate).
+    std::optional<double> periods_per_day = std::nullopt;
 };
 
 class SqliteGameStore final : public GameStore {
@@ -53,6 +55,7 @@ public:
     const std::vector<Player>& players_at_open() const override {
         return database_.players_at_open();
     }
+    RatingTime rating_time() const override { return database_.rating_time(); }
 
     bool created() const noexcept { return database_.created(); }
     std::int64_t last_seq();

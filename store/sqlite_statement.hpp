@@ -55,6 +55,9 @@ public:
 
     std::int64_t integer(int column) const { return sqlite3_column_int64(statement_, column); }
     double real(int column) const { return sqlite3_column_double(statement_, column); }
+    bool is_null(int column) const {
+        return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+    }
     std::string text(int column) const;
 
     // Clears the bindings and rewinds, so the prepared statement is ready for its next use.

@@ -2,6 +2,7 @@
 // The store's guarantees, one body for every backend (store_backends.hpp): each test binary
 // invokes it with its backends (TEST_CASE_TEMPLATE_INVOKE(store_guarantees, ...)). Offload and
 // inline calls are mixed on purpose: both paths must agree.
+#include "club_replay.hpp"
 #include "ranking.hpp"
 #include "store_backends.hpp"
 
@@ -22,9 +23,9 @@ inline constexpr std::pair<const char*, const char*> pairings[] = {
     {"alice", "bob"}, {"bob", "charlie"}, {"charlie", "alice"},
     {"bob", "alice"}, {"charlie", "bob"}, {"alice", "charlie"}};
 
-inline GameSubmission game(std::string id, std::string white, std::string black,
-                           GameResult result) {
-    return {std::move(id), std::move(white), std::move(black), result, std::nullopt};
+inline GameSubmission game(std::string id, std::string white, std::string black, GameResult result,
+                           std::optional<std::int64_t> played_at_ms = std::nullopt) {
+    return {std::move(id), std::move(white), std::move(black), result, played_at_ms};
 }
 
 inline RecordOutcome record(net::io_context& loop, GameStore& store, GameSubmission submission,
@@ -33,35 +34,12 @@ inline RecordOutcome record(net::io_context& loop, GameStore& store, GameSubmiss
     return await_one(loop, std::move(call));
 }
 
-// Replays stored games in seq order from the roster with Glicko-2 and the club's ranking:
-// every game's values and ranks must be what that replay gives.
+// Replays stored games in seq order from the roster (ClubReplay): every game's values and
+// ranks must be what that replay gives.
 inline void check_replay(const std::vector<StoredGame>& games, const std::vector<Player>& roster) {
-    Ranking club(roster);
-    std::map<std::string, Player> now;
-    for (const auto& p : roster)
-        now[p.name] = p;
-    std::int64_t seq = 0;
-    for (const auto& g : games) {
-        REQUIRE(g.seq == ++seq);
-        auto& white = now.at(g.white.player);
-        auto& black = now.at(g.black.player);
-        CHECK(g.white.before == white.glicko());
-        CHECK(g.black.before == black.glicko());
-        const auto rated = rate_game(white.glicko(), black.glicko(), white_score(g.result));
-        CHECK(g.white.after == rated.white);
-        CHECK(g.black.after == rated.black);
-        for (auto [p, after] : {std::pair{&white, rated.white}, std::pair{&black, rated.black}}) {
-            p->rating = after.rating;
-            p->rd = after.rd;
-            p->volatility = after.volatility;
-            ++p->games;
-            club.apply(p->name, after, p->games, g.seq);
-        }
-        CHECK(g.white.games == white.games);
-        CHECK(g.black.games == black.games);
-        CHECK(g.white.rank == club.standing(g.white.player)->rank);
-        CHECK(g.black.rank == club.standing(g.black.player)->rank);
-    }
+    ClubReplay replay(roster, RatingTime{});
+    for (const auto& g : games)
+        CHECK(replay.check(g) == std::nullopt);
 }
 
 inline std::vector<StoredGame> export_all(net::io_context& loop, GameStore& store,

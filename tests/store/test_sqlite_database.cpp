@@ -21,8 +21,9 @@ SqliteDatabase open_new(const TempDatabase& file) {
     return SqliteDatabase(file.path(), trio, std::chrono::milliseconds(100));
 }
 
-GameSubmission game(std::string id, std::string white, std::string black, GameResult result) {
-    return {std::move(id), std::move(white), std::move(black), result, std::nullopt};
+GameSubmission game(std::string id, std::string white, std::string black, GameResult result,
+                    std::optional<std::int64_t> played_at_ms = std::nullopt) {
+    return {std::move(id), std::move(white), std::move(black), result, played_at_ms};
 }
 
 std::int64_t pragma_value(const TempDatabase& file, const std::string& pragma) {
@@ -107,29 +108,52 @@ TEST_CASE("games leave players' rows alone, at open each player has their last g
     CHECK(at_open["charlie"].games == 2);
 }
 
-TEST_CASE("a file of schema 1 is migrated at open and keeps every player's values") {
+TEST_CASE("a file of schema 1 is migrated at open and keeps every player's values and games") {
     const TempDatabase file;
     StoredGame first;
     {
         auto db = open_new(file);
-        const GameSubmission g1 = game("g1", "alice", "bob", GameResult::black_wins);
+        const GameSubmission g1 = game("g1", "alice", "bob", GameResult::black_wins, 1000);
         first = db.record({&g1, 1}, 1000).front().game;
     }
     {
-        // What schema 1 left: no view, and the players' rows updated with every game.
+        // What schema 1 left: no view, no time, and the players' rows updated with every game.
         Connection c(file.path());
-        c.execute("DROP VIEW player_standings; PRAGMA user_version = 1");
+        c.execute("DROP VIEW player_standings; DROP TABLE rating_time; ALTER TABLE games DROP "
+                  "COLUMN white_periods; ALTER TABLE games DROP COLUMN black_periods; PRAGMA "
+                  "user_version = 1");
         c.execute(("UPDATE players SET rating = " + std::to_string(first.black.after.rating) +
                    ", games = 1 WHERE name = 'bob'")
                       .c_str());
     }
-    const auto again = open_new(file);
+    auto again = open_new(file);
     CHECK(pragma_value(file, "user_version") == schema_version);
     for (const auto& p : again.players_at_open())
         if (p.name == "bob") {
             CHECK(p.glicko() == first.black.after);
             CHECK(p.games == 1);
+            CHECK(p.rated_at_ms == 1000);
         }
+    CHECK(again.find("g1").games.front() == first); // its t stays 0: rated before time counted
+    CHECK(again.rating_time().timed_from_seq == 2);
+    CHECK(again.rating_time().periods_per_day == default_rating_periods_per_day);
+    // The next game counts the days since bob's last one.
+    const GameSubmission g2 =
+        game("g2", "bob", "charlie", GameResult::draw, 1000 + 10 * ms_per_day);
+    const auto second = again.record({&g2, 1}, 0).front().game;
+    CHECK(second.white.periods == doctest::Approx(10 * default_rating_periods_per_day));
+    CHECK(second.black.periods == 0); // charlie's first game
+}
+
+TEST_CASE("a file rated at one rate refuses another, and keeps its own when none is asked") {
+    const TempDatabase file;
+    { SqliteDatabase db(file.path(), trio, std::chrono::milliseconds(100), 0.5); }
+    CHECK(SqliteDatabase(file.path(), trio, std::chrono::milliseconds(100))
+              .rating_time()
+              .periods_per_day == 0.5);
+    CHECK_THROWS_WITH_AS(SqliteDatabase(file.path(), trio, std::chrono::milliseconds(100), 0.25),
+                         doctest::Contains("rated with 0.5 rating periods a day, not 0.25"),
+                         std::runtime_error);
 }
 
 TEST_CASE("a game's values are Glicko-2 from both players' values before it") {

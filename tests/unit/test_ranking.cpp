@@ -47,7 +47,7 @@ TEST_CASE("pages: best first, ties by name, offset and limit") {
 
 TEST_CASE("a rating change moves rank, percentile and page order") {
     auto club = small_club();
-    REQUIRE(club.apply("eve", {2100.4, 80, 0.06}, 1, 1));
+    REQUIRE(club.apply("eve", {2100.4, 80, 0.06}, 1, 1, 1000));
     CHECK(club.standing("eve")->rank == 1);
     CHECK(club.standing("eve")->rating == 2100);
     CHECK(club.standing("eve")->glicko == Glicko{2100.4, 80, 0.06});
@@ -55,18 +55,29 @@ TEST_CASE("a rating change moves rank, percentile and page order") {
     CHECK(club.standing("ann")->rank == 2);
     CHECK(club.page(1, 0)[0].player == "eve");
     CHECK(club.standing("dan")->rank == 5);
-    CHECK_FALSE(club.apply("zed", {1000, 80, 0.06}, 1, 1));
+    CHECK_FALSE(club.apply("zed", {1000, 80, 0.06}, 1, 1, 1000));
 }
 
 TEST_CASE("a late update does not undo a later game, reset does") {
     auto club = small_club();
-    REQUIRE(club.apply("eve", {1600, 80, 0.06}, 2, 7));
-    CHECK_FALSE(club.apply("eve", {1450, 90, 0.06}, 1, 6)); // seq 6 answered after seq 7
+    REQUIRE(club.apply("eve", {1600, 80, 0.06}, 2, 7, 5000));
+    // seq 6 answered after seq 7: its values stay out, its played_at counts if later
+    CHECK_FALSE(club.apply("eve", {1450, 90, 0.06}, 1, 6, 9000));
     CHECK(club.standing("eve")->rating == 1600);
     CHECK(club.standing("eve")->games == 2);
-    REQUIRE(club.reset("eve", {1400, 350, 0.06}, 0, 0));
+    CHECK(club.standing("eve")->rated_at_ms == 9000);
+    REQUIRE(club.reset({"eve", 1400, 350, 0.06, 0, std::nullopt}, 0));
     CHECK(club.standing("eve")->rating == 1400);
-    CHECK(club.apply("eve", {1500, 300, 0.06}, 1, 1));
+    CHECK_FALSE(club.standing("eve")->rated_at_ms.has_value());
+    CHECK(club.apply("eve", {1500, 300, 0.06}, 1, 1, 2000));
+    CHECK(club.player("eve")->rated_at_ms == 2000);
+}
+
+TEST_CASE("rated_at is the latest played_at of a player's games, not the last one's") {
+    auto club = small_club();
+    REQUIRE(club.apply("eve", {1600, 80, 0.06}, 1, 1, 5000));
+    REQUIRE(club.apply("eve", {1610, 79, 0.06}, 2, 2, 3000)); // played before the first
+    CHECK(club.standing("eve")->rated_at_ms == 5000);
 }
 
 TEST_CASE("a player's values come back at full precision") {
