@@ -123,6 +123,7 @@ GameSide read_side(const PGresult* rows, int row, int first) {
 std::vector<StoredGame> read_games(const PGresult* rows) {
     std::vector<StoredGame> games;
     for (int row = 0; row < PQntuples(rows); ++row) {
+        if (PQgetisnull(rows, row, 0)) continue; // no game: a head-to-head's tally alone
         StoredGame game;
         game.seq = pg_integer(rows, row, 0);
         game.id = pg_string(rows, row, 1);
@@ -464,6 +465,11 @@ net::awaitable<std::vector<RecordOutcome>> record_pg_games(PgSession session,
 }
 
 net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQuery query) {
+    auto reading = read_pg_games_and_tally(session, std::move(query));
+    co_return (co_await std::move(reading)).games;
+}
+
+net::awaitable<GamesRead> read_pg_games_and_tally(PgSession session, GamesQuery query) {
     std::string sql;
     std::vector<std::string> params;
     if (const auto* one = std::get_if<FindGame>(&query)) {
@@ -477,6 +483,25 @@ net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQu
         params = {mine->player,
                   pg_text(mine->before.value_or(std::numeric_limits<std::int64_t>::max())),
                   pg_text(static_cast<std::int64_t>(mine->limit))};
+    } else if (const auto* between = std::get_if<GamesBetween>(&query)) {
+        // One statement, so the page and the tally see one snapshot (another server may commit
+        // between two). The page: player_games' two scans, each filtered on the other player.
+        // The tally: one row summed as the games go by, however many there are. A row for each
+        // game of the page, the tally in columns 24-26 of every row; no game: one row, the
+        // tally alone (its seq NULL).
+        sql = "WITH page AS ((SELECT " GAME_COLUMNS " FROM games WHERE white = $1 AND black = $2 "
+              "AND seq < $3 ORDER BY seq DESC LIMIT $4) UNION ALL (SELECT " GAME_COLUMNS " FROM "
+              "games WHERE white = $2 AND black = $1 AND seq < $3 ORDER BY seq DESC LIMIT $4) "
+              "ORDER BY seq DESC LIMIT $4), tally AS (SELECT coalesce(sum(w), 0) AS wins, "
+              "coalesce(sum(d), 0) AS draws, coalesce(sum(l), 0) AS losses FROM ((SELECT "
+              "(result = '1-0')::int AS w, (result = '1/2-1/2')::int AS d, (result = '0-1')::int "
+              "AS l FROM games WHERE white = $1 AND black = $2) UNION ALL (SELECT (result = "
+              "'0-1')::int, (result = '1/2-1/2')::int, (result = '1-0')::int FROM games WHERE "
+              "white = $2 AND black = $1)) AS mine) SELECT page.*, tally.wins, tally.draws, "
+              "tally.losses FROM tally LEFT JOIN page ON true ORDER BY page.seq DESC";
+        params = {between->player, between->opponent,
+                  pg_text(between->before.value_or(std::numeric_limits<std::int64_t>::max())),
+                  pg_text(static_cast<std::int64_t>(between->limit))};
     } else {
         const auto& page = std::get<GamesAfter>(query);
         sql = "SELECT " GAME_COLUMNS " FROM games WHERE seq > $1 ORDER BY seq LIMIT $2";
@@ -484,7 +509,46 @@ net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQu
     }
     auto reading = session.query(std::move(sql), std::move(params));
     const auto rows = co_await std::move(reading);
-    co_return read_games(rows.get());
+    GamesRead read;
+    read.games = read_games(rows.get());
+    if (std::holds_alternative<GamesBetween>(query) && PQntuples(rows.get()) > 0)
+        read.tally = HeadToHeadTally{pg_integer(rows.get(), 0, 24), pg_integer(rows.get(), 0, 25),
+                                     pg_integer(rows.get(), 0, 26)};
+    co_return read;
+}
+
+namespace {
+std::vector<Player> read_players(PgConnection& connection, const char* sql) {
+    const auto rows = connection.query_blocking(sql);
+    std::vector<Player> players;
+    for (int row = 0; row < PQntuples(rows.get()); ++row)
+        players.push_back(read_player(rows.get(), row));
+    return players;
+}
+} // namespace
+
+std::vector<Player> read_pg_current_club(PgConnection& connection) {
+    return read_players(connection, "SELECT " PLAYER_COLUMNS " FROM players ORDER BY name");
+}
+
+std::vector<Player> read_pg_starting_club(PgConnection& connection) {
+    // A game's `games` counts it: the player had one fewer before. No rated_at before the first.
+    return read_players(connection, R"sql(
+SELECT p.name,
+       CASE WHEN g.seq IS NULL THEN p.rating WHEN g.white = p.name THEN g.white_rating_before
+            ELSE g.black_rating_before END,
+       CASE WHEN g.seq IS NULL THEN p.rd WHEN g.white = p.name THEN g.white_rd_before
+            ELSE g.black_rd_before END,
+       CASE WHEN g.seq IS NULL THEN p.volatility WHEN g.white = p.name
+            THEN g.white_volatility_before ELSE g.black_volatility_before END,
+       CASE WHEN g.seq IS NULL THEN p.games WHEN g.white = p.name THEN g.white_games - 1
+            ELSE g.black_games - 1 END,
+       NULL::bigint
+FROM players AS p
+LEFT JOIN games AS g
+    ON g.seq = least((SELECT min(seq) FROM games WHERE white = p.name),
+                     (SELECT min(seq) FROM games WHERE black = p.name))
+ORDER BY p.name)sql");
 }
 
 } // namespace ranking

@@ -67,9 +67,24 @@ struct GamesAfter {
     std::int64_t after = 0;
     std::size_t limit = 100;
 };
-using GamesQuery = std::variant<FindGame, PlayerGames, GamesAfter>;
+struct GamesBetween { // a page of their games, and player's tally over all of them
+    std::string player;
+    std::string opponent;
+    std::size_t limit = 100;
+    std::optional<std::int64_t> before;
+};
+using GamesQuery = std::variant<FindGame, PlayerGames, GamesAfter, GamesBetween>;
 
 // Throws PgError.
 net::awaitable<std::vector<StoredGame>> read_pg_games(PgSession session, GamesQuery query);
+// The same read with, for GamesBetween, the tally (one statement: one snapshot). Throws PgError:
+// the read's `error` stays empty.
+net::awaitable<GamesRead> read_pg_games_and_tally(PgSession session, GamesQuery query);
+
+// Blocking, for a replay (club_verify.hpp): each player as they stood before their first game
+// (their first game's values before it; their row when they have none), and as they stand now.
+// Throws PgError.
+std::vector<Player> read_pg_starting_club(PgConnection& connection);
+std::vector<Player> read_pg_current_club(PgConnection& connection);
 
 } // namespace ranking

@@ -171,10 +171,23 @@ struct SqliteDatabase::Statements {
                           "(SELECT " GAME_COLUMNS " FROM games WHERE black = ?1 AND seq < ?2 "
                           "ORDER BY seq DESC LIMIT ?3) ORDER BY seq DESC LIMIT ?3"),
           games_after(c, "SELECT " GAME_COLUMNS " FROM games WHERE seq > ?1 ORDER BY seq "
-                         "LIMIT ?2") {}
+                         "LIMIT ?2"),
+          // player_games' two index range scans (?1 as white, then as black), each filtered on
+          // the other player.
+          games_between(c, "SELECT * FROM (SELECT " GAME_COLUMNS " FROM games WHERE white = ?1 "
+                           "AND black = ?2 AND seq < ?3 ORDER BY seq DESC LIMIT ?4) UNION ALL "
+                           "SELECT * FROM (SELECT " GAME_COLUMNS " FROM games WHERE white = ?2 "
+                           "AND black = ?1 AND seq < ?3 ORDER BY seq DESC LIMIT ?4) ORDER BY seq "
+                           "DESC LIMIT ?4"),
+          // ?1's wins, draws and losses against ?2: one row, summed as the rows go by.
+          tally_between(c, "SELECT coalesce(sum(w), 0), coalesce(sum(d), 0), coalesce(sum(l), 0) "
+                           "FROM (SELECT result = '1-0' AS w, result = '1/2-1/2' AS d, result = "
+                           "'0-1' AS l FROM games WHERE white = ?1 AND black = ?2 UNION ALL "
+                           "SELECT result = '0-1', result = '1/2-1/2', result = '1-0' FROM games "
+                           "WHERE white = ?2 AND black = ?1)") {}
 #undef GAME_COLUMNS
     Statement begin, commit, rollback;
-    Statement game_by_id, insert_game, player_games, games_after;
+    Statement game_by_id, insert_game, player_games, games_after, games_between, tally_between;
 };
 
 SqliteDatabase::SqliteDatabase(const std::filesystem::path& file,
@@ -250,14 +263,45 @@ void SqliteDatabase::open_schema(const std::function<std::vector<Player>()>& mak
     }
 }
 
-void SqliteDatabase::load(std::optional<double> periods_per_day) {
-    Statement players(connection_,
-                      "SELECT name, rating, rd, volatility, games, rated_at FROM player_standings");
+namespace {
+std::vector<Player> read_players(const Connection& connection, const char* sql) {
+    Statement players(connection, sql);
+    std::vector<Player> read;
     while (players.step())
-        players_at_open_.push_back(
-            {players.text(0), players.real(1), players.real(2), players.real(3),
-             static_cast<int>(players.integer(4)),
-             players.is_null(5) ? std::nullopt : std::optional(players.integer(5))});
+        read.push_back({players.text(0), players.real(1), players.real(2), players.real(3),
+                        static_cast<int>(players.integer(4)),
+                        players.is_null(5) ? std::nullopt : std::optional(players.integer(5))});
+    return read;
+}
+} // namespace
+
+std::vector<Player> SqliteDatabase::current_club() {
+    return read_players(connection_, "SELECT name, rating, rd, volatility, games, rated_at FROM "
+                                     "player_standings ORDER BY name");
+}
+
+std::vector<Player> SqliteDatabase::starting_club() {
+    // A game's `games` counts it: the player had one fewer before. No rated_at before the first.
+    return read_players(connection_, R"sql(
+SELECT p.name,
+       CASE WHEN g.seq IS NULL THEN p.rating WHEN g.white = p.name THEN g.white_rating_before
+            ELSE g.black_rating_before END,
+       CASE WHEN g.seq IS NULL THEN p.rd WHEN g.white = p.name THEN g.white_rd_before
+            ELSE g.black_rd_before END,
+       CASE WHEN g.seq IS NULL THEN p.volatility WHEN g.white = p.name
+            THEN g.white_volatility_before ELSE g.black_volatility_before END,
+       CASE WHEN g.seq IS NULL THEN p.games WHEN g.white = p.name THEN g.white_games - 1
+            ELSE g.black_games - 1 END,
+       NULL
+FROM players AS p
+LEFT JOIN games AS g
+    ON g.seq = min(coalesce((SELECT min(seq) FROM games WHERE white = p.name), 1 << 62),
+                   coalesce((SELECT min(seq) FROM games WHERE black = p.name), 1 << 62))
+ORDER BY p.name)sql");
+}
+
+void SqliteDatabase::load(std::optional<double> periods_per_day) {
+    players_at_open_ = current_club();
     if (players_at_open_.empty())
         throw std::runtime_error(file_.string() + ": the database holds no players");
     Statement time(connection_, "SELECT periods_per_day, timed_from_seq FROM rating_time");
@@ -380,6 +424,28 @@ GamesRead SqliteDatabase::player_games(const std::string& player, std::size_t li
 GamesRead SqliteDatabase::games_after(std::int64_t after, std::size_t limit) {
     statements_->games_after.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
     return read_games(statements_->games_after);
+}
+
+// Two statements, one snapshot all the same: this connection is the file's only writer, and
+// nothing writes between them (the caller has the connection to itself).
+GamesRead SqliteDatabase::games_between(const std::string& player, const std::string& opponent,
+                                        std::size_t limit, std::optional<std::int64_t> before) {
+    statements_->games_between.bind(1, player)
+        .bind(2, opponent)
+        .bind(3, before.value_or(std::numeric_limits<std::int64_t>::max()))
+        .bind(4, static_cast<std::int64_t>(limit));
+    auto read = read_games(statements_->games_between);
+    if (read.error) return read;
+    try {
+        Use use(statements_->tally_between);
+        use->bind(1, player).bind(2, opponent);
+        if (use->step())
+            read.tally = HeadToHeadTally{use->integer(0), use->integer(1), use->integer(2)};
+    } catch (const SqliteError& e) {
+        read.games.clear();
+        read.error = e.what();
+    }
+    return read;
 }
 
 void SqliteDatabase::set_read_only(bool read_only) {

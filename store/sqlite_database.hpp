@@ -48,9 +48,17 @@ public:
     GamesRead player_games(const std::string& player, std::size_t limit,
                            std::optional<std::int64_t> before);
     GamesRead games_after(std::int64_t after, std::size_t limit);
+    // Their games newest first, and player's tally over all of them (GameStore::games_between).
+    GamesRead games_between(const std::string& player, const std::string& opponent,
+                            std::size_t limit, std::optional<std::int64_t> before);
 
     // PRAGMA query_only: the connection refuses every write, as a read-only reopen would.
     void set_read_only(bool read_only);
+
+    // For a replay (club_verify.hpp): each player as they stood before their first game (their
+    // first game's values before it; their row when they have none), and as they stand now.
+    std::vector<Player> starting_club();
+    std::vector<Player> current_club();
 
 private:
     struct Statements;

@@ -26,6 +26,8 @@ struct SqliteBackend {
         return std::make_unique<SqliteGameStore>(
             SqliteStoreConfig{file.path(), std::chrono::seconds(5), 10'000}, roster);
     }
+    std::string database() const { return file.path().string(); }              // what --db takes
+    void edit(const char* sql) const { Connection(file.path()).execute(sql); } // by hand
     TempDatabase file;
 };
 
@@ -38,6 +40,13 @@ struct PgBackend {
     }
     std::unique_ptr<GameStore> open(net::io_context& loop, const Roster& roster) {
         return std::make_unique<PgGameStore>(loop.get_executor(), config(), roster);
+    }
+    std::string database() const { return conninfo; }
+    void edit(const char* sql) const {
+        net::io_context io;
+        PgConnection connection(io.get_executor(), conninfo);
+        connection.connect_blocking();
+        connection.query_blocking(sql);
     }
     PgStoreConfig config() const {
         PgStoreConfig config;

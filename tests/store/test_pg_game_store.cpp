@@ -2,6 +2,7 @@
 // the store's guarantees as for SQLite, then what only a networked, shared database brings:
 // several servers writing at once, and a database that goes away and comes back.
 #include "captured_stderr.hpp"
+#include "club_verify_cases.hpp"
 #include "store_guarantees.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +14,7 @@ using namespace ranking;
 using namespace ranking::guarantees;
 
 TEST_CASE_TEMPLATE_INVOKE(store_guarantees, PgBackend);
+TEST_CASE_TEMPLATE_INVOKE(club_verify, PgBackend);
 
 TEST_CASE("no thread: offload commits games sent together at once, inline one by one, both on "
           "the loop's thread") {
