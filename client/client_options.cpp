@@ -51,6 +51,8 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
         "                   asks the federation's rating service for (or has cached)\n"
         "  history NAME     the player's rating after each of their last 1000 games, as a\n"
         "                   line of blocks oldest to newest, and the last ten in a table\n"
+        "  vs NAME OPPONENT the first player's wins, draws and losses against the other\n"
+        "                   over all their games, and the ids of their last ten\n"
         "  story            alice asks for her token while bob and charlie look themselves\n"
         "                   up, all at once; prints the timeline and who waited for whom\n"
         "  story io         the same with the database: alice reports a few games, then asks\n"
@@ -124,12 +126,14 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
     o.story_delay = std::chrono::milliseconds(delay_ms);
 
     if (o.command.empty())
-        return fail("missing command: rank, player, federation, history, story, game or mode");
+        return fail("missing command: rank, player, federation, history, vs, story, game or mode");
     if (vm.count("id") && o.command != "game") return fail("--id is for the game command only");
     if (o.command == "rank" || o.command == "player" || o.command == "federation") {
         if (o.words.empty()) return fail(o.command + " needs at least one player name");
     } else if (o.command == "history") {
         if (o.words.size() != 1) return fail("history needs one player name");
+    } else if (o.command == "vs") {
+        if (o.words.size() != 2) return fail("vs needs two player names");
     } else if (o.command == "story") {
         if (o.words.size() > 1 || (o.words.size() == 1 && o.words[0] != "io"))
             return fail("story takes nothing or 'io'");
@@ -140,7 +144,7 @@ ParsedClientOptions parse_client_options(int argc, const char* const argv[], std
             return fail("mode takes nothing, 'inline' or 'offload'");
     } else {
         return fail("unknown command '" + o.command +
-                    "' (rank, player, federation, history, story, game or mode)");
+                    "' (rank, player, federation, history, vs, story, game or mode)");
     }
     return {o, 0};
 }

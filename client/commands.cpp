@@ -153,6 +153,37 @@ int run_history(const ClientOptions& options) {
     return 0;
 }
 
+int run_vs(const ClientOptions& options) {
+    const auto& player = options.words[0];
+    const auto& opponent = options.words[1];
+    const auto result =
+        fetch_one(options.data, {"GET", "/players/" + player + "/vs/" + opponent + "?limit=10", "",
+                                 options.timeout});
+    if (result.error) {
+        std::fprintf(stderr, "ranking-client: %s\n",
+                     describe_failure(options.data, result).c_str());
+        return 1;
+    }
+    if (result.response.status != 200) {
+        std::printf("%s vs %s: HTTP %d: %s\n", player.c_str(), opponent.c_str(),
+                    result.response.status, error_text(result.response).c_str());
+        return 1;
+    }
+    const auto body = nlohmann::json::parse(result.response.body);
+    std::printf("%s against %s: %lld wins, %lld draws, %lld losses\n",
+                body.at("player").get<std::string>().c_str(),
+                body.at("opponent").get<std::string>().c_str(), body.at("wins").get<long long>(),
+                body.at("draws").get<long long>(), body.at("losses").get<long long>());
+    const auto& games = body.at("games");
+    if (!games.empty()) {
+        std::printf("  last games, newest first:");
+        for (const auto& id : games)
+            std::printf(" %s", id.get<std::string>().c_str());
+        std::printf("\n");
+    }
+    return 0;
+}
+
 int run_mode(const ClientOptions& options) {
     FetchPlan plan{"GET", "/mode", "", options.timeout};
     if (!options.words.empty()) plan = {"PUT", "/mode", options.words[0], options.timeout};

@@ -12,5 +12,6 @@ int run_story(const ClientOptions& options);   // story, story io
 int run_game(const ClientOptions& options, const GameRetryPolicy& policy = {});
 int run_mode(const ClientOptions& options);
 int run_history(const ClientOptions& options); // history NAME
+int run_vs(const ClientOptions& options);      // vs NAME OPPONENT
 
 } // namespace ranking

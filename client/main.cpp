@@ -17,6 +17,7 @@ int main(int argc, char* argv[]) {
         if (options.command == "mode") return run_mode(options);
         if (options.command == "game") return run_game(options);
         if (options.command == "history") return run_history(options);
+        if (options.command == "vs") return run_vs(options);
         return run_lookups(options);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ranking-client: unexpected answer: %s\n", e.what());

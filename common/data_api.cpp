@@ -1,6 +1,7 @@
 #include "data_api.hpp"
 
 #include "player_name.hpp"
+#include "rating_time.hpp"
 
 #include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
@@ -113,6 +114,19 @@ DataRequest parse_player_games_query(const urls::url_view& url, std::string play
     return request;
 }
 
+DataRequest parse_head_to_head_query(const urls::url_view& url, std::string player,
+                                     std::string opponent) {
+    auto params = query_params(url, {"limit", "before"}, "a head to head takes limit and before");
+    if (auto* error = std::get_if<Reply>(&params)) return std::move(*error);
+    HeadToHeadRequest request;
+    request.player = std::move(player);
+    request.opponent = std::move(opponent);
+    std::optional<Reply> error;
+    if (!read_player_page(std::get<QueryParams>(params), request.limit, request.before, error))
+        return std::move(*error);
+    return request;
+}
+
 DataRequest parse_player_history_query(const urls::url_view& url, std::string player) {
     auto params = query_params(url, {"limit", "before", "by"},
                                "a player's history takes limit, before and by");
@@ -181,7 +195,7 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
         if (!player || !opponent)
             return error_reply(400, "invalid player name: " + std::string(player_name_rule));
         if (*player == *opponent) return error_reply(400, "a player has no games against themself");
-        return only_get(HeadToHeadRequest{std::move(*player), std::move(*opponent)});
+        return only_get(parse_head_to_head_query(url, std::move(*player), std::move(*opponent)));
     }
     if (count == 1 && is(0, "club")) return only_get(ClubPageRequest{"index.html"});
     if (count == 2 && is(0, "club")) return only_get(ClubPageRequest{segments[1].decode()});
@@ -200,7 +214,8 @@ DataRequest parse_data_request(std::string_view method, std::string_view target)
     return error_reply(404, "no such endpoint");
 }
 
-std::variant<GameSubmission, Reply> parse_game_submission(std::string_view body) {
+std::variant<GameSubmission, Reply> parse_game_submission(std::string_view body,
+                                                          std::int64_t now_ms) {
     const auto bad = [](const std::string& message) { return error_reply(400, message); };
     const auto json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded()) return bad("body is not valid JSON");
@@ -236,6 +251,8 @@ std::variant<GameSubmission, Reply> parse_game_submission(std::string_view body)
         if (!it->is_number_integer() || it->get<std::int64_t>() < 0)
             return bad("field 'played_at' must be Unix time in milliseconds (a whole number >= 0)");
         game.played_at_ms = it->get<std::int64_t>();
+        if (*game.played_at_ms > now_ms + ms_per_day)
+            return bad("field 'played_at' is more than a day in the future");
     }
     return game;
 }

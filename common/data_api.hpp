@@ -54,6 +54,8 @@ struct FederationRequest { // GET /players/{player}/federation: the federation's
 struct HeadToHeadRequest { // GET /players/{player}/vs/{opponent}: their games against each other
     std::string player;
     std::string opponent;
+    std::size_t limit = 100; // ?limit=N&before=SEQ: the page of ids, newest first
+    std::optional<std::int64_t> before;
 };
 struct ClubPageRequest { // GET /club, /club/{file}: the players' page and its files
     std::string file;    // "index.html" for /club
@@ -74,8 +76,10 @@ using DataRequest =
 DataRequest parse_data_request(std::string_view method, std::string_view target);
 
 // The body of POST /games, validated, or the 400 to send (naming the field). Player names come
-// back canonical; whether they are club members is the store's question (404).
-std::variant<GameSubmission, Reply> parse_game_submission(std::string_view body);
+// back canonical; whether they are club members is the store's question (404). A played_at
+// more than a day past `now_ms` is refused: it would make its players' RD shrink back in time.
+std::variant<GameSubmission, Reply> parse_game_submission(std::string_view body,
+                                                          std::int64_t now_ms);
 
 // Which endpoint a request is for, as a label of logs and metrics.
 enum class Route {

@@ -1,5 +1,7 @@
 #include "game_explanation.hpp"
 
+#include "rating_time.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -42,15 +44,25 @@ std::string sentence(const GlickoSteps& s, const Glicko& opponent, const Glicko&
 }
 
 nlohmann::json side(const GameSide& self, const GameSide& opponent, double score) {
-    const auto s = glicko2_game_steps(self.before, opponent.before, score);
+    // Each side as the game saw it: RD grown by the time since their latest game, as stored.
+    const auto grown = inflate_rd(self.before, self.periods);
+    const auto opponent_grown = inflate_rd(opponent.before, opponent.periods);
+    const auto s = glicko2_game_steps(grown, opponent_grown, score);
+    auto sentence_text = sentence(s, opponent_grown, grown, self.after);
+    if (self.periods > 0)
+        sentence_text = format("RD %.1f grew to %.1f over %.2f rating periods away; ",
+                               self.before.rd, grown.rd, self.periods) +
+                        sentence_text;
     return {{"player", self.player},
             {"score", score},
             {"before", values(self.before)},
+            {"periods_away", self.periods},
+            {"rd_grown", grown.rd},
             {"opponent",
              {{"player", opponent.player},
-              {"rating", opponent.before.rating},
-              {"rd", opponent.before.rd}}},
-            {"rating_periods", 1},
+              {"rating", opponent_grown.rating},
+              {"rd", opponent_grown.rd}}},
+            {"rating_periods", self.periods + 1},
             {"steps",
              {{"mu", s.mu},
               {"phi", s.phi},
@@ -68,7 +80,7 @@ nlohmann::json side(const GameSide& self, const GameSide& opponent, double score
             {"after", values(self.after)},
             {"recomputed_after", values(s.after)},
             {"matches_stored", same(s.after, self.after)},
-            {"sentence", sentence(s, opponent.before, self.before, self.after)}};
+            {"sentence", sentence_text}};
 }
 
 } // namespace

@@ -36,11 +36,15 @@ nlohmann::json rank_answer_json(const RankAnswer& a) {
 }
 
 nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, std::size_t limit,
-                                std::size_t offset, int players) {
+                                std::size_t offset, int players, const std::string& population) {
     auto list = nlohmann::json::array();
     for (const auto& e : entries)
         list.push_back({{"rank", e.rank}, {"player", e.player}, {"rating", e.rating}});
-    return {{"limit", limit}, {"offset", offset}, {"players", players}, {"entries", list}};
+    return {{"limit", limit},
+            {"offset", offset},
+            {"players", players},
+            {"population", population},
+            {"entries", list}};
 }
 
 nlohmann::json health_json(WorkPlacement mode) {

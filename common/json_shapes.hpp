@@ -30,8 +30,10 @@ TokenFields token_fields(const Standing& standing, std::int64_t issued_at_ms,
 
 nlohmann::json standing_json(const Standing& standing);    // GET /players/{player}
 nlohmann::json rank_answer_json(const RankAnswer& answer); // GET /rank/{player}
+// GET /leaderboard: a page of `players` ranked, who they are in `population` ("club", or the
+// eligibility rule).
 nlohmann::json leaderboard_json(const std::vector<LeaderboardEntry>& entries, std::size_t limit,
-                                std::size_t offset, int players); // GET /leaderboard
+                                std::size_t offset, int players, const std::string& population);
 nlohmann::json health_json(WorkPlacement mode);                   // GET /healthz, both planes
 
 // The bodies on the hot path, written into `out` (cleared first) without a document; they

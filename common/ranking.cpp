@@ -60,6 +60,12 @@ std::vector<LeaderboardEntry> Ranking::page(std::size_t limit, std::size_t offse
     return out;
 }
 
+void Ranking::for_each_in_order(
+    const std::function<void(const Player&, int rating)>& visit) const {
+    for (const auto& entry : ordered_)
+        visit(*player(entry.player), entry.rating);
+}
+
 bool Ranking::apply(std::string_view player, const Glicko& values, int games, std::int64_t seq,
                     std::int64_t played_at_ms) {
     const auto it = players_.find(player);
@@ -81,6 +87,7 @@ bool Ranking::reset(const Player& player, std::int64_t seq) {
     ordered_.erase({0, it->first, e.rating});
     add_count(e.rating, -1);
     e = Entry{player.glicko(), rating, player.games, seq, player.rated_at_ms};
+    ++version_;
     ordered_.insert({0, it->first, rating});
     add_count(rating, +1);
     return true;

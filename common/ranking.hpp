@@ -54,6 +54,10 @@ public:
     bool reset(const Player& player, std::int64_t seq);
 
     int size() const noexcept { return static_cast<int>(players_.size()); }
+    // Moves so far: what changes when any player's values do.
+    std::uint64_t version() const noexcept { return version_; }
+    // Every player best first (ties by name) with their rounded rating.
+    void for_each_in_order(const std::function<void(const Player&, int rating)>& visit) const;
 
 private:
     struct Entry {
@@ -85,6 +89,7 @@ private:
     };
     std::unordered_map<std::string, Entry, NameHash, std::equal_to<>> players_;
     std::set<LeaderboardEntry, ByStanding> ordered_; // rank field unused here: derived on read
+    std::uint64_t version_ = 0;
 };
 
 } // namespace ranking

@@ -85,6 +85,11 @@ net::awaitable<Reply> answer_checked(IncomingRequest request, AdminContext& cont
         co_return text_reply(stalls_json(context.watch.stalls), "application/json");
     if (path == "/stalls.folded" && is_get)
         co_return text_reply(stalls_folded(context.watch.stalls), "text/plain; charset=utf-8");
+    if (path == "/verify" && request.method == "POST") {
+        auto replaying = context.verification.answer();
+        co_return co_await std::move(replaying);
+    }
+    if (path == "/verify") co_return method_not_allowed(request.method, "POST");
     if (path == "/metrics" || path == "/events" || path == "/" || path == "/stalls" ||
         path == "/stalls.folded")
         co_return method_not_allowed(request.method, "GET");

@@ -2,6 +2,7 @@
 // The admin plane's answers, on the admin thread: mode and health (common/admin_api), the
 // Prometheus exposition, the live dashboard and its event stream, the stall reports.
 #include "live_history.hpp"
+#include "store_verification.hpp"
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 #include "net.hpp"
@@ -33,6 +34,7 @@ struct AdminContext {
     // The names this plane answers to (its Host and same-origin checks): loopback names, the
     // bound address and --admin-host names.
     std::vector<std::string> own_names;
+    StoreVerification& verification; // POST /verify
 };
 
 net::awaitable<Reply> answer_admin(IncomingRequest request, AdminContext& context);

@@ -1,9 +1,11 @@
 #pragma once
 // What the data plane's routes share: the club, the store, where the work runs, the limits and
 // the instruments. Built once by the server (with designated initialisers), used on the loop.
+#include "club_page.hpp"
 #include "failure_log.hpp"
 #include "federation_lookup.hpp"
 #include "game_store.hpp"
+#include "leaderboard_eligibility.hpp"
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 #include "memory_budget.hpp"
@@ -41,6 +43,10 @@ struct DataContext {
     std::vector<std::string> own_names = {};
     FederationLookup* federation = nullptr; // null without --federation-url: the route is 501
     std::uint16_t dashboard_port = 0;       // the admin plane's: its page may read /healthz answers
+    ClubPage club_page = {};                // GET /club and its files, read once at start
+    LeaderboardEligibility eligibility = {}; // who /leaderboard?eligible=true lists
+    EligibleBoard eligible_board = {};       // loop thread only
+    RatingTime rating_time = {};             // the store's: lookups show RD grown to now
     std::uint64_t next_request_id = 0;      // loop thread only
     // The store's reasons for 503s, with the request's id: its first at once, then a line a
     // second (loop thread only).

@@ -58,23 +58,46 @@ net::awaitable<Reply> answer_rank(Standing standing, std::uint64_t request_id, W
     co_return json_reply(200, rank_answer_json(answer));
 }
 
+// A player as a lookup shows them: RD grown to now by the time since their latest game.
+std::optional<Standing> standing_now(const std::string& player, const DataContext& context) {
+    auto standing = context.ranking.standing(player);
+    if (standing)
+        standing->glicko = glicko_at(standing->glicko, standing->rated_at_ms, unix_ms_now(),
+                                     context.rating_time.periods_per_day);
+    return standing;
+}
+
+Reply eligible_page(const LeaderboardRequest& page, DataContext& context) {
+    const auto& eligible = context.eligible_board.entries(
+        context.ranking, context.eligibility, unix_ms_now(), context.rating_time.periods_per_day);
+    const auto from = std::min(page.offset, eligible.size());
+    const auto to = std::min(from + page.limit, eligible.size());
+    return json_reply(200,
+                      leaderboard_json({eligible.begin() + static_cast<std::ptrdiff_t>(from),
+                                        eligible.begin() + static_cast<std::ptrdiff_t>(to)},
+                                       page.limit, page.offset, static_cast<int>(eligible.size()),
+                                       "eligible: " + describe(context.eligibility)));
+}
+
 Reply unknown_player(const std::string& player) {
     return error_reply(404, "unknown player '" + player + "'");
 }
 
 // The answers that need no waiting, written into the connection's reusable reply: a lookup or
 // a health check allocates nothing here.
-void answer_in_place(const DataRequest& request, const DataContext& context, Reply& reply) {
+void answer_in_place(const DataRequest& request, DataContext& context, Reply& reply) {
     if (const auto* lookup = std::get_if<PlayerRequest>(&request)) {
-        const auto standing = context.ranking.standing(lookup->player);
-        if (standing)
+        if (const auto standing = standing_now(lookup->player, context))
             write_standing_json(*standing, reply.body);
         else
             reply = unknown_player(lookup->player);
     } else if (const auto* page = std::get_if<LeaderboardRequest>(&request)) {
         reply =
-            json_reply(200, leaderboard_json(context.ranking.page(page->limit, page->offset),
-                                             page->limit, page->offset, context.ranking.size()));
+            page->eligible
+                ? eligible_page(*page, context)
+                : json_reply(200, leaderboard_json(context.ranking.page(page->limit, page->offset),
+                                                   page->limit, page->offset,
+                                                   context.ranking.size(), "club"));
     } else if (std::holds_alternative<ReadyRequest>(request)) {
         if (!context.store.available())
             reply = retry_later_reply("not ready: the store is unavailable");
@@ -84,6 +107,8 @@ void answer_in_place(const DataRequest& request, const DataContext& context, Rep
             reply = json_reply(200, {{"status", "ready"}});
     } else if (std::holds_alternative<HealthRequest>(request)) {
         write_health_json(context.mode.load(), reply.body);
+    } else if (const auto* file = std::get_if<ClubPageRequest>(&request)) {
+        answer_club_page(context.club_page, *file, reply);
     } else {
         reply = std::get<Reply>(request);
     }
@@ -92,7 +117,7 @@ void answer_in_place(const DataRequest& request, const DataContext& context, Rep
 bool goes_to_store(Route route) {
     return route == Route::post_game || route == Route::game || route == Route::game_explain ||
            route == Route::games_export || route == Route::player_games ||
-           route == Route::player_history;
+           route == Route::player_history || route == Route::head_to_head;
 }
 
 // A game must come as JSON (so that a browser asks before sending one from another site), not
@@ -144,7 +169,7 @@ net::awaitable<Reply> answer_waiting(DataRequest parsed, Route route, Clock::tim
     {
         LoopScope scope(context.watch, route, request_id, mode, 0, started);
         if (const auto* rank = std::get_if<RankRequest>(&parsed)) {
-            to_sign = context.ranking.standing(rank->player);
+            to_sign = standing_now(rank->player, context);
             if (!to_sign) {
                 reply = unknown_player(rank->player);
             } else if (mode == WorkPlacement::offload &&

@@ -6,6 +6,7 @@
 #include "json_shapes.hpp"
 #include "loop_scope.hpp"
 #include "rating_history.hpp"
+#include "unix_time.hpp"
 
 #include <optional>
 #include <variant>
@@ -100,6 +101,42 @@ net::awaitable<Reply> games_page(GamesRead read, std::size_t limit, MemoryBudget
     co_return reply;
 }
 
+nlohmann::json head_to_head_json(const HeadToHeadRequest& vs, const GamesRead& read) {
+    auto ids = nlohmann::json::array();
+    for (const auto& game : read.games)
+        ids.push_back(game.id);
+    const bool more = read.games.size() == vs.limit && !read.games.empty();
+    const auto tally = read.tally.value_or(HeadToHeadTally{});
+    return {{"player", vs.player},
+            {"opponent", vs.opponent},
+            {"wins", tally.wins},
+            {"draws", tally.draws},
+            {"losses", tally.losses},
+            {"games", std::move(ids)},
+            {"next", more ? nlohmann::json(read.games.back().seq) : nlohmann::json(nullptr)}};
+}
+
+// GET /players/{a}/vs/{b}: a page of their games' ids and a's tally over ALL their games. The
+// tally is counted by the database in the same read (an aggregate: constant memory however many
+// games they have, and one snapshot with the page), not by paging through their games here,
+// which would hold or re-read every game for one answer. The games read are held until the ids
+// are written (a few per game, here): a page's room in the answer budget meanwhile, as a
+// history's.
+net::awaitable<Reply> answer_head_to_head(const HeadToHeadRequest& vs, std::uint64_t request_id,
+                                          WorkPlacement mode, DataContext& context) {
+    for (const auto* name : {&vs.player, &vs.opponent})
+        if (!context.ranking.standing(*name))
+            co_return error_reply(404, "unknown player '" + *name + "'");
+    auto room = page_room(vs.limit, context);
+    if (auto* refused = std::get_if<Reply>(&room)) co_return std::move(*refused);
+    const auto lease = std::move(std::get<MemoryBudget::Lease>(room));
+    const LevelCount page_slot(context.levels.pages_in_flight);
+    auto reading = context.store.games_between(vs.player, vs.opponent, vs.limit, vs.before, mode);
+    const auto read = co_await std::move(reading);
+    if (read.error) co_return store_unavailable(request_id, *read.error, context);
+    co_return json_reply(200, head_to_head_json(vs, read));
+}
+
 } // namespace
 
 void publish_game(const StoredGame& game, Ranking& ranking) {
@@ -112,7 +149,7 @@ net::awaitable<Reply> answer_post_game(std::string body, std::uint64_t request_i
     std::optional<GameSubmission> game;
     {
         LoopScope scope(context.watch, Route::post_game, request_id, mode);
-        auto parsed = parse_game_submission(body);
+        auto parsed = parse_game_submission(body, unix_ms_now());
         if (auto* error = std::get_if<Reply>(&parsed)) co_return std::move(*error);
         game = std::move(std::get<GameSubmission>(parsed));
     }
@@ -144,6 +181,10 @@ net::awaitable<Reply> answer_game_read(DataRequest request, std::uint64_t reques
                                       : explain_game(read.games.front()));
     }
     if (auto refused = refuse_page_if_full(context)) co_return std::move(*refused);
+    if (const auto* vs = std::get_if<HeadToHeadRequest>(&request)) {
+        auto answering = answer_head_to_head(*vs, request_id, mode, context);
+        co_return co_await std::move(answering);
+    }
     // A player's games, or their history (drawn from the same page of games), or the export.
     const auto* player_page = std::get_if<PlayerGamesRequest>(&request);
     const auto* history = std::get_if<PlayerHistoryRequest>(&request);

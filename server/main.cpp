@@ -1,6 +1,7 @@
 // ranking-server: parse options, refuse root unless allowed, bind, open the store (building the
-// club when new), print one startup line, serve.
+// club when new), print one startup line, serve. Or, with --verify, replay the store and exit.
 #include "club.hpp"
+#include "club_verify.hpp"
 #include "config_reload.hpp"
 #include "file_limit.hpp"
 #include "log.hpp"
@@ -24,6 +25,27 @@
 using namespace ranking;
 
 namespace {
+
+// --verify: a progress line on stderr at most once a second, the verdict on stdout.
+int verify(const ServerConfig& config) {
+    const auto database = config.postgres ? config.postgres->conninfo : config.store.file.string();
+    auto last_line = std::chrono::steady_clock::now();
+    const auto report = verify_club(database, [&](std::int64_t checked, std::int64_t total) {
+        if (const auto now = std::chrono::steady_clock::now();
+            now - last_line >= std::chrono::seconds(1)) {
+            std::fprintf(stderr, "ranking-server --verify: %lld of %lld games replayed\n",
+                         static_cast<long long>(checked), static_cast<long long>(total));
+            last_line = now;
+        }
+    });
+    if (report.passed) {
+        std::printf("ranking-server --verify: %lld games replayed in %.1f s: the store agrees\n",
+                    static_cast<long long>(report.games), report.seconds);
+        return 0;
+    }
+    std::printf("ranking-server --verify: %s\n", report.difference.c_str());
+    return 1;
+}
 
 std::string joined(const std::vector<std::string>& items) {
     std::string text;
@@ -70,6 +92,7 @@ int main(int argc, char* argv[]) {
         return 2;
     }
     set_log_level(options.server.log_level);
+    if (options.verify) return verify(options.server);
     try {
         const auto make_roster = [&options] {
             return options.club ? load_roster(*options.club) : generate_club(options.players);

@@ -129,7 +129,12 @@ RankingServer::RankingServer(ServerConfig config,
                                                          .write_token = config_.write_token,
                                                          .own_names = own_names(config_),
                                                          .federation = federation_.get(),
-                                                         .dashboard_port = admin_plane_.port()},
+                                                         .dashboard_port = admin_plane_.port(),
+                                                         .club_page = load_club_page(
+                                                             config_.dashboard_directory),
+                                                         .eligibility = config_.eligibility,
+                                                         .rating_time = store_->rating_time()},
+      verification_(config_.postgres ? config_.postgres->conninfo : config_.store.file.string()),
       admin_context_{.mode = mode_,
                      .metrics = metrics_,
                      .watch = watch_,
@@ -139,7 +144,8 @@ RankingServer::RankingServer(ServerConfig config,
                      .dashboard = load_dashboard(config_.dashboard_directory),
                      .dashboard_directory = config_.dashboard_directory,
                      .token = config_.admin_token,
-                     .own_names = own_names(config_)},
+                     .own_names = own_names(config_),
+                     .verification = verification_},
       lag_probe_(data_loop_, watch_.heartbeat, metrics_) {
     // The loop outranks its pool: each pool thread lowers itself once, before any hash.
     for (const auto& failure :

@@ -100,6 +100,7 @@ private:
     std::unique_ptr<GameStore> store_; // SQLite (its own thread) or PostgreSQL (on data_loop_)
     Ranking ranking_; // the durable ratings as lookups see them: follows the store's commits
     DataContext data_context_;
+    StoreVerification verification_;
     AdminContext admin_context_;
     LagProbe lag_probe_;
     std::thread admin_thread_;

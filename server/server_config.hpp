@@ -2,6 +2,7 @@
 // What a RankingServer is built from: addresses, mode, pool, hash cost, limits, secret, store.
 #include "background_priority.hpp"
 #include "federation_lookup.hpp"
+#include "leaderboard_eligibility.hpp"
 #include "log.hpp"
 #include "mode.hpp"
 #include "pg_game_store.hpp"
@@ -52,6 +53,7 @@ struct ServerConfig {
     bool cap_loopback = false;
     std::size_t answer_budget_bytes = std::size_t{64} << 20; // answers waiting for slow readers
     FederationSettings federation; // GET /players/{name}/federation's service and its client
+    LeaderboardEligibility eligibility; // who /leaderboard?eligible=true lists
     SqliteStoreConfig store;
     std::optional<PgStoreConfig> postgres; // set: PostgreSQL instead of the SQLite file
 };

@@ -88,6 +88,9 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "read settings from this file too: one 'name = value' a line, the names of the "
          "options below without their dashes, '#' comments; an option on the command line "
          "wins over the file. SIGHUP reads it again (see docs/operations.md)")
+        ("verify", "replay every game stored in --db from the starting club, compare each "
+         "game and each player's final values with the store, print the first difference "
+         "and exit 1, or exit 0 when they all agree; serves nothing")
         ("allow-root", "run even as root (refused otherwise: the package runs the server as "
          "the 'ranking' user)");
     po::options_description desc("Options (on the command line or in the --config file)");
@@ -169,8 +172,21 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         ("federation-max-pending",
          po::value(&c.federation.max_pending)->default_value(c.federation.max_pending),
          "look-ups waiting for the federation's service past which more get 503 at once")
+        ("rating-periods-per-day", po::value<double>(),
+         "rating periods a day away from the board counts for (a player's RD grows with "
+         "them before their next game; lichess: 0.21436, an RD of 60 becomes 110 in a year). "
+         "Kept in the database when it is created or migrated; default: the database's, "
+         "0.21436 for a new one; another value than the database's is refused")
+        ("leaderboard-max-rd",
+         po::value(&c.eligibility.max_rd)->default_value(c.eligibility.max_rd),
+         "/leaderboard?eligible=true lists only players whose RD, grown to now, is at most "
+         "this")
+        ("leaderboard-active-days",
+         po::value(&c.eligibility.active_days)->default_value(c.eligibility.active_days),
+         "... and who played a rated game within this many days")
         ("dashboard-dir", po::value(&dashboard)->default_value(dashboard),
-         "where the admin plane's dashboard files are")
+         "where the pages' files are: the admin plane's dashboard (/) and the data plane's "
+         "club page (/club)")
         ("max-connections", po::value(&max_connections),
          "open data connections past which new ones get a 503 and are closed "
          "(default: the open-file limit, raised to its hard limit at start, less 256 kept "
@@ -393,7 +409,19 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
         if (!vm["players"].defaulted()) return fail("give --players or --club, not both");
         o.club = club;
     }
+    if (vm.count("rating-periods-per-day")) {
+        const double periods = vm["rating-periods-per-day"].as<double>();
+        if (!(periods > 0 && periods <= 100))
+            return fail("--rating-periods-per-day must be more than 0 and at most 100");
+        c.store.periods_per_day = periods;
+        if (c.postgres) c.postgres->periods_per_day = periods;
+    }
+    if (!(c.eligibility.max_rd > 0 && c.eligibility.max_rd <= 350))
+        return fail("--leaderboard-max-rd must be more than 0 and at most 350");
+    if (c.eligibility.active_days < 1 || c.eligibility.active_days > 36'500)
+        return fail("--leaderboard-active-days must be 1..36500");
     o.allow_root = vm.count("allow-root") > 0;
+    o.verify = vm.count("verify") > 0;
     return {o, 0};
 }
 

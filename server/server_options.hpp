@@ -22,6 +22,7 @@ struct ServerOptions {
     std::optional<std::filesystem::path> club;
     std::optional<std::filesystem::path> config_file; // --config
     bool allow_root = false;                          // --allow-root
+    bool verify = false; // --verify: replay the store's games, report, exit
     // Each option as given, in text (the command line over the file): what a reload compares.
     std::map<std::string, std::string> given;
 };

@@ -34,10 +34,18 @@ struct RecordOutcome {
     std::string message;
 };
 
+// One player's results against another over all their games (GameStore::games_between).
+struct HeadToHeadTally {
+    std::int64_t wins = 0;
+    std::int64_t draws = 0;
+    std::int64_t losses = 0;
+};
+
 // Games read back, or why they could not be.
 struct GamesRead {
     std::vector<StoredGame> games;
     std::optional<std::string> error;
+    std::optional<HeadToHeadTally> tally = std::nullopt; // games_between only
 };
 
 class GameStore {
@@ -54,6 +62,14 @@ public:
                                                    WorkPlacement mode) = 0;
     virtual net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
                                                   WorkPlacement mode) = 0;
+    // The games of `player` against `opponent`, in either colour, newest first (seq < before),
+    // and `tally`: player's wins, draws and losses over ALL of them, counted by the database in
+    // the same read (one aggregate, so the counts cost no memory however many games there are,
+    // and they agree with the page: one snapshot).
+    virtual net::awaitable<GamesRead> games_between(std::string player, std::string opponent,
+                                                    std::size_t limit,
+                                                    std::optional<std::int64_t> before,
+                                                    WorkPlacement mode) = 0;
 
     // The club as stored when the store was opened: players with their values and game counts.
     virtual const std::vector<Player>& players_at_open() const = 0;

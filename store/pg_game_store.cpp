@@ -116,6 +116,13 @@ net::awaitable<GamesRead> PgGameStore::games_after(std::int64_t after, std::size
     return read(GamesAfter{after, limit}, mode);
 }
 
+net::awaitable<GamesRead> PgGameStore::games_between(std::string player, std::string opponent,
+                                                     std::size_t limit,
+                                                     std::optional<std::int64_t> before,
+                                                     WorkPlacement mode) {
+    return read(GamesBetween{std::move(player), std::move(opponent), limit, before}, mode);
+}
+
 net::awaitable<GamesRead> PgGameStore::read(GamesQuery query, WorkPlacement mode) {
     if (mode == WorkPlacement::inline_on_loop) {
         auto reading = read_inline(std::move(query));
@@ -138,8 +145,8 @@ net::awaitable<GamesRead> PgGameStore::read_inline(GamesQuery query) {
         co_return read;
     }
     try {
-        auto reading = read_pg_games({blocking_, true}, std::move(query));
-        read.games = co_await std::move(reading);
+        auto reading = read_pg_games_and_tally({blocking_, true}, std::move(query));
+        read = co_await std::move(reading);
     } catch (const PgError& e) {
         read.error = e.what();
     }
@@ -167,8 +174,9 @@ net::awaitable<void> PgGameStore::work() {
                 read.error = connection_lost;
             } else {
                 try {
-                    auto reading = read_pg_games({online_, false}, std::move(pending.query));
-                    read.games = co_await std::move(reading);
+                    auto reading =
+                        read_pg_games_and_tally({online_, false}, std::move(pending.query));
+                    read = co_await std::move(reading);
                 } catch (const std::exception& e) { // libpq's errors, and any other: answered
                     read.error = e.what();
                     lost = !online_.connected();

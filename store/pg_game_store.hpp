@@ -60,6 +60,9 @@ public:
                                            WorkPlacement mode) override;
     net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
                                           WorkPlacement mode) override;
+    net::awaitable<GamesRead> games_between(std::string player, std::string opponent,
+                                            std::size_t limit, std::optional<std::int64_t> before,
+                                            WorkPlacement mode) override;
     const std::vector<Player>& players_at_open() const override { return club_.players; }
     RatingTime rating_time() const override { return club_.time; }
     void follow(std::int64_t after, FollowedGames games) override;

@@ -108,6 +108,17 @@ net::awaitable<GamesRead> SqliteGameStore::games_after(std::int64_t after, std::
     return read([after, limit](SqliteDatabase& db) { return db.games_after(after, limit); }, mode);
 }
 
+net::awaitable<GamesRead> SqliteGameStore::games_between(std::string player, std::string opponent,
+                                                         std::size_t limit,
+                                                         std::optional<std::int64_t> before,
+                                                         WorkPlacement mode) {
+    return read(
+        [player, opponent, limit, before](SqliteDatabase& db) {
+            return db.games_between(player, opponent, limit, before);
+        },
+        mode);
+}
+
 std::int64_t SqliteGameStore::last_seq() {
     const std::lock_guard lock(database_mutex_);
     return database_.last_seq();

@@ -52,6 +52,9 @@ public:
                                            WorkPlacement mode) override;
     net::awaitable<GamesRead> games_after(std::int64_t after, std::size_t limit,
                                           WorkPlacement mode) override;
+    net::awaitable<GamesRead> games_between(std::string player, std::string opponent,
+                                            std::size_t limit, std::optional<std::int64_t> before,
+                                            WorkPlacement mode) override;
     const std::vector<Player>& players_at_open() const override {
         return database_.players_at_open();
     }

@@ -24,7 +24,8 @@ dpkg-deb -x "$deb" "$work/root"
 # The dependency libjs-chart.js, as this machine has it: the package's link to it is relative.
 ln -s /usr/share/javascript "$work/root/usr/share/javascript"
 for file in usr/bin/ranking-server usr/bin/ranking-client usr/bin/ranking-load \
-  usr/share/ranking/dashboard/index.html usr/share/ranking/report.sh \
+  usr/share/ranking/dashboard/index.html usr/share/ranking/dashboard/club.html \
+  usr/share/ranking/dashboard/club.js usr/share/ranking/dashboard/club.css usr/share/ranking/report.sh \
   usr/lib/systemd/system/ranking-server.service etc/ranking-server/ranking-server.conf \
   usr/share/doc/ranking-server/copyright usr/share/doc/ranking-server/changelog.gz; do
   [ -e "$work/root/$file" ] || fail "the package lacks /$file"
@@ -51,6 +52,9 @@ http_get "$DATA_URL" /healthz | grep -q '"status":"ok"' || fail "/healthz: $(htt
 http_get "$ADMIN_URL" / | grep -qi '<html' || fail "the dashboard page: $(http_get "$ADMIN_URL" / | head -3)"
 chart=$(http_get "$ADMIN_URL" /chart.min.js | wc -c)
 [ "$chart" -gt 10000 ] || fail "chart.min.js from the package's link: $chart bytes"
+http_get "$DATA_URL" /club | grep -qi '<html' || fail "the club page: $(http_get "$DATA_URL" /club | head -3)"
+club_chart=$(http_get "$DATA_URL" /club/chart.min.js | wc -c)
+[ "$club_chart" -gt 10000 ] || fail "the club page's chart.min.js: $club_chart bytes"
 grep -q "share/ranking/dashboard" <<<"$("$work/root/usr/bin/ranking-server" --help)" ||
   fail "--help does not show the installed dashboard directory as the default"
-echo "package: $(basename "$deb"), $(stat -c %s "$deb") bytes; the unpacked server answered /healthz and served its dashboard"
+echo "package: $(basename "$deb"), $(stat -c %s "$deb") bytes; the unpacked server answered /healthz and served its dashboard and club page"

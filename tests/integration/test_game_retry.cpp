@@ -3,6 +3,7 @@
 // answer lost after the request went out are asked again with the SAME id, at most 5 times in
 // all, after Retry-After; other answers are final. Behaviour, not timing: what was sent, how
 // often, and the waits the client chose.
+#include "unix_time.hpp"
 #include "client_options.hpp"
 #include "commands.hpp"
 #include "data_api.hpp"
@@ -62,7 +63,7 @@ std::string stored_answer(int status, const GameSubmission& submission) {
 }
 
 GameSubmission decoded(const std::string& body) {
-    auto parsed = parse_game_submission(body);
+    auto parsed = parse_game_submission(body, unix_ms_now());
     REQUIRE(std::holds_alternative<GameSubmission>(parsed));
     return std::get<GameSubmission>(parsed);
 }

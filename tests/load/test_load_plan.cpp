@@ -1,6 +1,7 @@
 // ranking-load's plan without sockets: due times, the mix, the phases and the command line; and
 // how the report counts and shows the requests never answered within the timeout.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include "unix_time.hpp"
 #include "analysis.hpp"
 #include "data_api.hpp"
 #include "mix.hpp"
@@ -94,7 +95,7 @@ TEST_CASE("games are POSTs of valid, distinct-player games with ids unique to th
         ++games;
         CHECK(request.method == "POST");
         CHECK(request.target == "/games");
-        const auto parsed = ranking::parse_game_submission(request.body);
+        const auto parsed = ranking::parse_game_submission(request.body, ranking::unix_ms_now());
         REQUIRE(std::holds_alternative<ranking::GameSubmission>(parsed));
         const auto& game = std::get<ranking::GameSubmission>(parsed);
         CHECK(game.white != game.black);

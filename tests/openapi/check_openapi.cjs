@@ -39,7 +39,9 @@ const unprovoked = {
   'GET /games/{id} 503': 'needs a store that cannot read (store tests)',
   'GET /games/{id}/explain 503': 'needs a store that cannot read (store tests; the same read as GET /games/{id})',
   'GET / 404': 'needs a server without its dashboard files',
+  'GET /club 404': 'needs a server without its club page files (integration test "club page: without its files in --dashboard-dir, /club is a 404 naming the directory")',
   'GET /players/{player}/history 503': 'the same page and store read as GET /players/{player}/games 503',
+  'GET /players/{player}/vs/{opponent} 503': 'the same page room and pages in flight as GET /players/{player}/games 503 (unit test "past --max-pages-in-flight")',
   'GET /players/{player}/federation 501': 'needs a server without --federation-url (integration test "federation: a service that is down gets 502, a server without one 501")',
   'GET /players/{player}/federation 502': 'needs the service down or misbehaving (integration test "federation: each failure of the service has its status")',
   'GET /players/{player}/federation 503': 'needs --federation-max-pending look-ups waiting for a slow service',
@@ -91,10 +93,19 @@ const cases = [
   ['GET', data, '/players/Alice/federation', undefined, undefined, 200], // from the cache
   ['GET', data, '/players/nobody/federation', undefined, undefined, 404],
   ['GET', data, '/players/Bad!Name/federation', undefined, undefined, 400],
+  ['GET', data, '/players/alice/vs/bob', undefined, undefined, 200],
+  ['GET', data, '/players/Bob/vs/ALICE?limit=1', undefined, undefined, 200], // names fold to lower case
+  ['GET', data, '/players/alice/vs/bob?limit=1001', undefined, undefined, 400],
+  ['GET', data, '/players/alice/vs/Alice', undefined, undefined, 400], // the same player twice
+  ['GET', data, '/players/alice/vs/nobody', undefined, undefined, 404],
   ['GET', data, '/leaderboard?limit=3&offset=1'],
   ['GET', data, '/leaderboard?limit=1000'],
   ['GET', data, '/healthz'],
   ['GET', data, '/readyz'],
+  ['GET', data, '/club', undefined, undefined, 200],
+  ['GET', data, '/club/club.js', undefined, undefined, 200],
+  ['GET', data, '/club/club.css', undefined, undefined, 200],
+  ['GET', data, '/club/nope', undefined, undefined, 404],
   ['GET', admin, '/healthz', undefined, bearer, 200],
   ['GET', admin, '/healthz', undefined, undefined, 401],
   ['GET', admin, '/healthz', undefined, wrong, 403],
@@ -348,7 +359,7 @@ async function main() {
   const methodNotAllowed = resolve(doc.components.responses.MethodNotAllowed);
   let wrongMethods = 0;
   for (const [path, item] of Object.entries(doc.paths)) {
-    const concrete = path.replace('{player}', 'alice').replace('{id}', 'openapi-1');
+    const concrete = path.replace('{player}', 'alice').replace('{opponent}', 'bob').replace('{id}', 'openapi-1');
     const servers = item.servers || (item.get && item.get.servers) || doc.servers;
     for (const server of servers) {
       const base = server.description === 'admin plane' ? admin : data;
@@ -365,7 +376,7 @@ async function main() {
 
   // HEAD wherever GET: the same status and headers, no body (sent by hand and read to the end
   // of the connection: fetch would not read a body after HEAD).
-  for (const [base, path, headers] of [[data, '/players/bob'], [data, '/games/openapi-1'], [data, '/nowhere'],
+  for (const [base, path, headers] of [[data, '/players/bob'], [data, '/games/openapi-1'], [data, '/nowhere'], [data, '/club'],
     [admin, '/'], [admin, '/mode', bearer], [admin, '/mode']]) {
     const what = `HEAD ${base === admin ? 'admin' : 'data'} ${path}`;
     const get = await exchange(base, rawRequest('GET', base, path, undefined, headers));

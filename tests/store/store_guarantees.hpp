@@ -178,6 +178,81 @@ TEST_CASE_TEMPLATE_DEFINE("the store's guarantees", Backend, store_guarantees) {
         }
     }
 
+    SUBCASE("games between two players: theirs only, in either colour, newest first, in pages, "
+            "with the tally of all of them") {
+        using R = GameResult;
+        const std::tuple<const char*, const char*, GameResult> played[] = {
+            {"alice", "bob", R::white_wins},     {"bob", "charlie", R::white_wins},
+            {"bob", "alice", R::white_wins},     {"charlie", "alice", R::black_wins},
+            {"alice", "bob", R::draw},           {"bob", "alice", R::black_wins},
+            {"alice", "charlie", R::white_wins}, {"alice", "bob", R::black_wins},
+            {"bob", "alice", R::draw},           {"charlie", "bob", R::draw},
+            {"bob", "alice", R::black_wins}};
+        std::vector<StoredGame> recorded;
+        for (const auto& [white, black, result] : played) {
+            const auto n = recorded.size() + 1;
+            const auto outcome =
+                record(loop, *store, game("v" + std::to_string(n), white, black, result),
+                       n % 2 ? offload : inline_on_loop);
+            REQUIRE(outcome.kind == Kind::created);
+            recorded.push_back(outcome.game);
+        }
+        // player's games against opponent, newest first, and their tally, from what was stored
+        const auto between = [&](const std::string& player, const std::string& opponent) {
+            std::vector<StoredGame> games;
+            HeadToHeadTally tally;
+            for (auto it = recorded.rbegin(); it != recorded.rend(); ++it) {
+                const bool white = it->white.player == player && it->black.player == opponent;
+                const bool black = it->black.player == player && it->white.player == opponent;
+                if (!white && !black) continue;
+                games.push_back(*it);
+                if (it->result == GameResult::draw)
+                    ++tally.draws;
+                else if ((it->result == GameResult::white_wins) == white)
+                    ++tally.wins;
+                else
+                    ++tally.losses;
+            }
+            return std::pair{games, tally};
+        };
+        const auto same = [](const HeadToHeadTally& a, const HeadToHeadTally& b) {
+            return a.wins == b.wins && a.draws == b.draws && a.losses == b.losses;
+        };
+        const auto alice_bob = between("alice", "bob");
+        REQUIRE(alice_bob.first.size() == 7); // both colours, and never a game with charlie
+        CHECK(same(alice_bob.second, HeadToHeadTally{3, 2, 2}));
+        for (auto mode : {offload, inline_on_loop}) {
+            CAPTURE(to_string(mode));
+            for (const auto& pair : {std::pair{"alice", "bob"}, std::pair{"bob", "alice"},
+                                     std::pair{"charlie", "alice"}}) {
+                const std::string player = pair.first, opponent = pair.second;
+                CAPTURE(player);
+                CAPTURE(opponent);
+                const auto expected = between(player, opponent);
+                std::vector<StoredGame> paged;
+                std::optional<std::int64_t> before;
+                for (int pages = 0; pages < 10; ++pages) {
+                    auto reading = store->games_between(player, opponent, 3, before, mode);
+                    const auto page = await_one(loop, std::move(reading));
+                    REQUIRE_FALSE(page.error);
+                    REQUIRE(page.tally); // every page counts them all
+                    CHECK(same(*page.tally, expected.second));
+                    paged.insert(paged.end(), page.games.begin(), page.games.end());
+                    if (page.games.size() < 3) break;
+                    before = page.games.back().seq;
+                }
+                CHECK(paged == expected.first);
+            }
+            // Before their first game: no game, and still the tally of all of them.
+            auto reading = store->games_between("bob", "alice", 3, recorded.front().seq, mode);
+            const auto none = await_one(loop, std::move(reading));
+            REQUIRE_FALSE(none.error);
+            CHECK(none.games.empty());
+            REQUIRE(none.tally);
+            CHECK(same(*none.tally, HeadToHeadTally{2, 2, 3}));
+        }
+    }
+
     SUBCASE("a reopened store keeps every game and player, and ignores the roster") {
         const auto one =
             record(loop, *store, game("k1", "alice", "bob", GameResult::black_wins), offload);

@@ -74,6 +74,42 @@ TEST_CASE("leaderboard query values are checked") {
               .find("unknown query parameter 'sort'") != std::string::npos);
 }
 
+TEST_CASE("head to head: two names folded, a page of ids, 400 for the same player or a bad page") {
+    const auto vs =
+        std::get<HeadToHeadRequest>(parse_data_request("GET", "/players/Alice/vs/%62ob"));
+    CHECK(vs.player == "alice");
+    CHECK(vs.opponent == "bob");
+    CHECK(vs.limit == 100);
+    CHECK_FALSE(vs.before);
+    CHECK(route_of(vs) == Route::head_to_head);
+    const auto page = std::get<HeadToHeadRequest>(
+        parse_data_request("GET", "/players/bob/vs/alice?limit=1000&before=42"));
+    CHECK(page.player == "bob");
+    CHECK(page.opponent == "alice");
+    CHECK(page.limit == 1000);
+    CHECK(page.before == 42);
+    CHECK(std::get<HeadToHeadRequest>(parse_data_request("GET", "/players/a/vs/b?limit=1")).limit ==
+          1);
+
+    CHECK(message_of(error_of(parse_data_request("GET", "/players/alice/vs/ALICE")))
+              .find("themself") != std::string::npos);
+    CHECK(message_of(error_of(parse_data_request("GET", "/players/alice/vs/bob?limit=0"))) ==
+          "limit must be a whole number from 1 to 1000");
+    for (const char* target :
+         {"/players/alice/vs/alice", "/players/alice/vs/a%20b", "/players/a!/vs/bob",
+          "/players/alice/vs/bob?limit=1001", "/players/alice/vs/bob?limit=x",
+          "/players/alice/vs/bob?limit=", "/players/alice/vs/bob?before=0",
+          "/players/alice/vs/bob?before=-1", "/players/alice/vs/bob?limit=1&limit=2",
+          "/players/alice/vs/bob?after=3"}) {
+        CAPTURE(target);
+        CHECK(error_of(parse_data_request("GET", target)).status == 400);
+    }
+    CHECK(error_of(parse_data_request("GET", "/players/alice/vs/bob/games")).status == 404);
+    const auto posted = error_of(parse_data_request("POST", "/players/alice/vs/bob"));
+    CHECK(posted.status == 405);
+    CHECK(posted.allow == "GET");
+}
+
 TEST_CASE("modes parse strictly") {
     CHECK(parse_mode("inline") == WorkPlacement::inline_on_loop);
     CHECK(parse_mode(" offload\n") == WorkPlacement::offload);

@@ -1,3 +1,4 @@
+#include "unix_time.hpp"
 #include "data_api.hpp"
 #include "json_shapes.hpp"
 #include "json_writer.hpp"
@@ -35,7 +36,8 @@ TEST_CASE("the cheap lookup has no token, pages and health have their shapes") {
     const auto lookup = standing_json({"bob", 1477, 2714, 5000, 45.64, {}, 0});
     CHECK_FALSE(lookup.contains("token"));
     CHECK(lookup["rank"] == 2714);
-    const auto page = leaderboard_json({{1, "ann", 2000}}, 10, 0, 5);
+    const auto page = leaderboard_json({{1, "ann", 2000}}, 10, 0, 5, "club");
+    CHECK(page["population"] == "club");
     CHECK(page["entries"][0]["player"] == "ann");
     CHECK(page["players"] == 5);
     CHECK(health_json(WorkPlacement::offload) ==
@@ -150,7 +152,7 @@ TEST_CASE("a stored game has the documented shape and reads back unchanged") {
 
 TEST_CASE("a submission written by a client reads back as the same submission") {
     const auto reads_back = [](const GameSubmission& game) {
-        const auto parsed = parse_game_submission(game_submission_json(game).dump());
+        const auto parsed = parse_game_submission(game_submission_json(game).dump(), unix_ms_now());
         REQUIRE(std::holds_alternative<GameSubmission>(parsed));
         CHECK(std::get<GameSubmission>(parsed) == game);
     };

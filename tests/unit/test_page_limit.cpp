@@ -46,6 +46,10 @@ public:
     net::awaitable<GamesRead> games_after(std::int64_t, std::size_t, WorkPlacement) override {
         return held_page();
     }
+    net::awaitable<GamesRead> games_between(std::string, std::string, std::size_t,
+                                            std::optional<std::int64_t>, WorkPlacement) override {
+        return held_page();
+    }
     const std::vector<Player>& players_at_open() const override { return players_; }
 
 private:
@@ -99,18 +103,21 @@ struct Routes {
 TEST_CASE("past --max-pages-in-flight a page is refused at once, and the slot comes back when "
           "the page is answered") {
     Routes routes; // a limit of one page
-    std::optional<Reply> first, second, lookup, third;
+    std::optional<Reply> first, second, lookup, third, head_to_head;
     routes.get("/games?limit=10", first);
     routes.loop.poll();
     REQUIRE(routes.store.pages_asked() == 1);
     CHECK(!first);
     CHECK(routes.levels.pages_in_flight.load() == 1);
 
-    // While the first page is away: the next page (either kind) is told to come back, and never
+    // While the first page is away: the next page (any kind) is told to come back, and never
     // reaches the store; a lookup is not a page and is answered as always.
     routes.get("/players/alice/games", second);
     routes.get("/players/alice", lookup);
+    routes.get("/players/alice/vs/bob", head_to_head);
     routes.loop.poll();
+    REQUIRE(head_to_head);
+    CHECK(head_to_head->status == 503);
     REQUIRE(second);
     CHECK(second->status == 503);
     CHECK(second->retry_after_seconds == 1);
@@ -119,7 +126,7 @@ TEST_CASE("past --max-pages-in-flight a page is refused at once, and the slot co
     REQUIRE(lookup);
     CHECK(lookup->status == 200);
     CHECK(routes.store.pages_asked() == 1);
-    CHECK(routes.levels.shed_pages.load() == 1);
+    CHECK(routes.levels.shed_pages.load() == 2);
     CHECK(!first);
 
     routes.store.release();
