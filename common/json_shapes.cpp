@@ -87,8 +87,8 @@ void write_side(JsonWriter& json, const GameSide& side) {
     write_glicko(json, side.after);
     json.key("before");
     write_glicko(json, side.before);
-    json.key("games").value(side.games).key("player").value(side.player);
-    json.key("rank").value(side.rank).end_object();
+    json.key("games").value(side.games).key("periods").value(side.periods);
+    json.key("player").value(side.player).key("rank").value(side.rank).end_object();
 }
 
 void write_game(JsonWriter& json, const StoredGame& game) {
@@ -116,8 +116,12 @@ std::size_t widest_game_without_names() {
         constexpr double widest_double = -2.2250738585072014e-308;
         constexpr auto widest_integer = std::numeric_limits<std::int64_t>::min();
         constexpr Glicko widest_glicko{widest_double, widest_double, widest_double};
-        const GameSide side{"", widest_glicko, widest_glicko, std::numeric_limits<int>::min(),
-                            std::numeric_limits<int>::min()};
+        const GameSide side{"",
+                            widest_glicko,
+                            widest_glicko,
+                            std::numeric_limits<int>::min(),
+                            std::numeric_limits<int>::min(),
+                            widest_double};
         StoredGame game{"", widest_integer, GameResult::draw, widest_integer, side, side};
         std::string out;
         write_game_json(game, out);
@@ -169,7 +173,8 @@ nlohmann::json side_json(const GameSide& side) {
             {"before", glicko_json(side.before)},
             {"after", glicko_json(side.after)},
             {"rank", side.rank},
-            {"games", side.games}};
+            {"games", side.games},
+            {"periods", side.periods}};
 }
 
 Glicko parse_glicko(const nlohmann::json& body) {
@@ -178,9 +183,12 @@ Glicko parse_glicko(const nlohmann::json& body) {
 }
 
 GameSide parse_side(const nlohmann::json& body) {
-    return {body.at("player").get<std::string>(), parse_glicko(body.at("before")),
-            parse_glicko(body.at("after")), body.at("rank").get<int>(),
-            body.at("games").get<int>()};
+    return {body.at("player").get<std::string>(),
+            parse_glicko(body.at("before")),
+            parse_glicko(body.at("after")),
+            body.at("rank").get<int>(),
+            body.at("games").get<int>(),
+            body.value("periods", 0.0)}; // a server from before time counted sends none
 }
 
 } // namespace

@@ -18,8 +18,9 @@ struct LeaderboardEligibility {
 std::string describe(const LeaderboardEligibility& rule);
 
 // The eligible players best first, each with their rank among the eligible (ties share it).
-// O(club) to build: kept until the club moves (Ranking::version) or a minute passes, as time
-// alone makes players ineligible.
+// O(club) to build, on the loop: kept for a second once the club moves (Ranking::version), so
+// that a stream of games costs one build a second at most, and for a minute when it does not
+// (time alone makes players ineligible).
 class EligibleBoard {
 public:
     const std::vector<LeaderboardEntry>& entries(const Ranking& club,

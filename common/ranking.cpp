@@ -60,10 +60,11 @@ std::vector<LeaderboardEntry> Ranking::page(std::size_t limit, std::size_t offse
     return out;
 }
 
-void Ranking::for_each_in_order(
-    const std::function<void(const Player&, int rating)>& visit) const {
-    for (const auto& entry : ordered_)
-        visit(*player(entry.player), entry.rating);
+void Ranking::for_each_in_order(const InOrder& visit) const {
+    for (const auto& entry : ordered_) {
+        const auto it = players_.find(entry.player);
+        visit(it->first, it->second.glicko, it->second.rated_at_ms, entry.rating);
+    }
 }
 
 bool Ranking::apply(std::string_view player, const Glicko& values, int games, std::int64_t seq,
@@ -72,6 +73,7 @@ bool Ranking::apply(std::string_view player, const Glicko& values, int games, st
     if (it == players_.end()) return false;
     const auto rated_at = rated_at_after(it->second.rated_at_ms, played_at_ms);
     if (seq <= it->second.seq) {
+        if (it->second.rated_at_ms != rated_at) ++version_;
         it->second.rated_at_ms = rated_at;
         return false;
     }

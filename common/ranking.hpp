@@ -21,7 +21,8 @@ struct Standing {
     int rank = 0;      // 1 + players rated strictly higher
     int players = 0;   // club size
     double percentile; // share of the club rated strictly lower, in %, two decimals
-    Glicko glicko;     // full precision, as of the player's latest game (see rating_time.hpp)
+    Glicko glicko;     // full precision: as stored after the latest game (lookups grow the RD
+                       // to the time of asking, rating_time.hpp)
     int games = 0;
     std::optional<std::int64_t> rated_at_ms = std::nullopt; // when that game was played
 };
@@ -56,8 +57,10 @@ public:
     int size() const noexcept { return static_cast<int>(players_.size()); }
     // Moves so far: what changes when any player's values do.
     std::uint64_t version() const noexcept { return version_; }
-    // Every player best first (ties by name) with their rounded rating.
-    void for_each_in_order(const std::function<void(const Player&, int rating)>& visit) const;
+    // Every player best first (ties by name): name, values, rated_at and rounded rating.
+    using InOrder = std::function<void(const std::string& name, const Glicko& values,
+                                       std::optional<std::int64_t> rated_at_ms, int rating)>;
+    void for_each_in_order(const InOrder& visit) const;
 
 private:
     struct Entry {

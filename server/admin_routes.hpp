@@ -2,13 +2,13 @@
 // The admin plane's answers, on the admin thread: mode and health (common/admin_api), the
 // Prometheus exposition, the live dashboard and its event stream, the stall reports.
 #include "live_history.hpp"
-#include "store_verification.hpp"
 #include "load_levels.hpp"
 #include "loop_watch.hpp"
 #include "net.hpp"
 #include "reply.hpp"
 #include "server_connection.hpp"
 #include "server_metrics.hpp"
+#include "store_verification.hpp"
 
 #include <atomic>
 #include <filesystem>

@@ -37,6 +37,13 @@ ClubPage load_club_page(const std::filesystem::path& directory) {
     return page;
 }
 
+std::map<std::string, std::string> without_club_page(std::map<std::string, std::string> files) {
+    for (const auto& file : club_files)
+        if (file.stored.starts_with("club.")) // Chart.js is the dashboard's too
+            files.erase(std::string(file.stored));
+    return files;
+}
+
 void answer_club_page(const ClubPage& page, const ClubPageRequest& request, Reply& reply) {
     const std::string_view name =
         request.file.empty() ? std::string_view("index.html") : request.file; // "/club/"

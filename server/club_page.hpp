@@ -21,6 +21,10 @@ struct ClubPage {
 // The page's files in `directory`; those missing are left out (their requests get a 404).
 ClubPage load_club_page(const std::filesystem::path& directory);
 
+// `files` (the dashboard's directory, as load_dashboard reads it) less the club page's own: they
+// share the directory, and the admin plane serves only the dashboard.
+std::map<std::string, std::string> without_club_page(std::map<std::string, std::string> files);
+
 // 200 with the file and its Content-Type, or a 404 naming the file; both with
 // Content-Security-Policy "default-src 'self'; frame-ancestors 'none'" and X-Frame-Options DENY.
 void answer_club_page(const ClubPage& page, const ClubPageRequest& request, Reply& reply);

@@ -47,7 +47,7 @@ struct DataContext {
     LeaderboardEligibility eligibility = {}; // who /leaderboard?eligible=true lists
     EligibleBoard eligible_board = {};       // loop thread only
     RatingTime rating_time = {};             // the store's: lookups show RD grown to now
-    std::uint64_t next_request_id = 0;      // loop thread only
+    std::uint64_t next_request_id = 0;       // loop thread only
     // The store's reasons for 503s, with the request's id: its first at once, then a line a
     // second (loop thread only).
     FailureLog store_failures{"a request's store call"};

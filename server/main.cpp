@@ -26,25 +26,24 @@ using namespace ranking;
 
 namespace {
 
-// --verify: a progress line on stderr at most once a second, the verdict on stdout.
+// --verify: a progress line on stderr, the verdict on stdout; exit 0 agrees, 1 differs, 2 the
+// store cannot be read.
 int verify(const ServerConfig& config) {
-    const auto database = config.postgres ? config.postgres->conninfo : config.store.file.string();
-    auto last_line = std::chrono::steady_clock::now();
-    const auto report = verify_club(database, [&](std::int64_t checked, std::int64_t total) {
-        if (const auto now = std::chrono::steady_clock::now();
-            now - last_line >= std::chrono::seconds(1)) {
-            std::fprintf(stderr, "ranking-server --verify: %lld of %lld games replayed\n",
-                         static_cast<long long>(checked), static_cast<long long>(total));
-            last_line = now;
-        }
-    });
+    const auto report = verify_club(database_of(config), config.store.periods_per_day,
+                                    [](std::int64_t checked, std::int64_t total) {
+                                        std::fprintf(stderr,
+                                                     "ranking-server --verify: %lld of %lld "
+                                                     "games replayed\n",
+                                                     static_cast<long long>(checked),
+                                                     static_cast<long long>(total));
+                                    });
     if (report.passed) {
         std::printf("ranking-server --verify: %lld games replayed in %.1f s: the store agrees\n",
                     static_cast<long long>(report.games), report.seconds);
         return 0;
     }
     std::printf("ranking-server --verify: %s\n", report.difference.c_str());
-    return 1;
+    return report.read ? 1 : 2;
 }
 
 std::string joined(const std::vector<std::string>& items) {

@@ -52,10 +52,15 @@ struct ServerConfig {
     std::size_t max_connections_per_client = 256;
     bool cap_loopback = false;
     std::size_t answer_budget_bytes = std::size_t{64} << 20; // answers waiting for slow readers
-    FederationSettings federation; // GET /players/{name}/federation's service and its client
+    FederationSettings federation;      // GET /players/{name}/federation's service and its client
     LeaderboardEligibility eligibility; // who /leaderboard?eligible=true lists
     SqliteStoreConfig store;
     std::optional<PgStoreConfig> postgres; // set: PostgreSQL instead of the SQLite file
 };
+
+// The database as --db names it: the PostgreSQL connection string, or the SQLite file.
+inline std::string database_of(const ServerConfig& config) {
+    return config.postgres ? config.postgres->conninfo : config.store.file.string();
+}
 
 } // namespace ranking

@@ -90,7 +90,8 @@ ParsedServerOptions parse_server_options(int argc, const char* const argv[], std
          "wins over the file. SIGHUP reads it again (see docs/operations.md)")
         ("verify", "replay every game stored in --db from the starting club, compare each "
          "game and each player's final values with the store, print the first difference "
-         "and exit 1, or exit 0 when they all agree; serves nothing")
+         "and exit 1 (2: the store cannot be read), or exit 0 when they all agree; serves "
+         "nothing")
         ("allow-root", "run even as root (refused otherwise: the package runs the server as "
          "the 'ranking' user)");
     po::options_description desc("Options (on the command line or in the --config file)");

@@ -8,18 +8,21 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
+#include <optional>
 #include <string>
 
 namespace ranking {
 
 class StoreVerification {
 public:
-    explicit StoreVerification(std::string database) : database_(std::move(database)) {}
+    StoreVerification(std::string database, std::optional<double> periods_per_day)
+        : database_(std::move(database)), periods_per_day_(periods_per_day) {}
     ~StoreVerification() { thread_.join(); }
     net::awaitable<Reply> answer();
 
 private:
     std::string database_;
+    std::optional<double> periods_per_day_;
     net::thread_pool thread_{1};
     std::atomic<bool> running_{false};
 };

@@ -32,9 +32,11 @@ std::vector<Player> no_roster() {
 
 class SqliteClub final : public StoredClub {
 public:
-    explicit SqliteClub(const std::filesystem::path& file)
+    SqliteClub(const std::filesystem::path& file, std::optional<double> periods_per_day)
         : db_((exists(file) ? file : throw std::runtime_error("no database at " + file.string())),
-              no_roster, std::chrono::seconds(5)) {}
+              no_roster, std::chrono::seconds(5), periods_per_day) {
+        db_.begin_snapshot();
+    }
     RatingTime rating_time() override { return db_.rating_time(); }
     std::int64_t last_seq() override { return db_.last_seq(); }
     std::vector<Player> starting_club() override { return db_.starting_club(); }
@@ -51,9 +53,12 @@ private:
 
 class PgClubSource final : public StoredClub {
 public:
-    explicit PgClubSource(const std::string& conninfo) : connection_(io_.get_executor(), conninfo) {
+    PgClubSource(const std::string& conninfo, std::optional<double> periods_per_day)
+        : connection_(io_.get_executor(), conninfo) {
         connection_.connect_blocking();
-        club_ = open_pg_database(connection_, no_roster);
+        club_ = open_pg_database(connection_, no_roster, periods_per_day);
+        // One snapshot for every read that follows; never committed: nothing is written.
+        connection_.query_blocking("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     }
     RatingTime rating_time() override { return club_.time; }
     std::int64_t last_seq() override { return club_.last_seq; }
@@ -80,43 +85,45 @@ private:
     PgClub club_;
 };
 
-// Replays every game, then compares the club as stored. Games another server commits meanwhile
-// are replayed too: the final values are compared once no game came after the club was read.
+// Replays every game of the snapshot, then compares the club as the snapshot has it.
 std::string first_difference(StoredClub& store, ClubReplay& replay, const VerifyProgress& progress,
                              std::size_t page) {
     const auto total = store.last_seq();
+    auto last_told = std::chrono::steady_clock::now();
     std::int64_t after = 0;
-    for (;;) {
-        for (auto games = store.games_after(after, page); !games.empty();
-             games = store.games_after(after, page)) {
-            for (const auto& game : games)
-                if (auto difference = replay.check(game)) return *difference;
-            after = games.back().seq;
-            if (progress) progress(after, total);
+    for (auto games = store.games_after(after, page); !games.empty();
+         games = store.games_after(after, page)) {
+        for (const auto& game : games)
+            if (auto difference = replay.check(game)) return *difference;
+        after = games.back().seq;
+        if (const auto now = std::chrono::steady_clock::now();
+            progress && now - last_told >= std::chrono::seconds(1)) {
+            progress(after, total);
+            last_told = now;
         }
-        const auto club = store.current_club();
-        if (!store.games_after(after, 1).empty()) continue;
-        return replay.check_final(club).value_or("");
     }
+    if (progress) progress(after, total);
+    return replay.check_final(store.current_club()).value_or("");
 }
 
 } // namespace
 
-VerifyReport verify_club(const std::string& database, const VerifyProgress& progress,
-                         std::size_t page) {
+VerifyReport verify_club(const std::string& database, std::optional<double> periods_per_day,
+                         const VerifyProgress& progress, std::size_t page) {
     const auto started = std::chrono::steady_clock::now();
     VerifyReport report;
     try {
         std::unique_ptr<StoredClub> store;
         if (is_pg_conninfo(database))
-            store = std::make_unique<PgClubSource>(database);
+            store = std::make_unique<PgClubSource>(database, periods_per_day);
         else
-            store = std::make_unique<SqliteClub>(database);
+            store = std::make_unique<SqliteClub>(database, periods_per_day);
         ClubReplay replay(store->starting_club(), store->rating_time());
         report.difference = first_difference(*store, replay, progress, page);
         report.games = replay.games_checked();
         report.passed = report.difference.empty();
     } catch (const std::exception& e) {
+        report.read = false;
         report.difference = std::string("cannot read the store: ") + e.what();
     }
     report.seconds =

@@ -4,6 +4,7 @@
 #include "pg_database.hpp"
 
 #include "ranking.hpp"
+#include "starting_club_sql.hpp"
 
 #include <array>
 #include <limits>
@@ -532,23 +533,12 @@ std::vector<Player> read_pg_current_club(PgConnection& connection) {
 }
 
 std::vector<Player> read_pg_starting_club(PgConnection& connection) {
-    // A game's `games` counts it: the player had one fewer before. No rated_at before the first.
-    return read_players(connection, R"sql(
-SELECT p.name,
-       CASE WHEN g.seq IS NULL THEN p.rating WHEN g.white = p.name THEN g.white_rating_before
-            ELSE g.black_rating_before END,
-       CASE WHEN g.seq IS NULL THEN p.rd WHEN g.white = p.name THEN g.white_rd_before
-            ELSE g.black_rd_before END,
-       CASE WHEN g.seq IS NULL THEN p.volatility WHEN g.white = p.name
-            THEN g.white_volatility_before ELSE g.black_volatility_before END,
-       CASE WHEN g.seq IS NULL THEN p.games WHEN g.white = p.name THEN g.white_games - 1
-            ELSE g.black_games - 1 END,
-       NULL::bigint
-FROM players AS p
-LEFT JOIN games AS g
-    ON g.seq = least((SELECT min(seq) FROM games WHERE white = p.name),
-                     (SELECT min(seq) FROM games WHERE black = p.name))
-ORDER BY p.name)sql");
+    // least() passes over a NULL: a player with games in one colour only.
+    return read_players(connection, "SELECT " STARTING_CLUB_COLUMNS ", NULL::bigint FROM players "
+                                    "AS p "
+                                    "LEFT JOIN games AS g ON g.seq = least((SELECT min(seq) FROM "
+                                    "games WHERE white = p.name), (SELECT min(seq) FROM games "
+                                    "WHERE black = p.name)) ORDER BY p.name");
 }
 
 } // namespace ranking

@@ -1,5 +1,7 @@
 #include "sqlite_database.hpp"
 
+#include "starting_club_sql.hpp"
+
 #include <array>
 
 namespace ranking {
@@ -280,24 +282,20 @@ std::vector<Player> SqliteDatabase::current_club() {
                                      "player_standings ORDER BY name");
 }
 
+void SqliteDatabase::begin_snapshot() {
+    connection_.execute("BEGIN");
+    // A deferred transaction takes its snapshot at its first read.
+    Statement first(connection_, "SELECT count(*) FROM players");
+    first.step();
+}
+
 std::vector<Player> SqliteDatabase::starting_club() {
-    // A game's `games` counts it: the player had one fewer before. No rated_at before the first.
-    return read_players(connection_, R"sql(
-SELECT p.name,
-       CASE WHEN g.seq IS NULL THEN p.rating WHEN g.white = p.name THEN g.white_rating_before
-            ELSE g.black_rating_before END,
-       CASE WHEN g.seq IS NULL THEN p.rd WHEN g.white = p.name THEN g.white_rd_before
-            ELSE g.black_rd_before END,
-       CASE WHEN g.seq IS NULL THEN p.volatility WHEN g.white = p.name
-            THEN g.white_volatility_before ELSE g.black_volatility_before END,
-       CASE WHEN g.seq IS NULL THEN p.games WHEN g.white = p.name THEN g.white_games - 1
-            ELSE g.black_games - 1 END,
-       NULL
-FROM players AS p
-LEFT JOIN games AS g
-    ON g.seq = min(coalesce((SELECT min(seq) FROM games WHERE white = p.name), 1 << 62),
-                   coalesce((SELECT min(seq) FROM games WHERE black = p.name), 1 << 62))
-ORDER BY p.name)sql");
+    return read_players(
+        connection_, "SELECT " STARTING_CLUB_COLUMNS ", NULL FROM players AS p LEFT JOIN games "
+                     "AS g "
+                     "ON g.seq = min(coalesce((SELECT min(seq) FROM games WHERE white = p.name), "
+                     "1 << 62), coalesce((SELECT min(seq) FROM games WHERE black = p.name), "
+                     "1 << 62)) ORDER BY p.name");
 }
 
 void SqliteDatabase::load(std::optional<double> periods_per_day) {

@@ -59,6 +59,9 @@ public:
     // first game's values before it; their row when they have none), and as they stand now.
     std::vector<Player> starting_club();
     std::vector<Player> current_club();
+    // A read transaction: every read after it sees the file as it is now, whatever other
+    // connections commit meanwhile. For a replay's own connection, which writes nothing.
+    void begin_snapshot();
 
 private:
     struct Statements;

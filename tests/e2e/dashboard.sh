@@ -5,12 +5,8 @@ set -euo pipefail
 server_bin=$1
 work_dir=$2
 here=$(cd "$(dirname "$0")" && pwd)
-if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null; then
-  echo "needs /usr/bin/chromium and npm (make test installs them)" >&2
-  exit 77
-fi
 source "$here/npm_packages.sh"
-npm_packages "$here/../dashboard" "$work_dir"
+browser_test_packages "$work_dir"
 
 source "$here/../../scripts/server.sh"
 log=$(mktemp)

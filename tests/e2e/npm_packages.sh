@@ -9,3 +9,13 @@ npm_packages() {
     (cd "$work_dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
+
+# browser_test_packages WORK_DIR: the browser tests' packages (tests/dashboard) in WORK_DIR, or
+# exit 77 (skipped) without Debian's chromium or npm.
+browser_test_packages() {
+  if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null; then
+    echo "needs /usr/bin/chromium and npm (make test installs them)" >&2
+    exit 77
+  fi
+  npm_packages "$(dirname "${BASH_SOURCE[0]}")/../dashboard" "$1"
+}

@@ -103,6 +103,14 @@ TEST_CASE("club page: an unknown file is a JSON 404, POST /club a 405 that allow
         CHECK(has(answer.bytes, "Allow: GET\r\n"));
         CHECK(nlohmann::json::parse(body_of(answer.bytes)).contains("error"));
     }
+    // The admin plane reads the same directory but serves the dashboard only.
+    for (const char* target : {"/club.html", "/club.js", "/club.css"}) {
+        CAPTURE(target);
+        CHECK(status_line(raw_exchange(server.admin(), ask("GET", target)).bytes) ==
+              "HTTP/1.1 404 Not Found");
+    }
+    CHECK(status_line(raw_exchange(server.admin(), ask("GET", "/dashboard.js")).bytes) ==
+          "HTTP/1.1 200 OK");
 }
 
 TEST_CASE("club page: without its files in --dashboard-dir, /club is a 404 naming the directory") {

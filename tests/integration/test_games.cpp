@@ -3,6 +3,7 @@
 #include "captured_stderr.hpp"
 #include "foreign_lock.hpp"
 #include "json_shapes.hpp"
+#include "sqlite_statement.hpp"
 #include "test_server.hpp"
 
 #include <doctest/doctest.h>
@@ -139,6 +140,31 @@ TEST_CASE("a server restarted on the same file finds every game and rating") {
     const auto next = request(second.data(), "POST", "/games",
                               R"({"id":"g2","white":"bob","black":"alice","result":"1/2-1/2"})");
     CHECK(nlohmann::json::parse(next.response.body)["seq"] == 2);
+}
+
+TEST_CASE("POST /verify on the admin plane replays the live server's games, then names an edit") {
+    const TempDatabase file;
+    TestServer server(config_on(file, WorkPlacement::offload));
+    for (int i = 0; i < 20; ++i)
+        REQUIRE(request(server.data(), "POST", "/games",
+                        R"({"id":"v)" + std::to_string(i) + R"(","white":")" +
+                            (i % 2 ? "alice" : "bob") + R"(","black":"charlie","result":"1-0"})")
+                    .response.status == 201);
+    const auto agrees =
+        nlohmann::json::parse(request(server.admin(), "POST", "/verify").response.body);
+    CHECK(agrees["agrees"] == true);
+    CHECK(agrees["games"] == 20);
+    CHECK(agrees["difference"].is_null());
+    CHECK(request(server.admin(), "GET", "/verify").response.status == 405);
+    {
+        Connection edit(file.path());
+        edit.execute("UPDATE games SET black_volatility = 0.07 WHERE id = 'v12'");
+    }
+    const auto differs =
+        nlohmann::json::parse(request(server.admin(), "POST", "/verify").response.body);
+    CHECK(differs["agrees"] == false);
+    CHECK(differs["difference"].get<std::string>().find("game 'v12' (seq 13): black (charlie)") !=
+          std::string::npos);
 }
 
 TEST_CASE("a player's history: a point per game, newest first, or the last of each day") {

@@ -356,10 +356,10 @@ struct NonReader {
 TEST_CASE("answers waiting for readers that never read are budgeted: large new pages get 503 "
           "until the write timeout closes the non-reader") {
     auto config = test_config();
-    // One page of 10,000 games (about 5.5 MB, 6.4 MB reserved) fits, two do not. A smaller page
-    // would not wait: on loopback the kernel takes a couple of megabytes of a connection's
-    // answer at once, whatever its reader does.
-    config.answer_budget_bytes = 8 * 1024 * 1024;
+    // One page of 10,000 games (about 6 MB written, 8.4 MB reserved while it is read) fits, two
+    // do not. A smaller page would not wait: on loopback the kernel takes a couple of megabytes
+    // of a connection's answer at once, whatever its reader does.
+    config.answer_budget_bytes = 9 * 1024 * 1024;
     config.limits.write_timeout = std::chrono::milliseconds(300);
     TestServer server(config);
     const auto data = server.data();

@@ -46,6 +46,7 @@ const unprovoked = {
   'GET /players/{player}/federation 502': 'needs the service down or misbehaving (integration test "federation: each failure of the service has its status")',
   'GET /players/{player}/federation 503': 'needs --federation-max-pending look-ups waiting for a slow service',
   'GET /players/{player}/federation 504': 'needs a service slower than the timeout (integration test "federation: each failure of the service has its status")',
+  'POST /verify 409': 'needs a replay running already (a store large enough to be caught in the act)',
   'GET /readyz 503': 'needs PostgreSQL down (integration test "on PostgreSQL: ... /readyz follows the store") or a stopping server (unit test "/readyz")',
 };
 
@@ -116,6 +117,10 @@ const cases = [
   ['GET', admin, `/mode?token=${token}`, undefined, undefined, 401], // never from the URL
   ['GET', admin, '/mode', undefined, wrong, 403],
   ['GET', admin, '/mode', undefined, { ...bearer, ...foreignHost }, 421],
+  ['POST', admin, '/verify', undefined, bearer, 200],
+  ['POST', admin, '/verify', undefined, undefined, 401],
+  ['POST', admin, '/verify', undefined, wrong, 403],
+  ['POST', admin, '/verify', undefined, { ...bearer, ...foreignHost }, 421],
   ['PUT', admin, '/mode', 'inline', bearer, 200],
   ['PUT', admin, '/mode', 'offload', { ...bearer, Origin: admin }, 200], // the dashboard's own page
   ['PUT', admin, '/mode', 'sideways', bearer, 400],

@@ -56,16 +56,18 @@ TEST_CASE_TEMPLATE_DEFINE("a replay of ten thousand random games agrees with the
         verify_cases::record_random_games(loop, *store, club, 10'000);
     }
     std::int64_t last_progress = 0;
-    const auto passed = verify_club(
-        backend.database(), [&](std::int64_t checked, std::int64_t) { last_progress = checked; });
+    const auto passed =
+        verify_club(backend.database(), std::nullopt,
+                    [&](std::int64_t checked, std::int64_t) { last_progress = checked; });
     CHECK(passed.difference == "");
     CHECK(passed.passed);
     CHECK(passed.games == 10'000);
     CHECK(last_progress == 10'000);
 
     backend.edit("UPDATE games SET black_rating = black_rating + 0.5 WHERE seq = 4321");
-    const auto failed = verify_club(backend.database(), {});
+    const auto failed = verify_club(backend.database(), std::nullopt, {});
     CHECK_FALSE(failed.passed);
+    CHECK(failed.read);
     CHECK(failed.games == 4321);
     CHECK(failed.difference.find("game 'r4320' (seq 4321): black") != std::string::npos);
     CHECK(failed.difference.find("'s after rating is") != std::string::npos);

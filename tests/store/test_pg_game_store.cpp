@@ -16,6 +16,53 @@ using namespace ranking::guarantees;
 TEST_CASE_TEMPLATE_INVOKE(store_guarantees, PgBackend);
 TEST_CASE_TEMPLATE_INVOKE(club_verify, PgBackend);
 
+TEST_CASE("a database of schema 1 is migrated at open and keeps its games and ratings") {
+    std::string why;
+    if (!PgBackend::available(why)) {
+        MESSAGE("skipped: " << why);
+        return;
+    }
+    net::io_context loop;
+    PgBackend backend;
+    StoredGame first;
+    {
+        auto store = backend.open(loop, trio);
+        first = record(loop, *store, game("m1", "alice", "bob", GameResult::black_wins, 1000),
+                       WorkPlacement::offload)
+                    .game;
+    }
+    // What schema 1 left: no time anywhere.
+    backend.edit("ALTER TABLE games DROP COLUMN white_periods, DROP COLUMN black_periods");
+    backend.edit("ALTER TABLE players DROP COLUMN rated_at");
+    backend.edit("ALTER TABLE ranking_meta DROP COLUMN periods_per_day, DROP COLUMN "
+                 "timed_from_seq");
+    backend.edit("UPDATE ranking_meta SET schema_version = 1");
+    auto store = backend.open(loop, trio);
+    CHECK(store->rating_time().timed_from_seq == 2);
+    CHECK(store->rating_time().periods_per_day == default_rating_periods_per_day);
+    bool found_bob = false;
+    for (const auto& p : store->players_at_open())
+        if (p.name == "bob") {
+            found_bob = true;
+            CHECK(p.glicko() == first.black.after);
+            CHECK(p.games == 1);
+            CHECK(p.rated_at_ms == 1000);
+        }
+    CHECK(found_bob);
+    const auto kept = await_one(loop, store->find("m1", WorkPlacement::offload));
+    REQUIRE(kept.games.size() == 1);
+    CHECK(kept.games.front() == first); // its t stays 0: rated before time counted
+    const auto second =
+        record(loop, *store, game("m2", "bob", "charlie", GameResult::draw, 1000 + 10 * ms_per_day),
+               WorkPlacement::offload)
+            .game;
+    CHECK(second.white.periods == doctest::Approx(10 * default_rating_periods_per_day));
+    CHECK(second.black.periods == 0); // charlie's first game
+    const auto replay = verify_club(backend.database(), std::nullopt, {});
+    CHECK(replay.difference == "");
+    CHECK(replay.games == 2);
+}
+
 TEST_CASE("no thread: offload commits games sent together at once, inline one by one, both on "
           "the loop's thread") {
     std::string why;

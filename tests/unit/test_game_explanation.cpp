@@ -1,5 +1,6 @@
 // GET /games/{id}/explain's body: the values the store applied, the steps, the sentence.
 #include "game_explanation.hpp"
+#include "rating_time.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -61,4 +62,31 @@ TEST_CASE("an explanation says when the stored values are not what the game give
     CHECK(explained["black"]["matches_stored"] == true);
     CHECK(explained["white"]["sentence"].get<std::string>().find("an uncertain opponent") !=
           std::string::npos);
+}
+
+TEST_CASE("after time away, the explanation uses the RD the game used and reproduces the after") {
+    // White back after 100 days (21.436 periods at lichess's rate), black after 1 day.
+    const double white_t = 21.436, black_t = 0.21436;
+    const Glicko white{1600, 60, 0.06}, black{1550, 70, 0.06};
+    const auto after = rate_game_in_time(white, white_t, black, black_t, 1.0);
+    StoredGame game;
+    game.id = "g2";
+    game.seq = 9;
+    game.result = GameResult::white_wins;
+    game.white = {"alice", white, after.white, 1, 5, white_t};
+    game.black = {"bob", black, after.black, 2, 7, black_t};
+    const auto explained = explain_game(game);
+    const auto& side = explained["white"];
+    CHECK(side["matches_stored"] == true);
+    CHECK(side["periods_away"] == white_t);
+    CHECK(side["rating_periods"] == doctest::Approx(white_t + 1));
+    CHECK(side["rd_grown"] == inflate_rd(white, white_t).rd);
+    CHECK(side["rd_grown"].get<double>() > 60);
+    CHECK(side["before"]["rd"] == 60);
+    CHECK(side["opponent"]["rd"] == inflate_rd(black, black_t).rd);
+    CHECK(side["steps"]["phi"] == doctest::Approx(inflate_rd(white, white_t).rd / 173.7178));
+    const std::string sentence = side["sentence"];
+    CAPTURE(sentence);
+    CHECK(sentence.starts_with("RD 60.0 grew to "));
+    CHECK(explained["black"]["matches_stored"] == true);
 }
