@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): ranking-server against nginx on the same machine, in one run, as
 # ratios, with the machine, the tools and every command printed. Loopback only; every process it
-# starts is stopped by PID and every load run stops by itself. About 3 minutes.
+# starts is stopped by PID and every load run stops by itself. About 4.5 minutes.
 # 1. req/s on a cheap endpoint: wrk -t1 -c100 on nginx (one worker, `return 200` of the same JSON
 #    body as our /healthz) and on our GET /healthz and GET /players/alice, in three interleaved
 #    rounds of 5 s; the median of each, ours / nginx.
 # 1b. the stall detector's cost: the same server against a twin with --stall-detector off, on
 #    /healthz in three interleaved rounds; PASS when the medians differ by less than either set's
 #    spread.
+# 1c. CPU per request: at 25% and 50% of nginx's req/s from 1, open loop, each server pinned to
+#    core 0 and ranking-load to core 1: the server process's CPU time, system calls and context
+#    switches divided by the requests answered; ours / nginx.
 # 2. p99 at a fixed rate: half of nginx's req/s from 1, offered open loop by ranking-load (latency
 #    from due time, no coordinated omission) to nginx's / and to our /healthz; ours / nginx.
 #    With one thread first; if ranking-load did not keep to its plan (NOT VALID), again with two.
@@ -31,7 +34,8 @@
 # Then a summary against the goals, each PASS or MISS.
 # Usage: bench/bench.sh [BUILD_DIR=build/release]
 # Env: CONNECTIONS (100) for 1, 2 and 5; ROUNDS (3) and WRK_SECONDS (5) for 1; DURATION (10 s) for 2 and 5; HOLD (18000) connections for 3;
-# POOL_DURATION (10 s) for 4; LOAD_VS_WRK (0; 1 adds part 5, about 40 s more)
+# POOL_DURATION (10 s) for 4; LOAD_VS_WRK (0; 1 adds part 5, about 40 s more); IO_URING_BUILD
+# (none; a build dir configured with -DRANKING_IO_URING=ON: its server joins part 1c)
 set -euo pipefail
 build=${1:-build/release}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +50,7 @@ load_bin=$build/load/ranking-load
 
 command -v wrk >/dev/null || "$here/../scripts/install-deps.sh" wrk
 command -v nginx >/dev/null || "$here/../scripts/install-deps.sh" nginx-light
+command -v jq >/dev/null || "$here/../scripts/install-deps.sh" jq
 
 work=$(mktemp -d)
 nginx_pid=""
@@ -225,6 +230,82 @@ armed_spread=$(spread "${armed_rates[@]}") disarmed_spread=$(spread "${disarmed_
 detector_gap=$(awk -v a="$armed_rate" -v d="$disarmed_rate" 'BEGIN { g = a - d; printf "%.0f", g < 0 ? -g : g }')
 printf '  armed %s req/s (spread %s), disarmed %s req/s (spread %s): medians %s apart\n' \
   "$armed_rate" "$armed_spread" "$disarmed_rate" "$disarmed_spread" "$detector_gap"
+
+# What each server spends per request at the same offered rate, each pinned to core 0 and
+# ranking-load to core 1: the process's CPU time (utime + stime of all its threads, from
+# /proc/PID/stat), its system calls (perf's raw_syscalls:sys_enter tracepoint: this VM has no
+# hardware counters) and its context switches (voluntary and not, over its threads), from just
+# before ranking-load starts to just after it ends, divided by the requests answered.
+echo
+echo "== 1c. CPU per request at the same offered rate, open loop, $connections connections, ${duration} s; server on core 0, ranking-load on core 1"
+command -v perf >/dev/null || "$here/../scripts/install-deps.sh" linux-perf
+clock_ticks=$(getconf CLK_TCK)
+process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+process_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }'; }
+# Usage: cpu_run LABEL PID URL ADMIN_URL RATE MIX; prints a line, sets CPU_US (µs a request).
+cpu_run() {
+  local label=$1 pid=$2 url=$3 admin=$4 rate=$5 mix=$6 ticks switches perf_pid
+  taskset -a -p -c 0 "$pid" >/dev/null
+  ticks=$(process_ticks "$pid") switches=$(process_switches "$pid")
+  perf stat -x, -e raw_syscalls:sys_enter -p "$pid" -o "$work/perf.csv" 2>/dev/null &
+  perf_pid=$!
+  local cmd=(taskset -c 1 "$load_bin" --url "$url" --admin-url "$admin" --mix "$mix" --canary 0
+    --no-server-metrics --no-progress --rate "$rate" --connections "$connections" --warmup 0s
+    --duration "${duration}s" --json "$work/cpu.json")
+  timeout 300 "${cmd[@]}" >"$work/cpu.out" 2>&1 || true
+  kill -INT "$perf_pid" 2>/dev/null || true
+  wait "$perf_pid" 2>/dev/null || true
+  ticks=$(($(process_ticks "$pid") - ticks)) switches=$(($(process_switches "$pid") - switches))
+  local answered syscalls valid
+  answered=$(jq '.validity.answered_rate * .run.duration_s | floor' "$work/cpu.json" 2>/dev/null || echo 0)
+  valid=$(jq -r 'if .validity.valid then "VALID" else "NOT VALID" end' "$work/cpu.json" 2>/dev/null || echo "no report")
+  syscalls=$(awk -F, '/raw_syscalls/ { print $1 }' "$work/perf.csv")
+  CPU_US=$(awk -v t="$ticks" -v hz="$clock_ticks" -v n="$answered" 'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "n/a" }')
+  printf '  %-30s %7d/s: %6s µs CPU, %5s syscalls, %6s context switches a request (%d answered; %s)\n' \
+    "$label" "$rate" "$CPU_US" \
+    "$(awk -v s="${syscalls:-0}" -v n="$answered" 'BEGIN { if (n > 0 && s > 0) printf "%.2f", s / n; else print "n/a" }')" \
+    "$(awk -v s="$switches" -v n="$answered" 'BEGIN { if (n > 0) printf "%.3f", s / n; else print "n/a" }')" \
+    "$answered" "$valid"
+  taskset -a -p -c "0-$(($(nproc) - 1))" "$pid" >/dev/null
+}
+show taskset -c 1 "$load_bin" --url URL --mix MIX --canary 0 --rate RATE --connections "$connections" \
+  --warmup 0s --duration "${duration}s" "# while: perf stat -e raw_syscalls:sys_enter -p PID"
+nginx_cpu_pid=$(nginx_worker)
+# With IO_URING_BUILD (a build with -DRANKING_IO_URING=ON), its server too, in the same run.
+uring=()
+if [ -n "${IO_URING_BUILD:-}" ]; then
+  epoll=("$SERVER_PID" "$DATA_URL" "$ADMIN_URL" "$SERVER_LINE" "${SERVER_DB_DIR:-}")
+  start_server "$work/uring.log" "$IO_URING_BUILD/server/ranking-server"
+  uring=("$SERVER_PID" "$DATA_URL" "$ADMIN_URL" "${SERVER_DB_DIR:-}")
+  SERVER_PID=${epoll[0]} DATA_URL=${epoll[1]} ADMIN_URL=${epoll[2]} SERVER_LINE=${epoll[3]} SERVER_DB_DIR=${epoll[4]}
+fi
+health_cpu=() player_cpu=() nginx_cpu=() uring_health_cpu=() uring_player_cpu=()
+for share in 25 50; do
+  cpu_rate=$(awk -v n="$nginx_rate" -v s="$share" 'BEGIN { printf "%d", n * s / 100 }')
+  cpu_run "nginx / (${share}% of its req/s)" "$nginx_cpu_pid" "$NGINX_URL" "$NGINX_URL" "$cpu_rate" healthz=1
+  nginx_cpu+=("$CPU_US")
+  cpu_run "ranking-server /healthz" "$SERVER_PID" "$DATA_URL" "$ADMIN_URL" "$cpu_rate" healthz=1
+  health_cpu+=("$CPU_US")
+  cpu_run "ranking-server /players/NAME" "$SERVER_PID" "$DATA_URL" "$ADMIN_URL" "$cpu_rate" players=1
+  player_cpu+=("$CPU_US")
+  if [ ${#uring[@]} -gt 0 ]; then
+    cpu_run "io_uring build /healthz" "${uring[0]}" "${uring[1]}" "${uring[2]}" "$cpu_rate" healthz=1
+    uring_health_cpu+=("$CPU_US")
+    cpu_run "io_uring build /players/NAME" "${uring[0]}" "${uring[1]}" "${uring[2]}" "$cpu_rate" players=1
+    uring_player_cpu+=("$CPU_US")
+  fi
+done
+if [ ${#uring[@]} -gt 0 ]; then
+  echo "  ratio io_uring / epoll, CPU a request: /healthz $(ratio "${uring_health_cpu[0]}" "${health_cpu[0]}")x and $(ratio "${uring_health_cpu[1]}" "${health_cpu[1]}")x," \
+    "/players/NAME $(ratio "${uring_player_cpu[0]}" "${player_cpu[0]}")x and $(ratio "${uring_player_cpu[1]}" "${player_cpu[1]}")x (25% and 50%)"
+  kill -TERM "${uring[0]}" 2>/dev/null || true
+  wait "${uring[0]}" 2>/dev/null || true
+  [ -z "${uring[3]}" ] || rm -rf "${uring[3]}"
+fi
+# The worse of the two rates for each route, as the goal must hold at both.
+cpu_health_ratio=$(awk -v a="$(ratio "${health_cpu[0]}" "${nginx_cpu[0]}")" -v b="$(ratio "${health_cpu[1]}" "${nginx_cpu[1]}")" 'BEGIN { print (a + 0 > b + 0) ? a : b }')
+cpu_player_ratio=$(awk -v a="$(ratio "${player_cpu[0]}" "${nginx_cpu[0]}")" -v b="$(ratio "${player_cpu[1]}" "${nginx_cpu[1]}")" 'BEGIN { print (a + 0 > b + 0) ? a : b }')
+echo "  ratio ours / nginx, CPU a request (the worse of the two rates): /healthz ${cpu_health_ratio}x, /players/NAME ${cpu_player_ratio}x"
 
 echo
 fixed_rate=$(awk -v n="$nginx_rate" 'BEGIN { printf "%d", n / 2 }')
@@ -412,6 +493,9 @@ worst_ratio=$(awk -v a="$health_ratio" -v b="$player_ratio" 'BEGIN { print (a + 
 ok=$(at_least "$worst_ratio" 1.0)
 printf '  %-4s req/s vs nginx >= 1.0x:            /healthz %sx, /players/alice %sx\n' \
   "$(verdict "$ok")" "$health_ratio" "$player_ratio"
+ok=$(( $(at_most "$cpu_health_ratio" 0.9) && $(at_most "$cpu_player_ratio" 1.0) ))
+printf '  %-4s CPU a request vs nginx:            /healthz %sx (goal <= 0.9x), /players/NAME %sx (<= 1.0x)\n' \
+  "$(verdict "$ok")" "$cpu_health_ratio" "$cpu_player_ratio"
 # The detector costs nothing measurable: its medians closer than either set's own spread.
 ok=$(awk -v g="$detector_gap" -v a="$armed_spread" -v d="$disarmed_spread" 'BEGIN { print (g < a && g < d) ? 1 : 0 }')
 printf '  %-4s stall detector armed vs disarmed:   medians %s req/s apart, spreads %s and %s\n' \
