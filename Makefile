@@ -39,12 +39,14 @@ demo: build
 live: build
 	@demo/live.sh $(BUILD)
 
-# ranking-server against nginx (one worker) on the same machine in one run, as ratios, about 4.5
+# ranking-server against nginx (one worker) on the same machine in one run, as ratios, about 8
 # minutes (bench/bench.sh): req/s under wrk on a cheap endpoint (and with the stall detector
-# armed and disarmed), CPU, system calls and context switches a request at the same rates, p99 at half nginx's req/s (open loop), bytes per connection at 18,000
-# keep-alive connections, canary p99 with the hash pool saturated (offload against inline), then
-# a summary against the goals, PASS or MISS. Installs wrk and nginx-light if missing; nginx runs
-# as a child on loopback. LOAD_VS_WRK=1 adds ranking-load against wrk.
+# armed and disarmed), CPU, system calls and context switches a request at the same rates, p99
+# at half nginx's req/s (open loop), bytes per connection at 18,000 keep-alive connections,
+# canary p99 with the hash pool saturated (offload against inline), latency against the rate
+# where this machine can measure it, then a summary against the goals, PASS or MISS. Installs
+# wrk, nginx-light, jq and linux-perf if missing; nginx runs as a child on loopback.
+# LOAD_VS_WRK=1 adds ranking-load against wrk.
 bench: build
 	@bench/bench.sh $(BUILD)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): ranking-server against nginx on the same machine, in one run, as
 # ratios, with the machine, the tools and every command printed. Loopback only; every process it
-# starts is stopped by PID and every load run stops by itself. About 4.5 minutes.
+# starts is stopped by PID and every load run stops by itself. About 8 minutes.
 # 1. req/s on a cheap endpoint: wrk -t1 -c100 on nginx (one worker, `return 200` of the same JSON
 #    body as our /healthz) and on our GET /healthz and GET /players/alice, in three interleaved
 #    rounds of 5 s; the median of each, ours / nginx.
@@ -29,13 +29,18 @@
 #    server's default --pool-priority (server not niced), once inline; canary p99 of each and
 #    inline / offload. A p99 among canaries unanswered within ranking-load's timeout is no
 #    latency: it shows as unanswered with no ratio (an inline one is the collapse, said so).
+# 6. latency against the rate: from 10% of nginx's req/s upwards, SWEEP_PAIRS (5) interleaved
+#    pairs of SWEEP_SECONDS (3) a rate, each server pinned to core 0 and ranking-load to core 1;
+#    a rate counts only while ranking-load keeps headroom (send-lag p99 <= 0.1 ms, CPU <= 70%);
+#    p50/p99/p99.9/max medians, a chart and the percentile spectrum (gnuplot) in BUILD/bench.
 # 5. (LOAD_VS_WRK=1 only) how many req/s ranking-load can drive compared with wrk, closed loop,
 #    then open loop at 50% and 25% of its ceiling, showing whether it stays VALID there.
 # Then a summary against the goals, each PASS or MISS.
 # Usage: bench/bench.sh [BUILD_DIR=build/release]
 # Env: CONNECTIONS (100) for 1, 2 and 5; ROUNDS (3) and WRK_SECONDS (5) for 1; DURATION (10 s) for 2 and 5; HOLD (18000) connections for 3;
-# POOL_DURATION (10 s) for 4; LOAD_VS_WRK (0; 1 adds part 5, about 40 s more); IO_URING_BUILD
-# (none; a build dir configured with -DRANKING_IO_URING=ON: its server joins part 1c)
+# POOL_DURATION (10 s) for 4; SWEEP_PAIRS (5) and SWEEP_SECONDS (3) for 6; LOAD_VS_WRK (0; 1 adds
+# part 5, about 40 s more); IO_URING_BUILD (none; another build dir, e.g. Asio's io_uring
+# backend as docs/bench.md configures it: its server joins part 1c)
 set -euo pipefail
 build=${1:-build/release}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -460,6 +465,107 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
+# The latency against the rate, where this machine can measure it: each server pinned to core 0,
+# ranking-load to core 1; from 10% of nginx's req/s upwards, SWEEP_PAIRS interleaved nginx/ours
+# runs a rate; a rate counts only if every run of it kept ranking-load's send-lag p99 <= 0.1 ms
+# and its CPU <= 70% of its core (headroom: a busier tool measures itself); from the first rate
+# that does not, the rest are not measurable here. Medians over the pairs; a chart of p99 against
+# the rate and the percentile spectrum at the highest measurable rate (gnuplot), in $sweep_dir.
+echo
+sweep_pairs=${SWEEP_PAIRS:-5}
+sweep_seconds=${SWEEP_SECONDS:-3}
+sweep_dir=$build/bench
+mkdir -p "$sweep_dir"
+echo "== 6. latency against the rate: $sweep_pairs interleaved pairs a rate, ${sweep_seconds} s each, $connections connections, open loop; servers on core 0, ranking-load on core 1"
+show taskset -c 1 "$load_bin" --url URL --mix healthz=1 --canary 0 --rate RATE --connections "$connections" \
+  --warmup 1s --duration "${sweep_seconds}s" --json FILE
+start_server "$work/sweep.log" "$build/server/ranking-server"
+start_nginx
+taskset -a -p -c 0 "$SERVER_PID" >/dev/null
+taskset -a -p -c 0 "$(nginx_worker)" >/dev/null
+# One run: its JSON in FILE. Usage: sweep_run FILE URL ADMIN_URL RATE
+sweep_run() {
+  timeout 120 taskset -c 1 "$load_bin" --url "$2" --admin-url "$3" --mix healthz=1 --canary 0 \
+    --no-server-metrics --no-progress --rate "$4" --connections "$connections" --warmup 1s \
+    --duration "${sweep_seconds}s" --json "$1" >/dev/null 2>&1 || true
+}
+# "ok" when ranking-load kept its headroom in FILE, else why not.
+headroom() {
+  jq -r '.validity as $v | if ($v.valid and $v.tool_send_lag_ms.p99 <= 0.1 and $v.tool_cpu_percent <= 70)
+    then "ok" else "send-lag p99 \($v.tool_send_lag_ms.p99) ms, tool CPU \($v.tool_cpu_percent | floor)%" end' "$1" 2>/dev/null ||
+    echo "no report"
+}
+latency_of() { jq -r ".overall.series.healthz.latency_ms[\"$2\"]" "$1"; } # FILE KEY
+printf '  %-8s %-36s %-36s %s\n' "rate/s" "nginx p50 / p99 / p99.9 / max ms" "ours p50 / p99 / p99.9 / max ms" "p99 ours/nginx"
+printf 'rate\tnginx_p50\tnginx_p99\tnginx_p999\tnginx_max\tours_p50\tours_p99\tours_p999\tours_max\n' >"$sweep_dir/sweep.tsv"
+measurable=1 sweep_worst=0 spectrum_rate=""
+for share in 10 20 30 40 50 60 70 80 90 100; do
+  rate=$(awk -v n="$nginx_rate" -v s="$share" 'BEGIN { printf "%d", n * s / 100 }')
+  if [ "$measurable" = 0 ]; then
+    printf '  %-8s not measurable here\n' "$rate"
+    continue
+  fi
+  declare -A got=()
+  why=ok
+  for pair in $(seq "$sweep_pairs"); do
+    for who in nginx ours; do
+      file=$work/sweep-$who-$rate-$pair.json
+      if [ "$who" = nginx ]; then sweep_run "$file" "$NGINX_URL" "$NGINX_URL" "$rate"; else sweep_run "$file" "$DATA_URL" "$ADMIN_URL" "$rate"; fi
+      verdict_now=$(headroom "$file")
+      [ "$verdict_now" = ok ] || why="$who: $verdict_now"
+      for key in p50 p99 p99.9 max; do got[$who-$key]+="$(latency_of "$file" "$key") "; done
+    done
+    [ "$why" = ok ] || break
+  done
+  if [ "$why" != ok ]; then
+    printf '  %-8s not measurable here (%s)\n' "$rate" "$why"
+    measurable=0
+    continue
+  fi
+  row=() tsv=("$rate")
+  for who in nginx ours; do
+    cells=()
+    for key in p50 p99 p99.9 max; do
+      # shellcheck disable=SC2086
+      m=$(median ${got[$who-$key]})
+      cells+=("$m") tsv+=("$m")
+    done
+    row+=("$(printf '%s / %s / %s / %s' "${cells[@]}")")
+  done
+  nginx_p99_median=$(median ${got[nginx-p99]}) ours_p99_median=$(median ${got[ours-p99]})
+  sweep_ratio=$(ratio "$ours_p99_median" "$nginx_p99_median")
+  sweep_worst=$(awk -v a="$sweep_ratio" -v w="$sweep_worst" 'BEGIN { print (a + 0 > w + 0) ? a : w }')
+  printf '  %-8s %-36s %-36s %sx\n' "$rate" "${row[0]}" "${row[1]}" "$sweep_ratio"
+  (IFS=$'\t'; echo "${tsv[*]}") >>"$sweep_dir/sweep.tsv"
+  spectrum_rate=$rate
+  unset got
+done
+if [ -n "$spectrum_rate" ]; then
+  # The spectrum at the highest measurable rate, from its first pair: x = 1/(1-p) on a log axis.
+  for who in nginx ours; do
+    jq -r '.overall.series.healthz.latency_ms | [["50", .p50], ["90", .p90], ["99", .p99], ["99.9", .["p99.9"]], ["99.99", .["p99.99"]]][]
+      | "\(100 / (100 - (.[0] | tonumber)))\t\(.[1])\t\(.[0])"' "$work/sweep-$who-$spectrum_rate-1.json" >"$sweep_dir/spectrum-$who.tsv"
+  done
+  gnuplot <<PLOT
+set terminal svg size 900,500 dynamic
+set output "$sweep_dir/sweep.svg"
+set title "p99 against the offered rate, open loop (medians of $sweep_pairs pairs)"
+set xlabel "offered rate (req/s)"; set ylabel "p99 (ms)"; set key left top; set grid
+plot "$sweep_dir/sweep.tsv" using 1:3 skip 1 with linespoints title "nginx", \
+     "$sweep_dir/sweep.tsv" using 1:7 skip 1 with linespoints title "ranking-server /healthz"
+set output "$sweep_dir/spectrum.svg"
+set title "latency by percentile at ${spectrum_rate}/s"
+set logscale x; set xlabel "percentile"; set ylabel "latency (ms)"
+set xtics ("50%" 2, "90%" 10, "99%" 100, "99.9%" 1000, "99.99%" 10000)
+plot "$sweep_dir/spectrum-nginx.tsv" using 1:2 with linespoints title "nginx", \
+     "$sweep_dir/spectrum-ours.tsv" using 1:2 with linespoints title "ranking-server /healthz"
+PLOT
+  echo "  charts: $sweep_dir/sweep.svg, $sweep_dir/spectrum.svg (at ${spectrum_rate}/s); data: $sweep_dir/sweep.tsv"
+fi
+stop_nginx
+stop_server >/dev/null 2>&1 || true
+
+# ---------------------------------------------------------------------------------------------
 if [ "${LOAD_VS_WRK:-0}" = 1 ]; then
   echo
   echo "== 5. ranking-load against wrk: GET /healthz, $connections connections, ${duration} s, 1 thread each"
@@ -522,6 +628,12 @@ fi
 unanswered_p99 "$offload_p99" && offload_text="canary p99 $offload_text"
 printf '  %-4s offload canary p99 <= 1 ms, inline >= 50x: offload %s (%s), inline %s\n' \
   "$(verdict "$ok")" "$offload_text" "${pool_valid:-no report}" "$inline_shown"
+if [ -n "$spectrum_rate" ]; then
+  printf '  %-4s p99 by rate vs nginx <= 1.1x:       the worst median ratio %sx over the rates measurable here (up to %s/s)\n' \
+    "$(verdict "$(at_most "$sweep_worst" 1.1)")" "$sweep_worst" "$spectrum_rate"
+else
+  printf '  %-4s p99 by rate vs nginx <= 1.1x:       no rate measurable here: ranking-load lacks headroom from 10%% of nginx'"'"'s req/s\n' "$(verdict 0)"
+fi
 printf '  %-4s p99 at %d/s (half nginx), no goal:  ours %s, nginx %s: %sx (%s, %s)\n' \
   "info" "$fixed_rate" "$(p99_text "$ours_p99")" "$(p99_text "$nginx_p99")" "$p99_ratio" "$ours_valid" "$nginx_valid"
 if grep -q 'NOT VALID' <<<"$ours_valid $nginx_valid $pool_valid"; then
