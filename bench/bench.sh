@@ -551,12 +551,12 @@ set terminal svg size 900,500 dynamic
 set output "$sweep_dir/sweep.svg"
 set title "p99 against the offered rate, open loop (medians of $sweep_pairs pairs)"
 set xlabel "offered rate (req/s)"; set ylabel "p99 (ms)"; set key left top; set grid
-plot "$sweep_dir/sweep.tsv" using 1:3 skip 1 with linespoints title "nginx", \
-     "$sweep_dir/sweep.tsv" using 1:7 skip 1 with linespoints title "ranking-server /healthz"
+plot "$sweep_dir/sweep.tsv" skip 1 using 1:3 with linespoints title "nginx", \
+     "$sweep_dir/sweep.tsv" skip 1 using 1:7 with linespoints title "ranking-server /healthz"
 set output "$sweep_dir/spectrum.svg"
 set title "latency by percentile at ${spectrum_rate}/s"
 set logscale x; set xlabel "percentile"; set ylabel "latency (ms)"
-set xtics ("50%" 2, "90%" 10, "99%" 100, "99.9%" 1000, "99.99%" 10000)
+set xtics ("50%%" 2, "90%%" 10, "99%%" 100, "99.9%%" 1000, "99.99%%" 10000)  # %% is a literal % in a tic label
 plot "$sweep_dir/spectrum-nginx.tsv" using 1:2 with linespoints title "nginx", \
      "$sweep_dir/spectrum-ours.tsv" using 1:2 with linespoints title "ranking-server /healthz"
 PLOT
