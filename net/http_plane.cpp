@@ -21,7 +21,7 @@ std::string host_and_port(const tcp::endpoint& endpoint) {
     return host + ":" + std::to_string(endpoint.port());
 }
 
-net::awaitable<void> accept_loop(tcp::acceptor& acceptor, const PlaneSetting& plane) {
+net::awaitable<void> accept_loop(LoopAcceptor& acceptor, const PlaneSetting& plane) {
     auto executor = co_await net::this_coro::executor;
     // Out of descriptors, accept fails every 50 ms pause: one line a minute, with the count.
     FailureLog failures(plane.name + ": accept", std::chrono::seconds(60));
@@ -85,7 +85,7 @@ HttpPlane::HttpPlane(net::io_context& context, const std::string& role, const st
     // Boost's own error names neither the plane nor the address, and ends with its source line.
     try {
         acceptor_.open(endpoint.protocol());
-        acceptor_.set_option(tcp::acceptor::reuse_address(true));
+        acceptor_.set_option(LoopAcceptor::reuse_address(true));
         acceptor_.bind(endpoint);
         acceptor_.listen(listen_backlog);
     } catch (const boost::system::system_error& e) {

@@ -29,7 +29,7 @@ public:
 
 private:
     net::io_context& context_;
-    tcp::acceptor acceptor_;
+    LoopAcceptor acceptor_;
     PlaneSetting plane_;     // what every connection shares: outlives them all
     tcp::endpoint endpoint_; // kept: the acceptor forgets it once closed
     net::steady_timer sweep_timer_;

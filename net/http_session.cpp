@@ -13,7 +13,7 @@ namespace {
 // One connection, on the heap for its whole life: owned by its pending read while parked, by
 // the handler serving it, or by the coroutine that continues when something must wait.
 struct Session {
-    Session(tcp::socket socket, const PlaneSetting& setting, const net::ip::address* peer)
+    Session(LoopSocket socket, const PlaneSetting& setting, const net::ip::address* peer)
         : plane(setting), connection(std::move(socket), setting.limits),
           member(setting.registry, connection, peer) {}
     ~Session() { connection.close(); }
@@ -266,12 +266,12 @@ void serve(SessionPtr session) {
 
 } // namespace
 
-void start_session(tcp::socket socket, const PlaneSetting& plane,
+void start_session(LoopSocket socket, const PlaneSetting& plane,
                    const net::ip::address* counted_peer) {
     park(std::make_unique<Session>(std::move(socket), plane, counted_peer));
 }
 
-void refuse_connection(tcp::socket socket, const PlaneSetting& plane, const std::string& why) {
+void refuse_connection(LoopSocket socket, const PlaneSetting& plane, const std::string& why) {
     ServerConnection connection(std::move(socket), plane.limits);
     connection.reply() = retry_later_reply(why + "; retry later");
     // One small write into an empty socket buffer, tried once: no waiting, no timer.

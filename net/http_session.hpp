@@ -40,10 +40,10 @@ struct PlaneSetting {
 
 // Serves a freshly accepted connection until it closes (returns at once; the connection lives
 // on in the plane's io_context). `counted_peer`: the peer, when the per-client cap counts it.
-void start_session(tcp::socket socket, const PlaneSetting& plane,
+void start_session(LoopSocket socket, const PlaneSetting& plane,
                    const net::ip::address* counted_peer);
 
 // Past a connection cap: a 503 saying `why`, tried once, then close, without reading the request.
-void refuse_connection(tcp::socket socket, const PlaneSetting& plane, const std::string& why);
+void refuse_connection(LoopSocket socket, const PlaneSetting& plane, const std::string& why);
 
 } // namespace ranking

@@ -138,7 +138,7 @@ void ServerConnection::ReturnToPool::operator()(Exchange* exchange) const noexce
     this_thread_pool().give_back(std::unique_ptr<Exchange>(exchange));
 }
 
-ServerConnection::ServerConnection(tcp::socket socket, const ConnectionLimits& limits)
+ServerConnection::ServerConnection(LoopSocket socket, const ConnectionLimits& limits)
     : socket_(std::move(socket)), limits_(limits) {
     error_code ignored;
     socket_.non_blocking(true, ignored); // reads and writes are tried at once, then awaited
@@ -217,7 +217,7 @@ net::awaitable<ReadOutcome> ServerConnection::read_request() {
     for (;;) {
         const auto outcome = read_now();
         if (outcome != ReadOutcome::incomplete) co_return outcome;
-        auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, use_nothrow);
+        auto [ec] = co_await socket_.async_wait(LoopSocket::wait_read, use_nothrow);
         if (ec) {
             exchange().reader.reset();
             co_return ReadOutcome::gone;
@@ -255,7 +255,7 @@ WriteOutcome ServerConnection::write_now(bool keep_alive) {
 }
 
 net::awaitable<WriteOutcome> ServerConnection::write_more() {
-    auto [ec] = co_await socket_.async_wait(tcp::socket::wait_write, use_nothrow);
+    auto [ec] = co_await socket_.async_wait(LoopSocket::wait_write, use_nothrow);
     if (ec) co_return WriteOutcome::failed;
     auto& current = exchange();
     co_return send_now(current.unsent_head, current.unsent_body);
@@ -285,7 +285,7 @@ void ServerConnection::cancel() {
 
 void ServerConnection::close() {
     error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(LoopSocket::shutdown_both, ignored);
     socket_.close(ignored);
 }
 

@@ -76,7 +76,7 @@ enum class WriteOutcome {
 class ServerConnection {
 public:
     // `limits` is the plane's and outlives the connection.
-    ServerConnection(tcp::socket socket, const ConnectionLimits& limits);
+    ServerConnection(LoopSocket socket, const ConnectionLimits& limits);
     ~ServerConnection();
     ServerConnection(const ServerConnection&) = delete;
     ServerConnection& operator=(const ServerConnection&) = delete;
@@ -149,7 +149,7 @@ private:
     void keep_first_bytes(std::size_t bytes); // into the exchange, for read_now()
     WriteOutcome send_now(net::const_buffer head, net::const_buffer body);
 
-    tcp::socket socket_;
+    LoopSocket socket_;
     const ConnectionLimits& limits_;
     std::unique_ptr<Exchange, ReturnToPool> exchange_; // null while idle
     // Where an idle connection's next request starts: most requests fit, the rest is read after.

@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     int ends[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, ends) != 0) return 0;
     ::fcntl(ends[1], F_SETFL, O_NONBLOCK);
-    tcp::socket socket(context);
+    LoopSocket socket(context);
     socket.assign(tcp::v4(), ends[0]); // reads and writes are plain recv and send on any stream
     ServerConnection connection(std::move(socket), limits);
     bool open = true;
