@@ -1,7 +1,11 @@
 #include "thread_state.hpp"
 
+#include <fcntl.h>
 #include <seccomp.h>
+#include <unistd.h>
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -25,11 +29,23 @@ std::optional<std::string> waiting_syscall(pid_t tid) {
     return name ? std::string(name.get()) : "syscall " + std::to_string(number);
 }
 
-std::optional<double> runnable_seconds(pid_t tid) {
+RunnableClock::~RunnableClock() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<double> RunnableClock::seconds(pid_t tid) {
+    if (tid != tid_ || fd_ < 0) {
+        if (fd_ >= 0) ::close(fd_);
+        const auto path = "/proc/self/task/" + std::to_string(tid) + "/schedstat";
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        tid_ = tid;
+    }
     // "on-CPU ns, run-queue wait ns, time slices".
-    auto file = task_file(tid, "schedstat");
+    std::array<char, 96> text{};
+    const auto got = fd_ >= 0 ? ::pread(fd_, text.data(), text.size() - 1, 0) : -1;
     unsigned long long on_cpu_ns = 0, waiting_ns = 0;
-    if (!(file >> on_cpu_ns >> waiting_ns)) return std::nullopt;
+    if (got <= 0 || std::sscanf(text.data(), "%llu %llu", &on_cpu_ns, &waiting_ns) != 2)
+        return std::nullopt;
     return static_cast<double>(waiting_ns) / 1e9;
 }
 

@@ -118,6 +118,7 @@ void Watchdog::run() {
     // take this thread away from the stall for a fraction of a second.
     names.name(reinterpret_cast<const void*>(&top_frames));
     SampleBudget budget;
+    RunnableClock runnable;
     std::optional<StallInProgress> stall;
     Clock::time_point seen_heartbeat{};
     LoopClocks at_beat;
@@ -132,7 +133,7 @@ void Watchdog::run() {
         const pid_t tid = watch_.loop_thread.tid();
         const auto clocks = [&] {
             return LoopClocks{watch_.loop_thread.cpu_seconds().value_or(0),
-                              tid ? runnable_seconds(tid).value_or(0) : 0.0};
+                              tid ? runnable.seconds(tid).value_or(0) : 0.0};
         };
 
         // A stall the loop came back from closes once the loop has caught up, or at once when
