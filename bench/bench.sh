@@ -237,22 +237,19 @@ printf '  armed %s req/s (spread %s), disarmed %s req/s (spread %s): medians %s 
   "$armed_rate" "$armed_spread" "$disarmed_rate" "$disarmed_spread" "$detector_gap"
 
 # What each server spends per request at the same offered rate, each pinned to core 0 and
-# ranking-load to core 1: the process's CPU time (utime + stime of all its threads, from
-# /proc/PID/stat), its system calls (perf's raw_syscalls:sys_enter tracepoint: this VM has no
-# hardware counters) and its context switches (voluntary and not, over its threads), from just
-# before ranking-load starts to just after it ends, divided by the requests answered.
+# ranking-load to core 1: the process's CPU time (perf's task-clock over all its threads), its
+# system calls (perf's raw_syscalls:sys_enter tracepoint: this VM has no hardware counters) and
+# its context switches (perf's context-switches), from just before ranking-load starts to just
+# after it ends, divided by the requests answered.
 echo
 echo "== 1c. CPU per request at the same offered rate, open loop, $connections connections, ${duration} s; server on core 0, ranking-load on core 1"
 command -v perf >/dev/null || "$here/../scripts/install-deps.sh" linux-perf
-clock_ticks=$(getconf CLK_TCK)
-process_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-process_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }'; }
+# task-clock rather than utime + stime from /proc/PID/stat, which move in 10 ms ticks.
 # Usage: cpu_run LABEL PID URL ADMIN_URL RATE MIX; prints a line, sets CPU_US (µs a request).
 cpu_run() {
-  local label=$1 pid=$2 url=$3 admin=$4 rate=$5 mix=$6 ticks switches perf_pid
+  local label=$1 pid=$2 url=$3 admin=$4 rate=$5 mix=$6 perf_pid
   taskset -a -p -c 0 "$pid" >/dev/null
-  ticks=$(process_ticks "$pid") switches=$(process_switches "$pid")
-  perf stat -x, -e raw_syscalls:sys_enter -p "$pid" -o "$work/perf.csv" 2>/dev/null &
+  perf stat -x, -e task-clock,context-switches,raw_syscalls:sys_enter -p "$pid" -o "$work/perf.csv" 2>/dev/null &
   perf_pid=$!
   local cmd=(taskset -c 1 "$load_bin" --url "$url" --admin-url "$admin" --mix "$mix" --canary 0
     --no-server-metrics --no-progress --rate "$rate" --connections "$connections" --warmup 0s
@@ -260,12 +257,13 @@ cpu_run() {
   timeout 300 "${cmd[@]}" >"$work/cpu.out" 2>&1 || true
   kill -INT "$perf_pid" 2>/dev/null || true
   wait "$perf_pid" 2>/dev/null || true
-  ticks=$(($(process_ticks "$pid") - ticks)) switches=$(($(process_switches "$pid") - switches))
-  local answered syscalls valid
+  local answered syscalls switches task_ms valid
   answered=$(jq '.validity.answered_rate * .run.duration_s | floor' "$work/cpu.json" 2>/dev/null || echo 0)
   valid=$(jq -r 'if .validity.valid then "VALID" else "NOT VALID" end' "$work/cpu.json" 2>/dev/null || echo "no report")
+  task_ms=$(awk -F, '/task-clock/ { print $1 }' "$work/perf.csv")
+  switches=$(awk -F, '/context-switches/ { print $1 }' "$work/perf.csv")
   syscalls=$(awk -F, '/raw_syscalls/ { print $1 }' "$work/perf.csv")
-  CPU_US=$(awk -v t="$ticks" -v hz="$clock_ticks" -v n="$answered" 'BEGIN { if (n > 0) printf "%.2f", t / hz * 1e6 / n; else print "n/a" }')
+  CPU_US=$(awk -v t="${task_ms:-0}" -v n="$answered" 'BEGIN { if (n > 0 && t > 0) printf "%.2f", t * 1000 / n; else print "n/a" }')
   printf '  %-30s %7d/s: %6s µs CPU, %5s syscalls, %6s context switches a request (%d answered; %s)\n' \
     "$label" "$rate" "$CPU_US" \
     "$(awk -v s="${syscalls:-0}" -v n="$answered" 'BEGIN { if (n > 0 && s > 0) printf "%.2f", s / n; else print "n/a" }')" \
@@ -274,7 +272,7 @@ cpu_run() {
   taskset -a -p -c "0-$(($(nproc) - 1))" "$pid" >/dev/null
 }
 show taskset -c 1 "$load_bin" --url URL --mix MIX --canary 0 --rate RATE --connections "$connections" \
-  --warmup 0s --duration "${duration}s" "# while: perf stat -e raw_syscalls:sys_enter -p PID"
+  --warmup 0s --duration "${duration}s" "# while: perf stat -e task-clock,context-switches,raw_syscalls:sys_enter -p PID"
 nginx_cpu_pid=$(nginx_worker)
 # With IO_URING_BUILD (a build with -DRANKING_IO_URING=ON), its server too, in the same run.
 uring=()
@@ -551,11 +549,12 @@ set terminal svg size 900,500 dynamic
 set output "$sweep_dir/sweep.svg"
 set title "p99 against the offered rate, open loop (medians of $sweep_pairs pairs)"
 set xlabel "offered rate (req/s)"; set ylabel "p99 (ms)"; set key left top; set grid
+set xrange [0:$nginx_rate]  # the whole sweep, so that where the measurable rates end shows
 plot "$sweep_dir/sweep.tsv" skip 1 using 1:3 with linespoints title "nginx", \
      "$sweep_dir/sweep.tsv" skip 1 using 1:7 with linespoints title "ranking-server /healthz"
 set output "$sweep_dir/spectrum.svg"
 set title "latency by percentile at ${spectrum_rate}/s"
-set logscale x; set xlabel "percentile"; set ylabel "latency (ms)"
+set autoscale x; set logscale x; set xlabel "percentile"; set ylabel "latency (ms)"
 set xtics ("50%%" 2, "90%%" 10, "99%%" 100, "99.9%%" 1000, "99.99%%" 10000)  # %% is a literal % in a tic label
 plot "$sweep_dir/spectrum-nginx.tsv" using 1:2 with linespoints title "nginx", \
      "$sweep_dir/spectrum-ours.tsv" using 1:2 with linespoints title "ranking-server /healthz"
