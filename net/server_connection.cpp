@@ -27,6 +27,9 @@ struct ServerConnection::Exchange {
 namespace {
 
 constexpr std::size_t write_chunk = 64 * 1024; // Asio's own per-turn size for async_write
+// A body up to this size is copied after the head, and the answer goes out as one buffer: the
+// kernel's send() takes it for less than sendmsg() takes a vector of two.
+constexpr std::size_t copied_body_bytes = 4096;
 // What an exchange may keep when it goes back to the pool; more was a large request or answer,
 // and is freed rather than held by an idle pool.
 constexpr std::size_t kept_buffer_bytes = 16 * 1024;
@@ -231,7 +234,8 @@ WriteOutcome ServerConnection::send_now(net::const_buffer head, net::const_buffe
     const std::array<net::const_buffer, 2> buffers{
         head, net::buffer(body, write_chunk - std::min(write_chunk, head.size()))};
     error_code ec;
-    std::size_t sent = socket_.write_some(buffers, ec);
+    std::size_t sent =
+        body.size() == 0 ? socket_.write_some(head, ec) : socket_.write_some(buffers, ec);
     if (ec == net::error::would_block) {
         ec = {};
         sent = 0;
@@ -251,6 +255,10 @@ WriteOutcome ServerConnection::write_now(bool keep_alive) {
     auto& current = exchange();
     write_head(current.head, current.reply, keep_alive);
     const auto body = current.request.head ? net::const_buffer() : net::buffer(current.reply.body);
+    if (body.size() <= copied_body_bytes) { // one buffer: send(), not sendmsg()
+        current.head.append(static_cast<const char*>(body.data()), body.size());
+        return send_now(net::buffer(current.head), net::const_buffer());
+    }
     return send_now(net::buffer(current.head), body);
 }
 
