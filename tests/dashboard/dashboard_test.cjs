@@ -155,9 +155,16 @@ async function main() {
     // Freeze the data loop with one slow inline hash; the page must keep updating meanwhile.
     // Samples are counted as they are rendered: #updated shows whole seconds, which two reads
     // 0.7 s apart can see unchanged even while samples arrive.
+    // The browser's own request is read as the page shows it all through the freeze (its peak):
+    // a hash that ends a little under 1 s lets a fresh fast request replace it before a late read.
     await page.evaluate(() => {
       window.rendered = 0;
       new MutationObserver(() => { window.rendered += 1; }).observe(document.getElementById('updated'), { childList: true });
+      window.browserPeak = 0;
+      const shown = document.getElementById('browser-ms');
+      new MutationObserver(() => {
+        window.browserPeak = Math.max(window.browserPeak, Number(shown.textContent) || 0);
+      }).observe(shown, { childList: true, characterData: true, subtree: true });
     });
     const frozen = fetch(`${data}/rank/alice`);
     await sleep(400);
@@ -169,7 +176,7 @@ async function main() {
     if (!(lagMax >= 300)) fail(`lag max shows ${lagMax} ms during a freeze of over 1 s`);
     console.log(`keeps updating while the loop is frozen (lag max ${lagMax} ms): ok`);
     // Your browser is Bob: its own request waits behind the hash, and the page says so.
-    const browserDuring = Number(await page.textContent('#browser-ms'));
+    const browserDuring = await page.evaluate(() => window.browserPeak);
     if (!(browserDuring >= 300 && browserDuring > browserBefore))
       fail(`the browser's own request shows ${browserDuring} ms in a freeze of over 1 s (${browserBefore} ms before)`);
     console.log(`the browser's own /healthz request: ${browserBefore} ms before, ${browserDuring} ms waiting in the freeze: ok`);
