@@ -44,8 +44,11 @@ std::optional<double> RunnableClock::seconds(pid_t tid) {
     std::array<char, 96> text{};
     const auto got = fd_ >= 0 ? ::pread(fd_, text.data(), text.size() - 1, 0) : -1;
     unsigned long long on_cpu_ns = 0, waiting_ns = 0;
-    if (got <= 0 || std::sscanf(text.data(), "%llu %llu", &on_cpu_ns, &waiting_ns) != 2)
+    if (got <= 0 || std::sscanf(text.data(), "%llu %llu", &on_cpu_ns, &waiting_ns) != 2) {
+        if (fd_ >= 0) ::close(fd_); // the thread may be gone: open again at the next reading
+        fd_ = -1;
         return std::nullopt;
+    }
     return static_cast<double>(waiting_ns) / 1e9;
 }
 

@@ -380,8 +380,9 @@ async function main() {
   }
 
   // HEAD wherever GET: the same status and headers, no body (sent by hand and read to the end
-  // of the connection: fetch would not read a body after HEAD).
-  for (const [base, path, headers] of [[data, '/players/bob'], [data, '/games/openapi-1'], [data, '/nowhere'], [data, '/club'],
+  // of the connection: fetch would not read a body after HEAD). The player has no games: one who
+  // has shows an RD grown to the moment, whose digits (and length) can move between the two.
+  for (const [base, path, headers] of [[data, '/players/player00003'], [data, '/games/openapi-1'], [data, '/nowhere'], [data, '/club'],
     [admin, '/'], [admin, '/mode', bearer], [admin, '/mode']]) {
     const what = `HEAD ${base === admin ? 'admin' : 'data'} ${path}`;
     const get = await exchange(base, rawRequest('GET', base, path, undefined, headers));
