@@ -13,9 +13,10 @@ Ranking::Ranking(const std::vector<Player>& roster) : counts_(max_rating - min_r
         if (!std::isfinite(p.rating))
             throw std::invalid_argument("rating not finite for " + p.name);
         const int rating = rounded_rating(p.rating);
-        if (!players_.emplace(p.name, Entry{p.glicko(), rating, p.games, 0, p.rated_at_ms}).second)
-            throw std::invalid_argument("duplicate player " + p.name);
-        ordered_.insert({0, p.name, rating});
+        const auto [it, added] =
+            players_.emplace(p.name, Entry{p.glicko(), rating, p.games, 0, p.rated_at_ms});
+        if (!added) throw std::invalid_argument("duplicate player " + p.name);
+        ordered_.insert(&*it);
         add_count(rating, +1);
     }
 }
@@ -56,15 +57,13 @@ std::vector<LeaderboardEntry> Ranking::page(std::size_t limit, std::size_t offse
     if (offset >= ordered_.size()) return out;
     auto it = std::next(ordered_.begin(), static_cast<std::ptrdiff_t>(offset));
     for (; it != ordered_.end() && out.size() < limit; ++it)
-        out.push_back({rank_of(it->rating), it->player, it->rating});
+        out.push_back({rank_of((*it)->second.rating), (*it)->first, (*it)->second.rating});
     return out;
 }
 
 void Ranking::for_each_in_order(const InOrder& visit) const {
-    for (const auto& entry : ordered_) {
-        const auto it = players_.find(entry.player);
-        visit(it->first, it->second.glicko, it->second.rated_at_ms, entry.rating);
-    }
+    for (const Node* node : ordered_)
+        visit(node->first, node->second.glicko, node->second.rated_at_ms, node->second.rating);
 }
 
 bool Ranking::apply(std::string_view player, const Glicko& values, int games, std::int64_t seq,
@@ -86,11 +85,11 @@ bool Ranking::reset(const Player& player, std::int64_t seq) {
     if (it == players_.end()) return false;
     Entry& e = it->second;
     const int rating = rounded_rating(player.rating);
-    ordered_.erase({0, it->first, e.rating});
+    ordered_.erase(&*it);
     add_count(e.rating, -1);
     e = Entry{player.glicko(), rating, player.games, seq, player.rated_at_ms};
     ++version_;
-    ordered_.insert({0, it->first, rating});
+    ordered_.insert(&*it);
     add_count(rating, +1);
     return true;
 }

@@ -36,6 +36,9 @@ struct LeaderboardEntry {
 class Ranking {
 public:
     explicit Ranking(const std::vector<Player>& roster);
+    Ranking(const Ranking&) = delete; // ordered_ points into players_
+    Ranking& operator=(const Ranking&) = delete;
+    Ranking(Ranking&&) = default; // the elements move with their nodes
 
     // `player` must be canonical (see player_name.hpp).
     std::optional<Standing> standing(std::string_view player) const;
@@ -76,12 +79,6 @@ private:
     int count_at_or_below(int rating) const;
     int rank_of(int rating) const { return size() - count_at_or_below(rating) + 1; }
 
-    struct ByStanding {
-        bool operator()(const LeaderboardEntry& a, const LeaderboardEntry& b) const {
-            return a.rating != b.rating ? a.rating > b.rating : a.player < b.player;
-        }
-    };
-
     std::vector<int> counts_;
     // Looked up by string_view: no std::string is built per lookup.
     struct NameHash {
@@ -91,7 +88,17 @@ private:
         }
     };
     std::unordered_map<std::string, Entry, NameHash, std::equal_to<>> players_;
-    std::set<LeaderboardEntry, ByStanding> ordered_; // rank field unused here: derived on read
+
+    // The ordered ranking points at players_'s elements (their addresses never move), so that a
+    // walk best first reads each player's values without looking them up again.
+    using Node = std::pair<const std::string, Entry>;
+    struct ByStanding {
+        bool operator()(const Node* a, const Node* b) const {
+            return a->second.rating != b->second.rating ? a->second.rating > b->second.rating
+                                                        : a->first < b->first;
+        }
+    };
+    std::set<const Node*, ByStanding> ordered_; // an element leaves it before its rating changes
     std::uint64_t version_ = 0;
 };
 
