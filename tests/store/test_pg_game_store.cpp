@@ -13,15 +13,23 @@
 using namespace ranking;
 using namespace ranking::guarantees;
 
+namespace {
+
+// True when no PostgreSQL can be had here: the test says why and is skipped.
+bool skipped_without_postgres() {
+    std::string why;
+    if (PgBackend::available(why)) return false;
+    MESSAGE("skipped: " << why);
+    return true;
+}
+
+} // namespace
+
 TEST_CASE_TEMPLATE_INVOKE(store_guarantees, PgBackend);
 TEST_CASE_TEMPLATE_INVOKE(club_verify, PgBackend);
 
 TEST_CASE("a database of schema 1 is migrated at open and keeps its games and ratings") {
-    std::string why;
-    if (!PgBackend::available(why)) {
-        MESSAGE("skipped: " << why);
-        return;
-    }
+    if (skipped_without_postgres()) return;
     net::io_context loop;
     PgBackend backend;
     StoredGame first;
@@ -65,11 +73,7 @@ TEST_CASE("a database of schema 1 is migrated at open and keeps its games and ra
 
 TEST_CASE("no thread: offload commits games sent together at once, inline one by one, both on "
           "the loop's thread") {
-    std::string why;
-    if (!PgBackend::available(why)) {
-        MESSAGE("skipped: " << why);
-        return;
-    }
+    if (skipped_without_postgres()) return;
     net::io_context loop;
     PgBackend backend;
     std::vector<std::pair<std::thread::id, std::size_t>> commits;
@@ -118,11 +122,7 @@ net::awaitable<RecordOutcome> inline_after(GameStore& store, std::chrono::micros
 
 TEST_CASE(
     "a switch to inline while a transaction is in flight: the loop does not wait for itself") {
-    std::string why;
-    if (!PgBackend::available(why)) {
-        MESSAGE("skipped: " << why);
-        return;
-    }
+    if (skipped_without_postgres()) return;
     net::io_context loop;
     PgBackend backend;
     PgGameStore store(loop.get_executor(), backend.config(), trio);
@@ -140,11 +140,7 @@ TEST_CASE(
 }
 
 TEST_CASE("past the bounded queue: 'overloaded', nothing written, no hole in the seqs") {
-    std::string why;
-    if (!PgBackend::available(why)) {
-        MESSAGE("skipped: " << why);
-        return;
-    }
+    if (skipped_without_postgres()) return;
     net::io_context loop;
     PgBackend backend;
     auto config = backend.config();
@@ -197,11 +193,7 @@ void serve(Server& server, PgBackend& backend, const std::string& prefix, int ga
 } // namespace
 
 TEST_CASE("two servers on one database: the ratings of games applied in seq order") {
-    std::string why;
-    if (!PgBackend::available(why)) {
-        MESSAGE("skipped: " << why);
-        return;
-    }
+    if (skipped_without_postgres()) return;
     PgBackend backend;
     Server a, b;
     constexpr int games = 60;
@@ -361,11 +353,7 @@ void run_sql(const std::string& conninfo, const char* sql) {
 
 TEST_CASE("a failed PostgreSQL write is logged with the statement and the server's message, once "
           "a second at most, and the outcome keeps the message for the server") {
-    std::string why;
-    if (!PgBackend::available(why)) {
-        MESSAGE("skipped: " << why);
-        return;
-    }
+    if (skipped_without_postgres()) return;
     net::io_context loop;
     PgBackend backend;
     std::vector<std::string> lines;
@@ -409,11 +397,7 @@ TEST_CASE("a failed PostgreSQL write is logged with the statement and the server
 }
 
 TEST_CASE("a password in a database name the server quotes back is masked") {
-    std::string why;
-    if (!PgBackend::available(why)) {
-        MESSAGE("skipped: " << why);
-        return;
-    }
+    if (skipped_without_postgres()) return;
     PgBackend backend;
     // libpq takes a URI given as dbname for a name (no expansion here): the server, which has
     // no such database, quotes it in its refusal.
